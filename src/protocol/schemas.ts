@@ -1,0 +1,256 @@
+/**
+ * Every payload of the wire contract, declared once. Each schema is at the same time the
+ * runtime validator (Ajv, for HTTP and socket alike), the TypeScript type (`Static<>`) and
+ * a component of the OpenAPI document. Objects reject unknown properties so that typos and
+ * hostile extra nesting get a clear VALIDATION_ERROR instead of being silently ignored.
+ */
+import { Type, type Static, type TSchema, type TProperties } from "@sinclair/typebox";
+
+/** A closed object: unknown properties are a validation error. */
+const Obj = <T extends TProperties>(
+  properties: T,
+  options: { $id?: string; description?: string } = {},
+) => Type.Object(properties, { additionalProperties: false, ...options });
+
+const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+
+export const MESSAGE_BODY_MAX = 4000;
+/** Generous bound before trimming; the trimmed body is then held to 1–4000 characters. */
+const RAW_BODY_MAX = MESSAGE_BODY_MAX * 4;
+
+export const Uuid = Type.String({ format: "uuid", description: "A UUID." });
+export const Timestamp = Type.String({
+  format: "date-time",
+  description: "ISO-8601 UTC, e.g. 2024-09-15T10:00:00.000Z",
+});
+export const Username = Type.String({
+  minLength: 3,
+  maxLength: 32,
+  pattern: "^[A-Za-z0-9_.-]+$",
+  description: "3–32 of A–Z, a–z, 0–9, _ . -; unique regardless of case.",
+});
+export const Password = Type.String({ minLength: 8, maxLength: 256 });
+export const MessageBody = Type.String({
+  minLength: 1,
+  maxLength: RAW_BODY_MAX,
+  description: `1–${MESSAGE_BODY_MAX} characters after trimming.`,
+});
+export const ClientMsgId = Type.String({
+  minLength: 1,
+  maxLength: 100,
+  description: "Chosen by the client; a repeat from the same sender returns the original message.",
+});
+export const Seq = Type.Integer({ minimum: 0, maximum: 2 ** 53 - 1 });
+export const ChatType = Type.Union([Type.Literal("direct"), Type.Literal("group")]);
+export const MemberRole = Type.Union([Type.Literal("owner"), Type.Literal("member")]);
+export const MessageStatus = Type.Union([
+  Type.Literal("sent"),
+  Type.Literal("updated"),
+  Type.Literal("deleted"),
+]);
+
+// ---------------------------------------------------------------- objects
+
+export const User = Obj(
+  { id: Uuid, username: Type.String(), created_at: Timestamp },
+  { $id: "User" },
+);
+export type User = Static<typeof User>;
+
+export const UserListItem = Obj({ id: Uuid, username: Type.String(), online: Type.Boolean() });
+export type UserListItem = Static<typeof UserListItem>;
+
+export const ChatMember = Obj({ user_id: Uuid, username: Type.String(), role: MemberRole });
+export type ChatMember = Static<typeof ChatMember>;
+
+export const Message = Obj(
+  {
+    id: Uuid,
+    chat_id: Uuid,
+    sender_id: Uuid,
+    body: Type.String(),
+    status: MessageStatus,
+    seq: Type.Integer({ description: "1, 2, 3 … per chat, without gaps, in commit order." }),
+    change_seq: Type.Integer({
+      description:
+        "Per-chat change counter: bumped by every send, edit and delete. Catch-up cursor for edits and deletes.",
+    }),
+    client_msg_id: Nullable(Type.String()),
+    created_at: Timestamp,
+    updated_at: Nullable(Timestamp),
+  },
+  { $id: "Message" },
+);
+export type Message = Static<typeof Message>;
+
+export const Chat = Obj(
+  {
+    id: Uuid,
+    type: ChatType,
+    name: Nullable(Type.String()),
+    created_by: Uuid,
+    created_at: Timestamp,
+    members: Type.Array(ChatMember),
+  },
+  { $id: "Chat" },
+);
+export type Chat = Static<typeof Chat>;
+
+export const ChatListItem = Obj({
+  ...Chat.properties,
+  last_message: Nullable(Message),
+  unread_count: Type.Integer({ minimum: 0 }),
+  last_read_seq: Type.Integer({ minimum: 0 }),
+});
+export type ChatListItem = Static<typeof ChatListItem>;
+
+export const ErrorBody = Obj(
+  {
+    error: Type.Object({
+      code: Type.String(),
+      message: Type.String(),
+      details: Type.Optional(Type.Unknown()),
+    }),
+  },
+  { $id: "Error" },
+);
+
+export const OnlineUser = Obj({ user_id: Uuid, username: Type.String() });
+export type OnlineUser = Static<typeof OnlineUser>;
+
+// ---------------------------------------------------------------- HTTP requests
+
+export const Credentials = Obj({ username: Username, password: Password });
+export type Credentials = Static<typeof Credentials>;
+
+export const AuthResult = Obj({ user: User, token: Type.String(), expires_at: Timestamp });
+export type AuthResult = Static<typeof AuthResult>;
+
+export const UsersQuery = Obj({
+  q: Type.Optional(Type.String({ maxLength: 64 })),
+  online: Type.Optional(Type.Boolean()),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+});
+export type UsersQuery = Static<typeof UsersQuery>;
+
+export const CreateChat = Obj({
+  type: ChatType,
+  name: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 100 }))),
+  member_ids: Type.Array(Uuid, { maxItems: 200, uniqueItems: true }),
+});
+export type CreateChat = Static<typeof CreateChat>;
+
+export const AddMember = Obj({ user_id: Uuid });
+export type AddMember = Static<typeof AddMember>;
+
+export const HistoryQuery = Obj({
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+  before_seq: Type.Optional(Seq),
+  after_seq: Type.Optional(Seq),
+});
+export type HistoryQuery = Static<typeof HistoryQuery>;
+
+export const History = Obj({ messages: Type.Array(Message), has_more: Type.Boolean() });
+export type History = Static<typeof History>;
+
+export const PostMessage = Obj({ body: MessageBody, client_msg_id: Type.Optional(ClientMsgId) });
+export type PostMessage = Static<typeof PostMessage>;
+
+export const PatchMessage = Obj({ body: MessageBody });
+export type PatchMessage = Static<typeof PatchMessage>;
+
+export const ReadPosition = Obj({ seq: Seq });
+export type ReadPosition = Static<typeof ReadPosition>;
+
+export const IdParam = Obj({ id: Uuid });
+export const MemberParams = Obj({ id: Uuid, user_id: Uuid });
+
+// ---------------------------------------------------------------- socket payloads (client → server)
+
+export const MessageSendPayload = Obj({
+  chat_id: Uuid,
+  sender_id: Type.Optional(Uuid),
+  body: MessageBody,
+  status: Type.Optional(Type.Literal("sent")),
+  client_msg_id: Type.Optional(ClientMsgId),
+});
+export type MessageSendPayload = Static<typeof MessageSendPayload>;
+
+export const MessageUpdatePayload = Obj({
+  id: Uuid,
+  body: MessageBody,
+  status: Type.Optional(Type.Literal("updated")),
+});
+export type MessageUpdatePayload = Static<typeof MessageUpdatePayload>;
+
+export const MessageDeletePayload = Obj({ id: Uuid });
+export type MessageDeletePayload = Static<typeof MessageDeletePayload>;
+
+export const UserConnectedPayload = Obj({
+  user_id: Uuid,
+  username: Type.String({ maxLength: 64 }),
+});
+export type UserConnectedPayload = Static<typeof UserConnectedPayload>;
+
+export const UserDisconnectedPayload = Obj({ user_id: Uuid });
+export type UserDisconnectedPayload = Static<typeof UserDisconnectedPayload>;
+
+export const TypingPayload = Obj({ chat_id: Uuid, typing: Type.Boolean() });
+export type TypingPayload = Static<typeof TypingPayload>;
+
+export const MessageReadPayload = Obj({ chat_id: Uuid, seq: Seq });
+export type MessageReadPayload = Static<typeof MessageReadPayload>;
+
+/**
+ * Catch-up after a reconnect: for each chat, the highest `change_seq` the client has seen.
+ * Chats the caller belongs to but does not list are caught up from 0 (their whole history,
+ * up to `limit` changes each).
+ */
+export const SyncPayload = Obj({
+  chats: Type.Optional(
+    Type.Array(Obj({ chat_id: Uuid, after_change_seq: Seq }), { maxItems: 1000 }),
+  ),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+});
+export type SyncPayload = Static<typeof SyncPayload>;
+
+// ---------------------------------------------------------------- socket payloads (server → client)
+
+export const MessageDeletedEvent = Obj({
+  id: Uuid,
+  chat_id: Uuid,
+  seq: Type.Integer(),
+  change_seq: Type.Integer(),
+});
+export type MessageDeletedEvent = Static<typeof MessageDeletedEvent>;
+
+export const UsersListEvent = Obj({ users: Type.Array(OnlineUser) });
+export type UsersListEvent = Static<typeof UsersListEvent>;
+
+export const TypingEvent = Obj({ chat_id: Uuid, user_id: Uuid, typing: Type.Boolean() });
+export type TypingEvent = Static<typeof TypingEvent>;
+
+export const ReadEvent = Obj({
+  chat_id: Uuid,
+  user_id: Uuid,
+  seq: Type.Integer(),
+  read_at: Timestamp,
+});
+export type ReadEvent = Static<typeof ReadEvent>;
+
+export const MemberEvent = Obj({ chat_id: Uuid, user_id: Uuid });
+export type MemberEvent = Static<typeof MemberEvent>;
+
+export const SyncResult = Obj({
+  chats: Type.Array(
+    Obj({ chat_id: Uuid, messages: Type.Array(Message), has_more: Type.Boolean() }),
+  ),
+});
+export type SyncResult = Static<typeof SyncResult>;
+
+export const SocketErrorEvent = Obj({
+  event: Type.String(),
+  code: Type.String(),
+  message: Type.String(),
+});
+export type SocketErrorEvent = Static<typeof SocketErrorEvent>;
