@@ -1,0 +1,361 @@
+/**
+ * A load-generator process (forked by `gen-control.ts`): holds many `socket.io-client`
+ * connections (websocket transport only, one Manager each), sends on an open-loop schedule,
+ * and measures send→receive latency from the intended send time carried in each message
+ * body, so that a slow server cannot slow the offered load (no coordinated omission).
+ */
+import { io, type Socket } from "socket.io-client";
+import type {
+  Ack,
+  ClientToServerEvents,
+  Message,
+  ServerToClientEvents,
+  SyncResult,
+} from "../../src/protocol/index.ts";
+import { encode, newHistogram, recordMs, type Histogram } from "./hist.ts";
+import type {
+  ConnectCmd,
+  ConnectResult,
+  GeneratorCmd,
+  LoadCmd,
+  LoadResult,
+  Reply,
+  StormResult,
+  StormStartCmd,
+  VerifyResult,
+} from "./protocol.ts";
+
+type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+interface Client {
+  socket: ClientSocket;
+  chatId: string;
+  /** Seqs seen live or through `sync` (storm only). */
+  seen: Set<number> | undefined;
+  cursor: number;
+  reconnectedAt: number | undefined;
+  syncedAt: number | undefined;
+}
+
+interface StepState {
+  step: number;
+  delivered: number;
+  latency: Histogram;
+}
+
+/** Wall-clock ms with sub-ms precision, comparable across processes on one machine. */
+const now = (): number => performance.timeOrigin + performance.now();
+
+const clients: Client[] = [];
+let current: StepState | undefined;
+let stopRequested = false;
+let storm:
+  { t0: number; syncLimit: number; errors: Record<string, number>; messages: number } | undefined;
+let stormSyncTimes: Histogram = newHistogram();
+
+function onMessage(c: Client, m: Message): void {
+  if (c.seen) {
+    c.seen.add(m.seq);
+    if (m.change_seq > c.cursor) c.cursor = m.change_seq;
+  }
+  const b = m.body;
+  // Bench bodies are "b|<step>|<intended send time>|<padding>".
+  if (current === undefined || b.charCodeAt(0) !== 98 || b.charCodeAt(1) !== 124) return;
+  const i1 = b.indexOf("|", 2);
+  if (Number(b.slice(2, i1)) !== current.step) return;
+  const t = Number(b.slice(i1 + 1, b.indexOf("|", i1 + 1)));
+  current.delivered++;
+  recordMs(current.latency, now() - t);
+}
+
+function sync(c: Client): void {
+  const s = storm;
+  if (!s) return;
+  const timer = setTimeout(() => retry("TIMEOUT"), 30_000);
+  const retry = (code: string): void => {
+    s.errors[code] = (s.errors[code] ?? 0) + 1;
+    if (c.socket.connected) setTimeout(() => sync(c), 200);
+  };
+  c.socket.emit(
+    "sync",
+    { chats: [{ chat_id: c.chatId, after_change_seq: c.cursor }], limit: s.syncLimit },
+    (res: Ack<SyncResult>) => {
+      clearTimeout(timer);
+      if (!res.ok) {
+        retry(res.error.code);
+        return;
+      }
+      let more = false;
+      for (const chat of res.chats) {
+        for (const m of chat.messages) {
+          s.messages++;
+          c.seen?.add(m.seq);
+          if (m.change_seq > c.cursor) c.cursor = m.change_seq;
+        }
+        more ||= chat.has_more;
+      }
+      if (more) {
+        sync(c);
+        return;
+      }
+      c.syncedAt = now();
+      recordMs(stormSyncTimes, c.syncedAt - s.t0);
+    },
+  );
+}
+
+async function connect(cmd: ConnectCmd): Promise<ConnectResult> {
+  const t0 = performance.now();
+  const errors: Record<string, number> = {};
+  let connected = 0;
+  let failed = 0;
+  let next = 0;
+  const one = (i: number): Promise<void> => {
+    const spec = cmd.specs[i]!;
+    const global = cmd.firstIndex + i;
+    const localAddress =
+      cmd.localAddresses[Math.floor(global / cmd.perAddress) % cmd.localAddresses.length];
+    const socket: ClientSocket = io(cmd.url, {
+      auth: spec.auth,
+      transports: ["websocket"],
+      forceNew: true,
+      reconnection: cmd.reconnection,
+      timeout: 60_000,
+      ...(localAddress ? { localAddress } : {}),
+    });
+    const c: Client = {
+      socket,
+      chatId: spec.chatId,
+      seen: cmd.track ? new Set() : undefined,
+      cursor: 0,
+      reconnectedAt: undefined,
+      syncedAt: undefined,
+    };
+    socket.on("message:send", (m) => onMessage(c, m));
+    socket.on("connect", () => {
+      if (storm && c.reconnectedAt === undefined) {
+        c.reconnectedAt = now();
+        sync(c);
+      }
+    });
+    return new Promise<void>((resolve) => {
+      const done = (err?: string): void => {
+        socket.off("connect", ok);
+        socket.off("connect_error", bad);
+        clearTimeout(timer);
+        if (err === undefined) {
+          connected++;
+          clients.push(c);
+        } else {
+          failed++;
+          errors[err] = (errors[err] ?? 0) + 1;
+          socket.close();
+        }
+        resolve();
+      };
+      const ok = (): void => done();
+      const bad = (e: Error): void => done(e.message);
+      const timer = setTimeout(() => done("connect timeout"), 60_000);
+      socket.once("connect", ok);
+      socket.once("connect_error", bad);
+    });
+  };
+  await Promise.all(
+    Array.from({ length: Math.min(cmd.concurrency, cmd.specs.length) }, async () => {
+      while (next < cmd.specs.length) await one(next++);
+    }),
+  );
+  return { connected, failed, errors, seconds: (performance.now() - t0) / 1000 };
+}
+
+async function load(cmd: LoadCmd): Promise<LoadResult> {
+  const state: StepState = { step: cmd.step, delivered: 0, latency: newHistogram() };
+  current = state;
+  stopRequested = false;
+  const ackLatency = newHistogram();
+  const errors: Record<string, number> = {};
+  const ackedSeqs: Record<string, number[]> = {};
+  let sent = 0;
+  let skipped = 0;
+  let acked = 0;
+  let pending = 0;
+  let expected = 0;
+  let maxLag = 0;
+  let rr = 0;
+  const cpu0 = process.cpuUsage();
+  const total = cmd.untilStopped ? Infinity : Math.round((cmd.rate * cmd.durationMs) / 1000);
+  const pad = "x".repeat(Math.max(0, cmd.bodyBytes - 30));
+  const start = now();
+
+  const sendOne = (intended: number): void => {
+    // Round-robin over clients, skipping those that are not connected right now.
+    for (let tries = 0; tries < clients.length; tries++) {
+      const c = clients[rr++ % clients.length]!;
+      if (!c.socket.connected) continue;
+      pending++;
+      sent++;
+      const body = `b|${cmd.step}|${intended.toFixed(3)}|${pad}`;
+      c.socket.emit("message:send", { chat_id: c.chatId, body }, (res) => {
+        pending--;
+        if (res.ok) {
+          acked++;
+          expected += cmd.roomSizes[c.chatId] ?? 0;
+          recordMs(ackLatency, now() - intended);
+          if (c.seen) (ackedSeqs[c.chatId] ??= []).push(res.message.seq);
+        } else {
+          errors[res.error.code] = (errors[res.error.code] ?? 0) + 1;
+        }
+      });
+      return;
+    }
+    skipped++;
+  };
+
+  await new Promise<void>((resolve) => {
+    let scheduled = 0;
+    const tick = (): void => {
+      const t = now();
+      const due = Math.min(total, Math.floor(((t - start) * cmd.rate) / 1000) + 1);
+      while (scheduled < due) {
+        const intended = start + (scheduled * 1000) / cmd.rate;
+        maxLag = Math.max(maxLag, t - intended);
+        scheduled++;
+        sendOne(intended);
+      }
+      if (scheduled >= total || stopRequested) {
+        clearInterval(timer);
+        resolve();
+      }
+    };
+    const timer = setInterval(tick, 1);
+  });
+  const sendSeconds = (now() - start) / 1000;
+
+  // Drain: until acks are in and deliveries stop arriving, bounded by drainMs.
+  const drainEnd = performance.now() + cmd.drainMs;
+  let last = -1;
+  let stableSince = performance.now();
+  while (performance.now() < drainEnd) {
+    await new Promise((r) => setTimeout(r, 50));
+    if (state.delivered !== last) {
+      last = state.delivered;
+      stableSince = performance.now();
+    }
+    const settled = pending === 0 && (state.delivered >= expected || clients.length === 0);
+    if (settled && performance.now() - stableSince > 300) break;
+    if (pending === 0 && performance.now() - stableSince > 1500) break;
+  }
+  current = undefined;
+  const cpu = process.cpuUsage(cpu0);
+  return {
+    step: cmd.step,
+    offered: cmd.rate,
+    sent,
+    skipped,
+    acked,
+    errors,
+    unacked: pending,
+    expected,
+    delivered: state.delivered,
+    sendSeconds,
+    maxScheduleLagMs: Math.round(maxLag),
+    latency: encode(state.latency),
+    ackLatency: encode(ackLatency),
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    ...(clients[0]?.seen ? { ackedSeqs } : {}),
+  };
+}
+
+function stormStart(cmd: StormStartCmd): { clients: number } {
+  storm = { t0: now(), syncLimit: cmd.syncLimit, errors: {}, messages: 0 };
+  stormSyncTimes = newHistogram();
+  for (const c of clients) {
+    c.reconnectedAt = undefined;
+    c.syncedAt = undefined;
+  }
+  // Closing the engine (not `socket.disconnect()`) looks like a network cut to the client,
+  // which then reconnects with its usual backoff, as after a server restart.
+  if (cmd.mode === "drop") for (const c of clients) c.socket.io.engine?.close();
+  return { clients: clients.length };
+}
+
+async function stormWait(timeoutMs: number): Promise<StormResult> {
+  const s = storm;
+  if (!s) throw new Error("no storm started");
+  const deadline = performance.now() + timeoutMs;
+  const count = () => clients.filter((c) => c.syncedAt !== undefined).length;
+  while (performance.now() < deadline && count() < clients.length) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  let lastReconnect = 0;
+  let lastSync = 0;
+  let reconnected = 0;
+  for (const c of clients) {
+    if (c.reconnectedAt !== undefined) {
+      reconnected++;
+      lastReconnect = Math.max(lastReconnect, c.reconnectedAt - s.t0);
+    }
+    if (c.syncedAt !== undefined) lastSync = Math.max(lastSync, c.syncedAt - s.t0);
+  }
+  const result: StormResult = {
+    clients: clients.length,
+    reconnected,
+    synced: count(),
+    lastReconnectS: lastReconnect / 1000,
+    lastSyncS: lastSync / 1000,
+    syncTimes: encode(stormSyncTimes),
+    syncErrors: s.errors,
+    syncedMessages: s.messages,
+  };
+  storm = undefined;
+  return result;
+}
+
+function verify(ackedSeqs: Record<string, number[]>): VerifyResult {
+  let checked = 0;
+  let missing = 0;
+  let clientsMissing = 0;
+  for (const c of clients) {
+    let miss = 0;
+    for (const seq of ackedSeqs[c.chatId] ?? []) {
+      checked++;
+      if (!c.seen?.has(seq)) miss++;
+    }
+    missing += miss;
+    if (miss > 0) clientsMissing++;
+  }
+  return { clients: clients.length, checked, missing, clientsMissing };
+}
+
+async function handle(msg: GeneratorCmd): Promise<unknown> {
+  switch (msg.cmd) {
+    case "connect":
+      return connect(msg);
+    case "load":
+      return load(msg);
+    case "stop":
+      stopRequested = true;
+      return {};
+    case "storm-start":
+      return stormStart(msg);
+    case "storm-wait":
+      return stormWait(msg.timeoutMs);
+    case "verify":
+      return verify(msg.ackedSeqs);
+    case "close":
+      for (const c of clients) c.socket.close();
+      clients.length = 0;
+      setTimeout(() => process.exit(0), 100);
+      return {};
+  }
+}
+
+process.on("message", (raw: unknown) => {
+  const { id, ...msg } = raw as { id: number } & GeneratorCmd;
+  handle(msg as GeneratorCmd).then(
+    (result) => process.send?.({ id, ok: true, result } satisfies Reply),
+    (err: unknown) => process.send?.({ id, ok: false, error: String(err) } satisfies Reply),
+  );
+});
+// Never outlive the orchestrator.
+process.on("disconnect", () => process.exit(0));

@@ -1,0 +1,113 @@
+/**
+ * Command-line options of `npm run bench` (`--name value`; env `BENCH_*` as fallbacks).
+ * Defaults keep the whole run bounded (a few minutes on 2 cores); `--full` selects the big
+ * scenarios of the issue (10k-client storm, idle connections up to the fd limit).
+ */
+export interface Options {
+  scenarios: string[];
+  servers: string[];
+  clients: number;
+  room: number;
+  rates: number[];
+  stepSeconds: number;
+  drainMs: number;
+  bodyBytes: number;
+  /** A step is sustained when its p99 stays under this and nothing is lost or unacked. */
+  sloP99Ms: number;
+  idleCounts: number[];
+  idleUsers: number;
+  stormClients: number;
+  stormUsers: number;
+  stormRate: number;
+  stormModes: string[];
+  stormTimeoutS: number;
+  /** PostgreSQL server for Charla (a fresh database is created on it and dropped). */
+  pgUrl: string | undefined;
+  /** Main backend for Charla: "pg" when DATABASE_URL is set, else "pglite". */
+  mainBackend: "pg" | "pglite";
+  cpuProf: boolean;
+  portBase: number;
+  out: string;
+  localAddresses: string[];
+  perAddress: number;
+  maxPerProcess: number;
+  full: boolean;
+}
+
+const HELP = `npm run bench -- [options]
+  --scenarios sweep,db,idle,storm   which scenarios (default: all four)
+  --servers baseline,charla         which servers (default: both)
+  --clients 1000 --room 10          sweep: connections and room size
+  --rates 500,1000,...              sweep: offered msg/s, ascending; stops at saturation
+  --step-seconds 4 --drain-ms 4000  sweep: length of a step, longest wait for stragglers
+  --body-bytes 100 --slo-p99-ms 1000
+  --idle 1000,5000 --idle-users 100 idle: connection counts (clamped to ulimit -Hn)
+  --storm-clients 2000 --storm-users 200 --storm-rate 100 --storm-modes drop,restart
+  --pg-url postgres://root@127.0.0.1:5432/postgres   (default: DATABASE_URL or that)
+  --cpu-prof                        write V8 CPU profiles of the servers under bench/results/
+  --full                            storm of 10k clients, idle up to the fd limit
+  --out bench/results`;
+
+function parseArgs(argv: string[]): Map<string, string> {
+  const args = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === "--help" || a === "-h") {
+      console.log(HELP);
+      process.exit(0);
+    }
+    if (!a.startsWith("--")) throw new Error(`unexpected argument ${a}\n${HELP}`);
+    const [key, inline] = a.slice(2).split("=", 2) as [string, string | undefined];
+    const next = argv[i + 1];
+    if (inline !== undefined) args.set(key, inline);
+    else if (next !== undefined && !next.startsWith("--")) args.set(key, (i++, next));
+    else args.set(key, "true");
+  }
+  return args;
+}
+
+export function parseOptions(argv: string[]): Options {
+  const args = parseArgs(argv);
+  const full = args.get("full") === "true" || process.env.BENCH_FULL === "1";
+  const get = (k: string, d: string): string =>
+    args.get(k) ?? process.env[`BENCH_${k.toUpperCase().replaceAll("-", "_")}`] ?? d;
+  const num = (k: string, d: number): number => {
+    const v = Number(get(k, String(d)));
+    if (!Number.isFinite(v) || v < 0) throw new Error(`--${k} must be a number`);
+    return v;
+  };
+  const list = (k: string, d: string): string[] =>
+    get(k, d)
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean);
+  const nums = (k: string, d: string): number[] => list(k, d).map(Number);
+  const databaseUrl = process.env.DATABASE_URL;
+  return {
+    scenarios: list("scenarios", "sweep,db,idle,storm"),
+    servers: list("servers", "baseline,charla"),
+    clients: num("clients", 1000),
+    room: num("room", 10),
+    rates: nums("rates", "500,1000,2000,3000,4000,5000,6000,8000,10000,12000,15000"),
+    stepSeconds: num("step-seconds", full ? 8 : 4),
+    drainMs: num("drain-ms", 4000),
+    bodyBytes: num("body-bytes", 100),
+    sloP99Ms: num("slo-p99-ms", 1000),
+    idleCounts: nums("idle", full ? "1000,5000,10000,19000,100000" : "1000,5000"),
+    idleUsers: num("idle-users", 100),
+    stormClients: num("storm-clients", full ? 10_000 : 2000),
+    stormUsers: num("storm-users", full ? 1000 : 200),
+    stormRate: num("storm-rate", 100),
+    stormModes: list("storm-modes", "drop,restart"),
+    stormTimeoutS: num("storm-timeout-s", 60),
+    pgUrl: args.get("pg-url") ?? databaseUrl ?? "postgres://root@127.0.0.1:5432/postgres",
+    mainBackend: databaseUrl ? "pg" : "pglite",
+    cpuProf: get("cpu-prof", "false") === "true",
+    portBase: num("port-base", 3310),
+    out: get("out", "bench/results"),
+    localAddresses: list("local-addresses", "127.0.0.2,127.0.0.3,127.0.0.4,127.0.0.5,127.0.0.6"),
+    perAddress: num("per-address", 25_000),
+    maxPerProcess: num("max-per-process", 8000),
+    full,
+  };
+}

@@ -1,0 +1,109 @@
+/** Messages between the orchestrator and its generator processes (Node IPC). */
+import type { ClientSpec } from "./setup.ts";
+
+export interface ConnectCmd {
+  cmd: "connect";
+  url: string;
+  specs: ClientSpec[];
+  /** Source addresses to spread connections over (each 127.0.0.x): past one address's ports. */
+  localAddresses: string[];
+  perAddress: number;
+  /** Index of this generator's first client among all generators (picks the address). */
+  firstIndex: number;
+  concurrency: number;
+  /** Socket.IO client auto-reconnection (on for the reconnect storm). */
+  reconnection: boolean;
+  /** Keep every seq seen per client, for the loss check of the storm. */
+  track: boolean;
+}
+
+export interface ConnectResult {
+  connected: number;
+  failed: number;
+  errors: Record<string, number>;
+  seconds: number;
+}
+
+export interface LoadCmd {
+  cmd: "load";
+  step: number;
+  /** Messages per second this generator offers (open loop). */
+  rate: number;
+  durationMs: number;
+  /** Longest wait after the last send for acks and deliveries to settle. */
+  drainMs: number;
+  bodyBytes: number;
+  /** Live sockets per chat id over all generators: deliveries expected per acked message. */
+  roomSizes: Record<string, number>;
+  /** Stop early when told by a `stop` command (storm traffic). */
+  untilStopped?: boolean;
+}
+
+export interface LoadResult {
+  step: number;
+  offered: number;
+  sent: number;
+  skipped: number;
+  acked: number;
+  errors: Record<string, number>;
+  unacked: number;
+  expected: number;
+  delivered: number;
+  /** Deliveries of this step counted by this process (maybe sent by another generator). */
+  sendSeconds: number;
+  /** Worst lag of the sending timer behind its schedule, ms: the generator's own saturation. */
+  maxScheduleLagMs: number;
+  latency: string;
+  ackLatency: string;
+  cpuSeconds: number;
+  /** Per chat id, the seqs acknowledged in this step (storm loss check only). */
+  ackedSeqs?: Record<string, number[]>;
+}
+
+export interface StormStartCmd {
+  cmd: "storm-start";
+  /** "drop": close every client's transport now; "wait": the orchestrator restarts the server. */
+  mode: "drop" | "wait";
+  syncLimit: number;
+}
+
+export interface StormWaitCmd {
+  cmd: "storm-wait";
+  timeoutMs: number;
+}
+
+export interface StormResult {
+  clients: number;
+  reconnected: number;
+  synced: number;
+  /** Seconds from the storm's start to the last reconnect / to the last completed sync. */
+  lastReconnectS: number;
+  lastSyncS: number;
+  syncTimes: string;
+  syncErrors: Record<string, number>;
+  syncedMessages: number;
+}
+
+export interface VerifyCmd {
+  cmd: "verify";
+  ackedSeqs: Record<string, number[]>;
+}
+
+export interface VerifyResult {
+  clients: number;
+  checked: number;
+  missing: number;
+  clientsMissing: number;
+}
+
+export type GeneratorCmd =
+  | ConnectCmd
+  | LoadCmd
+  | { cmd: "stop" }
+  | StormStartCmd
+  | StormWaitCmd
+  | VerifyCmd
+  | { cmd: "close" };
+
+export type Reply =
+  { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string };

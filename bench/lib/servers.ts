@@ -1,0 +1,206 @@
+/**
+ * Starting, measuring and stopping the servers under test, each in its own process:
+ * the baseline (`bench/baseline-server.ts`) and Charla (`src/server/main.ts`), on PGlite
+ * under a fresh `DATA_DIR` or on PostgreSQL in a fresh database.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = resolve(fileURLToPath(import.meta.url), "../../..");
+const CLOCK_TICKS = 100; // USER_HZ on Linux
+
+export type ServerKind = "baseline" | "charla";
+
+export interface ServerSpec {
+  kind: ServerKind;
+  /** Label in tables and charts, e.g. "baseline", "charla-pg", "charla-pglite". */
+  label: string;
+  port: number;
+  /** Charla only: PostgreSQL URL; absent means embedded PGlite under a fresh DATA_DIR. */
+  databaseUrl?: string;
+  /** Extra env for the server process. */
+  env?: Record<string, string>;
+  /** Write a V8 CPU profile of the server to this directory. */
+  cpuProfDir?: string;
+}
+
+export interface MemSample {
+  rss: number;
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+  arrayBuffers: number;
+  gc: boolean;
+}
+
+export interface CpuSample {
+  /** CPU seconds (user + system) the process has used so far. */
+  seconds: number;
+  at: number;
+}
+
+/** Every server still running, killed if the orchestrator exits early. */
+const live = new Set<ChildProcess>();
+process.on("exit", () => {
+  for (const child of live) child.kill("SIGKILL");
+});
+
+export class ServerProcess {
+  readonly spec: ServerSpec;
+  readonly url: string;
+  private child: ChildProcess | undefined;
+  private dataDir: string | undefined;
+  private stderrTail = "";
+  private starting: Promise<void> | undefined;
+
+  constructor(spec: ServerSpec) {
+    this.spec = spec;
+    this.url = `http://127.0.0.1:${spec.port}`;
+  }
+
+  get pid(): number {
+    if (!this.child?.pid) throw new Error(`${this.spec.label} is not running`);
+    return this.child.pid;
+  }
+
+  /** Starts the process and waits for `/healthz`; the data directory survives restarts. */
+  async start(): Promise<number> {
+    const t0 = performance.now();
+    this.dataDir ??= await mkdtemp(join(tmpdir(), "charla-bench-"));
+    const { kind, port, databaseUrl, cpuProfDir } = this.spec;
+    const entry = kind === "baseline" ? "bench/baseline-server.ts" : "src/server/main.ts";
+    const args = ["--expose-gc", "--import", "tsx", "--import", "./bench/probe.ts"];
+    if (cpuProfDir) args.push("--cpu-prof", "--cpu-prof-dir", cpuProfDir);
+    args.push(entry);
+    const env: Record<string, string | undefined> = {
+      ...process.env,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      LOG_LEVEL: "warn",
+      NODE_ENV: "production",
+      JWT_SECRET: "charla-bench-secret-charla-bench-secret-0123456789",
+      RATE_LIMIT_DISABLED: "1",
+      DATA_DIR: this.dataDir,
+      ...this.spec.env,
+    };
+    delete env.DATABASE_URL;
+    if (databaseUrl) env.DATABASE_URL = databaseUrl;
+    const child = spawn(process.execPath, args, {
+      cwd: ROOT,
+      env,
+      stdio: ["ignore", "ignore", "pipe", "ipc"],
+    });
+    this.child = child;
+    live.add(child);
+    child.once("exit", () => live.delete(child));
+    child.stderr?.setEncoding("utf8");
+    child.stderr?.on("data", (chunk: string) => {
+      this.stderrTail = (this.stderrTail + chunk).slice(-4000);
+    });
+    const exited = new Promise<never>((_, reject) => {
+      child.once("exit", (code, signal) =>
+        reject(
+          new Error(
+            `${this.spec.label} exited (${code ?? signal}) while starting:\n${this.stderrTail}`,
+          ),
+        ),
+      );
+    });
+    exited.catch(() => undefined);
+    this.starting = Promise.race([this.waitHealthy(60_000), exited]);
+    await this.starting;
+    return performance.now() - t0;
+  }
+
+  private async waitHealthy(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      try {
+        const res = await fetch(`${this.url}/healthz`);
+        if (res.ok) return;
+      } catch {
+        // not listening yet
+      }
+      await sleep(50);
+    }
+    throw new Error(`${this.spec.label} not healthy after ${timeoutMs} ms:\n${this.stderrTail}`);
+  }
+
+  /** Heap and RSS after a full GC, read inside the server by `bench/probe.ts`. */
+  async memory(): Promise<MemSample> {
+    const child = this.child;
+    if (!child?.connected) throw new Error(`${this.spec.label} has no IPC channel`);
+    return new Promise<MemSample>((resolvePromise, reject) => {
+      const timer = setTimeout(() => reject(new Error("memory probe timed out")), 30_000);
+      const onMessage = (msg: unknown): void => {
+        const m = msg as { cmd?: string } & MemSample;
+        if (m.cmd !== "mem") return;
+        clearTimeout(timer);
+        child.off("message", onMessage);
+        resolvePromise({
+          rss: m.rss,
+          heapUsed: m.heapUsed,
+          heapTotal: m.heapTotal,
+          external: m.external,
+          arrayBuffers: m.arrayBuffers,
+          gc: m.gc,
+        });
+      };
+      child.on("message", onMessage);
+      child.send({ cmd: "mem" });
+    });
+  }
+
+  /** CPU seconds used so far, from /proc (works for any process). */
+  cpu(): CpuSample {
+    return { seconds: procCpuSeconds(this.pid), at: performance.now() };
+  }
+
+  /** RSS in bytes from /proc, without disturbing the process. */
+  rss(): number {
+    const status = readFileSync(`/proc/${this.pid}/status`, "utf8");
+    const kb = /VmRSS:\s+(\d+)/.exec(status)?.[1];
+    return kb ? Number(kb) * 1024 : 0;
+  }
+
+  /** SIGTERM, then SIGKILL after `graceMs`; resolves once the process is gone. */
+  async stop(graceMs = 10_000): Promise<void> {
+    const child = this.child;
+    this.child = undefined;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const gone = new Promise<void>((r) => child.once("exit", () => r()));
+    child.kill("SIGTERM");
+    const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
+    await gone;
+    clearTimeout(timer);
+  }
+
+  /** Stops the process and removes its data directory. */
+  async dispose(): Promise<void> {
+    await this.stop();
+    if (this.dataDir) await rm(this.dataDir, { recursive: true, force: true });
+    this.dataDir = undefined;
+  }
+}
+
+export function procCpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  // Fields after the command name, which is in parentheses and may contain spaces.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const utime = Number(fields[11]);
+  const stime = Number(fields[12]);
+  return (utime + stime) / CLOCK_TICKS;
+}
+
+export function cpuPercent(a: CpuSample, b: CpuSample): number {
+  const wall = (b.at - a.at) / 1000;
+  return wall > 0 ? (100 * (b.seconds - a.seconds)) / wall : 0;
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

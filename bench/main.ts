@@ -1,0 +1,128 @@
+/**
+ * `npm run bench`: Charla against the in-memory Socket.IO baseline, same generator, same run.
+ * Prints a table; writes `<out>/<timestamp>.json`, `.md` and `.svg`. See docs/benchmarks.md.
+ */
+import { execSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import { join } from "node:path";
+import { parseOptions } from "./lib/options.ts";
+import { pgReachable } from "./lib/pg.ts";
+import { computeRatios, markdown, svgChart, type Results } from "./lib/report.ts";
+import type { Target } from "./lib/targets.ts";
+import { hardFdLimit, runIdle } from "./scenarios/idle.ts";
+import { runStorm } from "./scenarios/storm.ts";
+import { runSweep } from "./scenarios/sweep.ts";
+
+const opts = parseOptions(process.argv.slice(2));
+const started = new Date();
+const stamp = started.toISOString().replace(/[:]/g, "-").replace(/\..+/, "Z");
+mkdirSync(opts.out, { recursive: true });
+const log = (s: string): void => {
+  console.log(`[${((Date.now() - started.getTime()) / 1000).toFixed(0).padStart(4)}s] ${s}`);
+};
+
+function sh(cmd: string): string {
+  try {
+    return execSync(cmd, { shell: "/bin/bash" }).toString().trim();
+  } catch {
+    return "n/a";
+  }
+}
+
+const results: Results = {
+  startedAt: started.toISOString(),
+  command: `npm run bench -- ${process.argv.slice(2).join(" ")}`.trim(),
+  machine: {
+    nproc: sh("nproc"),
+    cpu: os.cpus()[0]?.model ?? "n/a",
+    memory: sh("free -h | awk '/^Mem:/ {print $2}'"),
+    node: process.version,
+    kernel: os.release(),
+    ulimitHn: hardFdLimit(),
+    postgres: "n/a",
+  },
+  options: opts,
+  sweep: [],
+  idle: [],
+  storm: [],
+  notes: ["The generator runs on the same 2-core machine as the server, in its own processes."],
+};
+
+const wants = (s: string) => opts.scenarios.includes(s);
+const mainCharla: Target = opts.mainBackend === "pg" ? "charla-pg" : "charla-pglite";
+const pgOk = opts.pgUrl ? await pgReachable(opts.pgUrl) : false;
+if (pgOk) {
+  results.machine.postgres = sh(
+    `psql "${opts.pgUrl}" -Atc 'show server_version' 2>/dev/null || echo reachable`,
+  );
+}
+if (opts.mainBackend === "pg" && !pgOk) throw new Error(`PostgreSQL unreachable at ${opts.pgUrl}`);
+log(
+  `charla backend: ${mainCharla}; PostgreSQL ${pgOk ? "reachable" : "unreachable"}; ` +
+    `machine ${results.machine.nproc} cores, ${results.machine.memory}, node ${process.version}`,
+);
+
+const targets = (withBaseline: boolean): Target[] => {
+  const t: Target[] = [];
+  if (withBaseline && opts.servers.includes("baseline")) t.push("baseline");
+  if (opts.servers.includes("charla")) t.push(mainCharla);
+  return t;
+};
+
+async function attempt(what: string, fn: () => Promise<void>): Promise<void> {
+  try {
+    await fn();
+  } catch (e) {
+    const msg = `${what} failed: ${e instanceof Error ? e.message : String(e)}`;
+    console.error(msg);
+    results.notes.push(msg.slice(0, 2000));
+  }
+}
+
+if (wants("sweep")) {
+  for (const t of targets(true)) {
+    await attempt(`sweep ${t}`, async () => void results.sweep.push(await runSweep(opts, t, log)));
+  }
+}
+if (wants("db") && opts.servers.includes("charla")) {
+  const other: Target = mainCharla === "charla-pg" ? "charla-pglite" : "charla-pg";
+  if (other === "charla-pg" && !pgOk) {
+    results.notes.push(`db scenario skipped: no PostgreSQL at ${opts.pgUrl}`);
+  } else {
+    await attempt(
+      `sweep ${other}`,
+      async () => void results.sweep.push(await runSweep(opts, other, log)),
+    );
+  }
+}
+if (wants("idle")) {
+  for (const t of targets(true)) {
+    await attempt(`idle ${t}`, async () => void results.idle.push(await runIdle(opts, t, log)));
+  }
+}
+if (wants("storm")) {
+  for (const t of targets(true)) {
+    await attempt(`storm ${t}`, async () => void results.storm.push(await runStorm(opts, t, log)));
+  }
+}
+
+results.ratios = computeRatios(results);
+results.finishedAt = new Date().toISOString();
+const base = join(opts.out, stamp);
+writeFileSync(`${base}.json`, JSON.stringify(results, null, 2) + "\n");
+const md = markdown(results);
+writeFileSync(
+  `${base}.md`,
+  `# Charla benchmark ${results.startedAt}\n\n\`${results.command}\`\n\n${md}`,
+);
+if (results.sweep.length) {
+  writeFileSync(
+    `${base}.svg`,
+    svgChart(results.sweep, `Throughput vs p99: ${opts.clients} clients, rooms of ${opts.room}`),
+  );
+}
+console.log(`\n${md}`);
+for (const n of results.notes) console.log(`note: ${n}`);
+log(`wrote ${base}.json, .md${results.sweep.length ? ", .svg" : ""}`);
+process.exit(0);

@@ -1,0 +1,137 @@
+/**
+ * Rate sweep: `clients` connections in rooms of `room`, one open-loop step per offered rate,
+ * ascending, until the server saturates (p99 over the SLO, or anything unacknowledged,
+ * refused or lost). The same load generator drives every target.
+ */
+import { GeneratorGroup, type StepResult } from "../lib/gen-control.ts";
+import type { Options } from "../lib/options.ts";
+import { cpuPercent } from "../lib/servers.ts";
+import { clientSpecs, makeFixture, socketsPerChat } from "../lib/setup.ts";
+import { kindOf, withServer, type Target } from "../lib/targets.ts";
+
+export interface SweepStep extends Omit<StepResult, "ackedSeqs"> {
+  serverCpuPct: number;
+  serverRssMB: number;
+  sustained: boolean;
+  /** The generator could not keep its own schedule: the result is generator-bound. */
+  generatorBound: boolean;
+}
+
+export interface SweepResult {
+  target: Target;
+  clients: number;
+  room: number;
+  startMs: number;
+  setupSeconds: number;
+  registerRate?: number;
+  connectSeconds: number;
+  steps: SweepStep[];
+  /** Highest acknowledged msg/s over the sustained steps. */
+  maxSustained: number;
+  /** Highest acknowledged msg/s over every step. */
+  peakAcked: number;
+  saturatedAt: number | null;
+}
+
+export function isSustained(s: StepResult, opts: Options): boolean {
+  const errors = Object.values(s.errors).reduce((a, b) => a + b, 0);
+  return (
+    s.unacked === 0 &&
+    errors === 0 &&
+    s.lost === 0 &&
+    s.skipped === 0 &&
+    s.acked >= 0.97 * s.offered * opts.stepSeconds &&
+    s.latency.p99 <= opts.sloP99Ms
+  );
+}
+
+export function fmtStep(label: string, s: SweepStep): string {
+  const err = Object.entries(s.errors)
+    .map(([k, v]) => `${k}:${v}`)
+    .join(" ");
+  return (
+    `  ${label.padEnd(14)} offered ${String(s.offered).padStart(6)}/s  acked ${s.ackedRate
+      .toFixed(0)
+      .padStart(6)}/s  deliv ${s.deliveredRate.toFixed(0).padStart(7)}/s  lost ${s.lost}` +
+    `  unacked ${s.unacked}  p50 ${s.latency.p50}ms p99 ${s.latency.p99}ms max ${s.latency.max}ms` +
+    `  cpu srv ${s.serverCpuPct.toFixed(0)}% gen ${s.generatorCpuPct.toFixed(0)}%` +
+    `${s.generatorBound ? " GEN-BOUND" : ""}${err ? ` errors ${err}` : ""}${s.sustained ? "" : "  SATURATED"}`
+  );
+}
+
+export async function runSweep(
+  opts: Options,
+  target: Target,
+  log: (s: string) => void,
+): Promise<SweepResult> {
+  return withServer(opts, target, "sweep", async (server, startMs) => {
+    log(
+      `sweep ${target}: ${opts.clients} clients in rooms of ${opts.room} (start ${startMs.toFixed(0)} ms)`,
+    );
+    const kind = kindOf(target);
+    const fixture = await makeFixture(kind, server.url, opts.clients, opts.room, log);
+    log(
+      `  set-up ${fixture.setupSeconds.toFixed(1)} s` +
+        (fixture.registerRate ? ` (${fixture.registerRate.toFixed(0)} registrations/s)` : ""),
+    );
+    const specs = clientSpecs(kind, fixture, opts.clients);
+    const roomSizes = socketsPerChat(specs);
+    const gens = new GeneratorGroup({
+      maxPerProcess: opts.maxPerProcess,
+      localAddresses: opts.localAddresses,
+      perAddress: opts.perAddress,
+    });
+    try {
+      const conn = await gens.connect(server.url, specs, { reconnection: false, track: false });
+      log(
+        `  connected ${conn.connected}/${specs.length} in ${conn.seconds.toFixed(1)} s` +
+          (conn.failed ? ` failed ${conn.failed} ${JSON.stringify(conn.errors)}` : ""),
+      );
+      if (conn.failed > 0) throw new Error(`sweep ${target}: ${conn.failed} connections failed`);
+      const common = {
+        durationMs: 1000,
+        drainMs: opts.drainMs,
+        bodyBytes: opts.bodyBytes,
+        roomSizes,
+      };
+      await gens.load({ ...common, rate: Math.min(200, opts.rates[0] ?? 200) }); // warm-up (JIT)
+      const steps: SweepStep[] = [];
+      let saturatedAt: number | null = null;
+      for (const rate of opts.rates) {
+        const c0 = server.cpu();
+        const r = await gens.load({ ...common, durationMs: opts.stepSeconds * 1000, rate });
+        const c1 = server.cpu();
+        const { ackedSeqs: _unused, ...rest } = r;
+        const step: SweepStep = {
+          ...rest,
+          serverCpuPct: cpuPercent(c0, c1),
+          serverRssMB: Math.round(server.rss() / 1048576),
+          sustained: isSustained(r, opts),
+          generatorBound: r.maxScheduleLagMs > 250,
+        };
+        steps.push(step);
+        log(fmtStep(target, step));
+        if (!step.sustained) {
+          saturatedAt = rate;
+          break;
+        }
+      }
+      const sustained = steps.filter((s) => s.sustained);
+      return {
+        target,
+        clients: opts.clients,
+        room: opts.room,
+        startMs,
+        setupSeconds: fixture.setupSeconds,
+        ...(fixture.registerRate ? { registerRate: fixture.registerRate } : {}),
+        connectSeconds: conn.seconds,
+        steps,
+        maxSustained: Math.max(0, ...sustained.map((s) => s.ackedRate)),
+        peakAcked: Math.max(0, ...steps.map((s) => s.ackedRate)),
+        saturatedAt,
+      };
+    } finally {
+      await gens.close();
+    }
+  });
+}
