@@ -1,0 +1,211 @@
+/**
+ * Typed functions for every HTTP route of the contract (`/api/...`). Isomorphic: uses the
+ * global `fetch`, so it runs in browsers and on Node 20+.
+ */
+import { ChatError, isErrorCode, type ErrorCode } from "../protocol/errors.ts";
+import type {
+  AuthResult,
+  Chat,
+  ChatListItem,
+  CreateChat,
+  Credentials,
+  History,
+  HistoryQuery,
+  Message,
+  PostMessage,
+  User,
+  UserListItem,
+  UsersQuery,
+} from "../protocol/schemas.ts";
+
+/** Where the token comes from: called before every request, so a new login is picked up. */
+export type TokenSource = string | null | undefined | (() => string | null | undefined);
+
+export interface HttpApiOptions {
+  /** A `fetch` implementation; defaults to the global one. */
+  fetch?: typeof fetch;
+}
+
+/** The typed HTTP API. Every function throws a {@link ChatError} when the server says no. */
+export interface HttpApi {
+  /** `POST /api/auth/register` → `{ user, token, expires_at }`. */
+  register(credentials: Credentials): Promise<AuthResult>;
+  /** `POST /api/auth/login` → `{ user, token, expires_at }`; `UNAUTHORIZED` on bad credentials. */
+  login(credentials: Credentials): Promise<AuthResult>;
+  /** `POST /api/auth/logout`: revokes the token and ends its sockets. */
+  logout(): Promise<void>;
+  /** `GET /api/users/me`. */
+  me(): Promise<User>;
+  /** `GET /api/users?q=&online=&limit=`. */
+  searchUsers(query?: UsersQuery): Promise<UserListItem[]>;
+  /** `GET /api/chats`: the caller's chats, most recent activity first. */
+  listChats(): Promise<ChatListItem[]>;
+  /** `GET /api/chats/:id`. */
+  getChat(chatId: string): Promise<Chat>;
+  /** `POST /api/chats`; a direct chat that already exists is returned as is. */
+  createChat(input: CreateChat): Promise<Chat>;
+  /** `POST /api/chats/:id/members` (owner of a group). */
+  addMember(chatId: string, userId: string): Promise<void>;
+  /** `DELETE /api/chats/:id/members/:user_id` (owner, or the user itself to leave). */
+  removeMember(chatId: string, userId: string): Promise<void>;
+  /**
+   * `GET /api/chats/:id/messages`: ascending by `seq`. No cursor: the newest `limit`;
+   * `before_seq`: the newest `limit` below it; `after_seq`: the first `limit` above it.
+   */
+  history(chatId: string, query?: HistoryQuery): Promise<History>;
+  /** `POST /api/chats/:id/messages`; a repeated `client_msg_id` returns the original. */
+  postMessage(chatId: string, input: PostMessage): Promise<Message>;
+  /** `PATCH /api/messages/:id` (the sender only). */
+  editMessage(messageId: string, body: string): Promise<Message>;
+  /** `DELETE /api/messages/:id` (the sender, or the owner of the group). */
+  deleteMessage(messageId: string): Promise<void>;
+  /** `POST /api/chats/:id/read`: stores the caller's read position. */
+  markRead(chatId: string, seq: number): Promise<void>;
+}
+
+/** The error code an HTTP status means when the body does not say. */
+function codeForStatus(status: number): ErrorCode {
+  switch (status) {
+    case 400:
+      return "VALIDATION_ERROR";
+    case 401:
+      return "UNAUTHORIZED";
+    case 403:
+      return "FORBIDDEN";
+    case 404:
+      return "NOT_FOUND";
+    case 409:
+      return "CONFLICT";
+    case 413:
+      return "PAYLOAD_TOO_LARGE";
+    case 429:
+      return "RATE_LIMITED";
+    case 502:
+    case 503:
+    case 504:
+      return "UNAVAILABLE";
+    default:
+      return "INTERNAL";
+  }
+}
+
+/** Builds a {@link ChatError} from a failed response's `{ error: { code, message } }` body. */
+export async function errorFromResponse(response: Response): Promise<ChatError> {
+  let body: unknown;
+  try {
+    body = await response.json();
+  } catch {
+    body = undefined;
+  }
+  const error =
+    typeof body === "object" && body !== null && "error" in body
+      ? (body as { error: unknown }).error
+      : undefined;
+  if (typeof error === "object" && error !== null) {
+    const { code, message, details } = error as {
+      code?: unknown;
+      message?: unknown;
+      details?: unknown;
+    };
+    if (isErrorCode(code)) {
+      return new ChatError(code, typeof message === "string" ? message : undefined, details);
+    }
+  }
+  return new ChatError(codeForStatus(response.status));
+}
+
+/**
+ * Creates the typed HTTP API.
+ *
+ * @param baseUrl The server's origin, e.g. `http://localhost:3000`; `""` in a browser served
+ *   by the same server.
+ * @param getToken The bearer token, or a function returning it (called per request).
+ *
+ * @example
+ * ```ts
+ * import { createHttpApi } from "charla/client";
+ *
+ * let token: string | null = null;
+ * const api = createHttpApi("http://localhost:3000", () => token);
+ * ({ token } = await api.login({ username: "ana", password: "correct horse" }));
+ * const chats = await api.listChats();
+ * const { messages, has_more } = await api.history(chats[0]!.id, { limit: 50 });
+ * ```
+ */
+export function createHttpApi(
+  baseUrl: string,
+  getToken: TokenSource = undefined,
+  options: HttpApiOptions = {},
+): HttpApi {
+  const root = `${baseUrl.replace(/\/+$/, "")}/api`;
+  const doFetch = options.fetch ?? ((input, init) => fetch(input, init));
+
+  async function request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    query?: Record<string, string | number | boolean | undefined>,
+  ): Promise<T> {
+    const headers: Record<string, string> = { accept: "application/json" };
+    const token = typeof getToken === "function" ? getToken() : getToken;
+    if (token) headers.authorization = `Bearer ${token}`;
+    if (body !== undefined) headers["content-type"] = "application/json";
+    let search = "";
+    if (query) {
+      const params = new URLSearchParams();
+      for (const [key, value] of Object.entries(query)) {
+        if (value !== undefined) params.set(key, String(value));
+      }
+      const text = params.toString();
+      if (text) search = `?${text}`;
+    }
+    let response: Response;
+    try {
+      response = await doFetch(`${root}${path}${search}`, {
+        method,
+        headers,
+        body: body === undefined ? null : JSON.stringify(body),
+      });
+    } catch (cause) {
+      throw new ChatError("UNAVAILABLE", "The server cannot be reached.", {
+        cause: cause instanceof Error ? cause.message : String(cause),
+      });
+    }
+    if (!response.ok) throw await errorFromResponse(response);
+    if (response.status === 204) return undefined as T;
+    const text = await response.text();
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  const id = (value: string) => encodeURIComponent(value);
+
+  return {
+    register: (credentials) => request("POST", "/auth/register", credentials),
+    login: (credentials) => request("POST", "/auth/login", credentials),
+    logout: async () => {
+      await request("POST", "/auth/logout");
+    },
+    me: () => request("GET", "/users/me"),
+    searchUsers: async (query = {}) =>
+      (await request<{ users: UserListItem[] }>("GET", "/users", undefined, query)).users,
+    listChats: async () => (await request<{ chats: ChatListItem[] }>("GET", "/chats")).chats,
+    getChat: (chatId) => request("GET", `/chats/${id(chatId)}`),
+    createChat: (input) => request("POST", "/chats", input),
+    addMember: async (chatId, userId) => {
+      await request("POST", `/chats/${id(chatId)}/members`, { user_id: userId });
+    },
+    removeMember: async (chatId, userId) => {
+      await request("DELETE", `/chats/${id(chatId)}/members/${id(userId)}`);
+    },
+    history: (chatId, query = {}) =>
+      request("GET", `/chats/${id(chatId)}/messages`, undefined, query),
+    postMessage: (chatId, input) => request("POST", `/chats/${id(chatId)}/messages`, input),
+    editMessage: (messageId, body) => request("PATCH", `/messages/${id(messageId)}`, { body }),
+    deleteMessage: async (messageId) => {
+      await request("DELETE", `/messages/${id(messageId)}`);
+    },
+    markRead: async (chatId, seq) => {
+      await request("POST", `/chats/${id(chatId)}/read`, { seq });
+    },
+  };
+}

@@ -1,0 +1,35 @@
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect } from "react";
+import { chatsKey } from "./cache.ts";
+import { AuthScreen } from "./components/AuthScreen.tsx";
+import { Shell } from "./components/Shell.tsx";
+import { t } from "./i18n.ts";
+import { LiveProvider } from "./live.tsx";
+import { api, useSession, type Session } from "./session.ts";
+
+export function App() {
+  const session = useSession();
+  const queryClient = useQueryClient();
+  // Nothing of one user may show for the next.
+  useEffect(() => {
+    if (!session) queryClient.clear();
+  }, [session, queryClient]);
+  if (!session) return <AuthScreen />;
+  return <Home key={session.token} session={session} />;
+}
+
+function Home({ session }: { session: Session }) {
+  const chats = useQuery({ queryKey: chatsKey, queryFn: () => api.listChats() });
+  if (chats.isPending) {
+    return (
+      <div className="splash" role="status">
+        {t.connecting}
+      </div>
+    );
+  }
+  return (
+    <LiveProvider session={session} chats={chats.data ?? []}>
+      <Shell session={session} />
+    </LiveProvider>
+  );
+}

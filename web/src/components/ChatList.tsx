@@ -1,0 +1,82 @@
+import type { ChatListItem } from "../../../src/client/index.ts";
+import { formatListTime, t } from "../i18n.ts";
+import { useLive } from "../live.tsx";
+import { Avatar } from "./Avatar.tsx";
+import { chatTitle, otherMember } from "./Shell.tsx";
+
+function preview(chat: ChatListItem, myId: string, typingNames: string[]): string {
+  if (typingNames.length > 0) return t.typing(typingNames);
+  const last = chat.last_message;
+  if (!last) return t.noMessagesYet;
+  if (last.status === "deleted") return t.deleted;
+  const body = last.body.replace(/\s+/g, " ");
+  if (last.sender_id === myId) return `${t.you}: ${body}`;
+  if (chat.type === "group") {
+    const sender = chat.members.find((m) => m.user_id === last.sender_id)?.username;
+    if (sender) return `${sender}: ${body}`;
+  }
+  return body;
+}
+
+export function ChatList({
+  chats,
+  activeChatId,
+  myId,
+  onOpen,
+}: {
+  chats: ChatListItem[];
+  activeChatId: string | null;
+  myId: string;
+  onOpen: (chatId: string) => void;
+}) {
+  const { online, typing } = useLive();
+  if (chats.length === 0) return <p className="chat-list-empty">{t.noChats}</p>;
+  return (
+    <ul className="chat-list">
+      {chats.map((chat) => {
+        const other = otherMember(chat, myId);
+        const title = chatTitle(chat, myId);
+        const isOnline = other ? online.has(other.user_id) : undefined;
+        const typingNames = [...(typing.get(chat.id) ?? [])]
+          .filter((id) => id !== myId)
+          .map((id) => chat.members.find((m) => m.user_id === id)?.username ?? "?");
+        const unread = chat.id === activeChatId ? 0 : chat.unread_count;
+        return (
+          <li key={chat.id}>
+            <button
+              className={`chat-item${chat.id === activeChatId ? " is-active" : ""}${unread ? " has-unread" : ""}`}
+              aria-current={chat.id === activeChatId ? "true" : undefined}
+              onClick={() => onOpen(chat.id)}
+            >
+              <Avatar name={title} online={isOnline} group={chat.type === "group"} />
+              <span className="chat-item-text">
+                <span className="chat-item-top">
+                  <span className="chat-item-title">{title}</span>
+                  {chat.last_message && (
+                    <time className="chat-item-time" dateTime={chat.last_message.created_at}>
+                      {formatListTime(chat.last_message.created_at)}
+                    </time>
+                  )}
+                </span>
+                <span className="chat-item-bottom">
+                  <span className={`chat-item-preview${typingNames.length ? " is-typing" : ""}`}>
+                    {preview(chat, myId, typingNames)}
+                  </span>
+                  {unread > 0 && (
+                    <span className="badge">
+                      <span aria-hidden="true">{unread > 99 ? "99+" : unread}</span>
+                      <span className="sr-only">{t.unread(unread)}</span>
+                    </span>
+                  )}
+                </span>
+                {isOnline !== undefined && (
+                  <span className="sr-only">{isOnline ? t.online : t.offline}</span>
+                )}
+              </span>
+            </button>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}

@@ -1,0 +1,174 @@
+import { useMutation, useQuery } from "@tanstack/react-query";
+import { useEffect, useId, useRef, useState, type FormEvent } from "react";
+import type { Chat, UserListItem } from "../../../src/client/index.ts";
+import { t } from "../i18n.ts";
+import { CheckIcon } from "../icons.tsx";
+import { api } from "../session.ts";
+import { errorText } from "./AuthScreen.tsx";
+import { Avatar } from "./Avatar.tsx";
+
+/** Search users; one picked starts a direct chat, several a group (which needs a name). */
+export function NewChatDialog({
+  myId,
+  onClose,
+  onCreated,
+}: {
+  myId: string;
+  onClose: () => void;
+  onCreated: (chat: Chat) => void;
+}) {
+  const id = useId();
+  const dialog = useRef<HTMLDialogElement>(null);
+  const [query, setQuery] = useState("");
+  const [debounced, setDebounced] = useState("");
+  const [picked, setPicked] = useState<UserListItem[]>([]);
+  const [groupName, setGroupName] = useState("");
+
+  useEffect(() => {
+    dialog.current?.showModal();
+  }, []);
+
+  useEffect(() => {
+    const timer = setTimeout(() => setDebounced(query.trim()), 200);
+    return () => clearTimeout(timer);
+  }, [query]);
+
+  const users = useQuery({
+    queryKey: ["users", debounced],
+    queryFn: () => api.searchUsers(debounced ? { q: debounced, limit: 20 } : { limit: 20 }),
+    placeholderData: (previous) => previous,
+  });
+  const results = (users.data ?? []).filter((u) => u.id !== myId);
+
+  const create = useMutation({
+    mutationFn: () =>
+      picked.length === 1
+        ? api.createChat({ type: "direct", member_ids: [picked[0]!.id] })
+        : api.createChat({
+            type: "group",
+            name: groupName.trim(),
+            member_ids: picked.map((u) => u.id),
+          }),
+    onSuccess: onCreated,
+  });
+
+  function toggle(user: UserListItem) {
+    setPicked((list) =>
+      list.some((u) => u.id === user.id) ? list.filter((u) => u.id !== user.id) : [...list, user],
+    );
+  }
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    if (picked.length === 0 || (picked.length > 1 && !groupName.trim())) return;
+    create.mutate();
+  }
+
+  const isGroup = picked.length > 1;
+  return (
+    <dialog
+      ref={dialog}
+      className="dialog"
+      aria-labelledby={`${id}-title`}
+      onClose={onClose}
+      onClick={(e) => {
+        // A click on the backdrop closes.
+        if (e.target === dialog.current) dialog.current.close();
+      }}
+    >
+      <form className="dialog-body" onSubmit={submit}>
+        <header className="dialog-header">
+          <h2 id={`${id}-title`}>{t.newChat}</h2>
+          <button type="button" className="icon-btn" onClick={() => dialog.current?.close()}>
+            <span aria-hidden="true">✕</span>
+            <span className="sr-only">{t.close}</span>
+          </button>
+        </header>
+        <p className="dialog-hint">{t.directHint}</p>
+        <div className="field">
+          <label htmlFor={`${id}-search`}>{t.searchUsers}</label>
+          <input
+            id={`${id}-search`}
+            type="search"
+            placeholder={t.searchPlaceholder}
+            autoComplete="off"
+            autoCapitalize="none"
+            spellCheck={false}
+            value={query}
+            onChange={(e) => setQuery(e.target.value)}
+            autoFocus
+          />
+        </div>
+        {picked.length > 0 && (
+          <ul className="chips" aria-label={t.selected}>
+            {picked.map((user) => (
+              <li key={user.id} className="chip">
+                {user.username}
+                <button type="button" onClick={() => toggle(user)}>
+                  <span aria-hidden="true">✕</span>
+                  <span className="sr-only">
+                    {t.remove} {user.username}
+                  </span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+        <ul className="user-results" aria-busy={users.isFetching}>
+          {results.map((user) => {
+            const checked = picked.some((u) => u.id === user.id);
+            return (
+              <li key={user.id}>
+                <label className={`user-result${checked ? " is-picked" : ""}`}>
+                  <input
+                    type="checkbox"
+                    className="sr-only"
+                    checked={checked}
+                    onChange={() => toggle(user)}
+                  />
+                  <Avatar name={user.username} online={user.online} size={34} />
+                  <span className="user-result-name">{user.username}</span>
+                  <span className="check" aria-hidden="true">
+                    {checked && <CheckIcon />}
+                  </span>
+                </label>
+              </li>
+            );
+          })}
+          {users.isSuccess && results.length === 0 && (
+            <li className="muted user-results-empty">{t.noUsersFound}</li>
+          )}
+        </ul>
+        {isGroup && (
+          <div className="field">
+            <label htmlFor={`${id}-name`}>{t.groupName}</label>
+            <input
+              id={`${id}-name`}
+              required
+              maxLength={100}
+              value={groupName}
+              onChange={(e) => setGroupName(e.target.value)}
+            />
+          </div>
+        )}
+        {create.isError && (
+          <p className="form-error" role="alert">
+            {errorText(create.error)}
+          </p>
+        )}
+        <footer className="dialog-footer">
+          <button type="button" className="btn btn-ghost" onClick={() => dialog.current?.close()}>
+            {t.cancel}
+          </button>
+          <button
+            type="submit"
+            className="btn btn-primary"
+            disabled={picked.length === 0 || (isGroup && !groupName.trim()) || create.isPending}
+          >
+            {isGroup ? t.createGroup : t.startChat}
+          </button>
+        </footer>
+      </form>
+    </dialog>
+  );
+}

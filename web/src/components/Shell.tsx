@@ -1,0 +1,139 @@
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useState, useSyncExternalStore } from "react";
+import type { Chat, ChatListItem } from "../../../src/client/index.ts";
+import { chatsKey } from "../cache.ts";
+import { t } from "../i18n.ts";
+import { LogOutIcon, PlusIcon, WifiOffIcon } from "../icons.tsx";
+import { useLive } from "../live.tsx";
+import { api, logOut, type Session } from "../session.ts";
+import { Avatar } from "./Avatar.tsx";
+import { ChatList } from "./ChatList.tsx";
+import { ChatView } from "./ChatView.tsx";
+import { NewChatDialog } from "./NewChatDialog.tsx";
+
+/** The open chat lives in the URL (`#/c/<id>`), so reload and Back work. */
+function subscribeHash(listener: () => void) {
+  window.addEventListener("hashchange", listener);
+  return () => window.removeEventListener("hashchange", listener);
+}
+
+function useActiveChatId(): string | null {
+  const hash = useSyncExternalStore(subscribeHash, () => window.location.hash);
+  const match = /^#\/c\/([0-9a-fA-F-]{36})$/.exec(hash);
+  return match ? match[1]! : null;
+}
+
+export function openChat(chatId: string | null) {
+  const next = chatId ? `#/c/${chatId}` : "#/";
+  if (window.location.hash !== next) window.location.hash = next;
+}
+
+/** The other member of a direct chat, or null for a group. */
+export function otherMember(chat: Chat, myId: string) {
+  if (chat.type !== "direct") return null;
+  return chat.members.find((m) => m.user_id !== myId) ?? chat.members[0] ?? null;
+}
+
+export function chatTitle(chat: Chat, myId: string): string {
+  if (chat.type === "direct") return otherMember(chat, myId)?.username ?? "?";
+  return chat.name ?? chat.members.map((m) => m.username).join(", ");
+}
+
+function ConnectionBanner() {
+  const { state, client } = useLive();
+  // The first connection is not news; a lost one is.
+  if (state === "connected" || state === "connecting") return null;
+  return (
+    <div className={`banner banner-${state}`} role="status" aria-live="polite">
+      <WifiOffIcon />
+      <span>{state === "reconnecting" ? t.reconnecting : t.disconnected}</span>
+      {state === "disconnected" && (
+        <button className="btn btn-small" onClick={() => client.reconnect()}>
+          {t.reconnect}
+        </button>
+      )}
+    </div>
+  );
+}
+
+export function Shell({ session }: { session: Session }) {
+  const queryClient = useQueryClient();
+  const { setActiveChat, client } = useLive();
+  const activeChatId = useActiveChatId();
+  const [newChatOpen, setNewChatOpen] = useState(false);
+  const chats = useQuery({ queryKey: chatsKey, queryFn: () => api.listChats() });
+  const activeChat = chats.data?.find((c) => c.id === activeChatId) ?? null;
+
+  useEffect(() => {
+    setActiveChat(activeChat?.id ?? null);
+  }, [activeChat?.id, setActiveChat]);
+
+  async function signOut() {
+    client.close();
+    await api.logout().catch(() => undefined);
+    logOut();
+  }
+
+  function chatCreated(chat: Chat) {
+    queryClient.setQueryData<ChatListItem[]>(chatsKey, (list = []) =>
+      list.some((c) => c.id === chat.id)
+        ? list
+        : [{ ...chat, last_message: null, unread_count: 0, last_read_seq: 0 }, ...list],
+    );
+    client.track(chat.id, 0);
+    setNewChatOpen(false);
+    openChat(chat.id);
+  }
+
+  return (
+    <div className={`shell${activeChat ? " has-chat" : ""}`}>
+      <ConnectionBanner />
+      <aside className="sidebar" aria-label={t.chats}>
+        <header className="sidebar-header">
+          <div className="me">
+            <Avatar name={session.user.username} size={36} />
+            <div className="me-text">
+              <span className="brand">{t.appName}</span>
+              <span className="me-name">{session.user.username}</span>
+            </div>
+          </div>
+          <button className="icon-btn" onClick={() => void signOut()} title={t.logOut}>
+            <LogOutIcon />
+            <span className="sr-only">{t.logOut}</span>
+          </button>
+        </header>
+        <div className="sidebar-actions">
+          <button className="btn btn-primary btn-block" onClick={() => setNewChatOpen(true)}>
+            <PlusIcon />
+            <span>{t.newChat}</span>
+          </button>
+        </div>
+        <ChatList
+          chats={chats.data ?? []}
+          activeChatId={activeChat?.id ?? null}
+          myId={session.user.id}
+          onOpen={openChat}
+        />
+      </aside>
+      <main className="main">
+        {activeChat ? (
+          <ChatView key={activeChat.id} chat={activeChat} me={session.user} />
+        ) : (
+          <div className="empty-main">
+            <div className="empty-illustration" aria-hidden="true">
+              💬
+            </div>
+            <p>{t.pickChat}</p>
+          </div>
+        )}
+      </main>
+      {newChatOpen && (
+        <NewChatDialog
+          myId={session.user.id}
+          onClose={() => setNewChatOpen(false)}
+          onCreated={chatCreated}
+        />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,197 @@
+/**
+ * English by default; Spanish when the browser's language starts with `es` (the product
+ * comes from a Spanish document). Picked once at start-up.
+ */
+const en = {
+  appName: "Charla",
+  tagline: "Chat in real time with the people you care about.",
+  username: "Username",
+  password: "Password",
+  logIn: "Log in",
+  register: "Register",
+  logOut: "Log out",
+  noAccount: "New here?",
+  haveAccount: "Already have an account?",
+  createAccount: "Create an account",
+  usernameHint: "3–32 letters, digits, _ . -",
+  passwordHint: "At least 8 characters",
+  working: "One moment…",
+  chats: "Chats",
+  newChat: "New chat",
+  noChats: "No chats yet. Start one with “New chat”.",
+  noMessagesYet: "No messages yet",
+  pickChat: "Pick a chat, or start a new one.",
+  searchUsers: "Search users",
+  searchPlaceholder: "Type a username",
+  noUsersFound: "Nobody found by that name.",
+  groupName: "Group name",
+  startChat: "Start chat",
+  createGroup: "Create group",
+  cancel: "Cancel",
+  close: "Close",
+  selected: "Selected",
+  remove: "Remove",
+  directHint: "Pick one person for a direct chat, or several for a group.",
+  message: "Message",
+  messagePlaceholder: "Write a message",
+  send: "Send",
+  sending: "Sending…",
+  notSent: "Not sent",
+  retry: "Retry",
+  editMessage: "Edit message",
+  deleteMessage: "Delete message",
+  editField: "New text",
+  save: "Save",
+  edited: "edited",
+  deleted: "This message was deleted",
+  you: "You",
+  online: "online",
+  offline: "offline",
+  members: (n: number) => (n === 1 ? "1 member" : `${n} members`),
+  typing: (names: string[]) =>
+    names.length === 1
+      ? `${names[0]} is typing…`
+      : names.length === 2
+        ? `${names[0]} and ${names[1]} are typing…`
+        : "Several people are typing…",
+  seen: "Seen",
+  seenBy: (names: string[]) => `Seen by ${names.join(", ")}`,
+  unread: (n: number) => (n === 1 ? "1 unread message" : `${n} unread messages`),
+  backToChats: "Back to chats",
+  loadingOlder: "Loading earlier messages…",
+  beginning: "This is the beginning of the conversation.",
+  reconnecting: "Connection lost. Reconnecting…",
+  disconnected: "Disconnected.",
+  reconnect: "Reconnect",
+  connecting: "Connecting…",
+  messages: "Messages",
+  today: "Today",
+  yesterday: "Yesterday",
+  errors: {
+    VALIDATION_ERROR: "Please check what you typed.",
+    UNAUTHORIZED: "Wrong username or password.",
+    FORBIDDEN: "You may not do that.",
+    NOT_FOUND: "Not found.",
+    CONFLICT: "That username is taken.",
+    PAYLOAD_TOO_LARGE: "That is too long.",
+    RATE_LIMITED: "Too many attempts; wait a moment.",
+    INTERNAL: "Something went wrong. Try again.",
+    UNAVAILABLE: "The server cannot be reached right now.",
+  },
+};
+
+export type Strings = typeof en;
+
+const es: Strings = {
+  appName: "Charla",
+  tagline: "Chatea en tiempo real con quien te importa.",
+  username: "Usuario",
+  password: "Contraseña",
+  logIn: "Entrar",
+  register: "Registrarse",
+  logOut: "Salir",
+  noAccount: "¿Eres nuevo?",
+  haveAccount: "¿Ya tienes cuenta?",
+  createAccount: "Crear una cuenta",
+  usernameHint: "3–32 letras, dígitos, _ . -",
+  passwordHint: "Al menos 8 caracteres",
+  working: "Un momento…",
+  chats: "Chats",
+  newChat: "Nuevo chat",
+  noChats: "Aún no hay chats. Empieza uno con «Nuevo chat».",
+  noMessagesYet: "Aún no hay mensajes",
+  pickChat: "Elige un chat o empieza uno nuevo.",
+  searchUsers: "Buscar usuarios",
+  searchPlaceholder: "Escribe un nombre de usuario",
+  noUsersFound: "No hay nadie con ese nombre.",
+  groupName: "Nombre del grupo",
+  startChat: "Empezar chat",
+  createGroup: "Crear grupo",
+  cancel: "Cancelar",
+  close: "Cerrar",
+  selected: "Seleccionados",
+  remove: "Quitar",
+  directHint: "Elige una persona para un chat directo, o varias para un grupo.",
+  message: "Mensaje",
+  messagePlaceholder: "Escribe un mensaje",
+  send: "Enviar",
+  sending: "Enviando…",
+  notSent: "No enviado",
+  retry: "Reintentar",
+  editMessage: "Editar mensaje",
+  deleteMessage: "Eliminar mensaje",
+  editField: "Nuevo texto",
+  save: "Guardar",
+  edited: "editado",
+  deleted: "Este mensaje fue eliminado",
+  you: "Tú",
+  online: "en línea",
+  offline: "desconectado",
+  members: (n) => (n === 1 ? "1 miembro" : `${n} miembros`),
+  typing: (names) =>
+    names.length === 1
+      ? `${names[0]} está escribiendo…`
+      : names.length === 2
+        ? `${names[0]} y ${names[1]} están escribiendo…`
+        : "Varias personas están escribiendo…",
+  seen: "Visto",
+  seenBy: (names) => `Visto por ${names.join(", ")}`,
+  unread: (n) => (n === 1 ? "1 mensaje sin leer" : `${n} mensajes sin leer`),
+  backToChats: "Volver a los chats",
+  loadingOlder: "Cargando mensajes anteriores…",
+  beginning: "Este es el principio de la conversación.",
+  reconnecting: "Conexión perdida. Reconectando…",
+  disconnected: "Desconectado.",
+  reconnect: "Reconectar",
+  connecting: "Conectando…",
+  messages: "Mensajes",
+  today: "Hoy",
+  yesterday: "Ayer",
+  errors: {
+    VALIDATION_ERROR: "Revisa lo que escribiste.",
+    UNAUTHORIZED: "Usuario o contraseña incorrectos.",
+    FORBIDDEN: "No puedes hacer eso.",
+    NOT_FOUND: "No encontrado.",
+    CONFLICT: "Ese nombre de usuario ya existe.",
+    PAYLOAD_TOO_LARGE: "Es demasiado largo.",
+    RATE_LIMITED: "Demasiados intentos; espera un momento.",
+    INTERNAL: "Algo salió mal. Inténtalo de nuevo.",
+    UNAVAILABLE: "No se puede contactar con el servidor ahora.",
+  },
+};
+
+export const lang: "en" | "es" =
+  typeof navigator !== "undefined" && navigator.language.toLowerCase().startsWith("es")
+    ? "es"
+    : "en";
+
+export const t: Strings = lang === "es" ? es : en;
+
+const timeFormat = new Intl.DateTimeFormat(lang, { hour: "2-digit", minute: "2-digit" });
+const dayFormat = new Intl.DateTimeFormat(lang, { weekday: "long", day: "numeric", month: "long" });
+const shortDayFormat = new Intl.DateTimeFormat(lang, { day: "numeric", month: "short" });
+
+export function formatTime(iso: string): string {
+  return timeFormat.format(new Date(iso));
+}
+
+function startOfDay(date: Date): number {
+  return new Date(date.getFullYear(), date.getMonth(), date.getDate()).getTime();
+}
+
+/** "Today", "Yesterday" or a date: the separators between days in a conversation. */
+export function formatDay(iso: string): string {
+  const date = new Date(iso);
+  const days = Math.round((startOfDay(new Date()) - startOfDay(date)) / 86_400_000);
+  if (days === 0) return t.today;
+  if (days === 1) return t.yesterday;
+  return dayFormat.format(date);
+}
+
+/** A compact time for the chat list: the time today, else the date. */
+export function formatListTime(iso: string): string {
+  const date = new Date(iso);
+  return startOfDay(date) === startOfDay(new Date())
+    ? timeFormat.format(date)
+    : shortDayFormat.format(date);
+}

@@ -1,0 +1,198 @@
+/**
+ * The live connection for the logged-in user: one `ChatClient` whose events are written
+ * into react-query's cache, plus the state that only lives in the connection (presence,
+ * typing, read positions, connection state), shared through a context.
+ */
+import { useQueryClient, type QueryClient } from "@tanstack/react-query";
+import {
+  createContext,
+  useContext,
+  useEffect,
+  useReducer,
+  useRef,
+  useState,
+  type ReactNode,
+} from "react";
+import {
+  connect,
+  type ChatClient,
+  type ChatListItem,
+  type ConnectionState,
+} from "../../src/client/index.ts";
+import {
+  applyToChatList,
+  chatsKey,
+  deleteInChatList,
+  deleteInHistory,
+  markReadInChatList,
+  upsertHistory,
+} from "./cache.ts";
+import { logOut, type Session } from "./session.ts";
+
+const TYPING_TTL_MS = 6000;
+
+export interface Live {
+  client: ChatClient;
+  state: ConnectionState;
+  online: ReadonlyMap<string, string>;
+  /** chat id → user ids typing there. */
+  typing: ReadonlyMap<string, ReadonlySet<string>>;
+  /** chat id → user id → highest seq read. */
+  reads: ReadonlyMap<string, ReadonlyMap<string, number>>;
+  /** The chat on screen: its messages do not count as unread. */
+  setActiveChat(chatId: string | null): void;
+}
+
+const LiveContext = createContext<Live | null>(null);
+
+export function useLive(): Live {
+  const live = useContext(LiveContext);
+  if (!live) throw new Error("useLive outside <LiveProvider>");
+  return live;
+}
+
+type TypingAction =
+  { type: "set"; chatId: string; userId: string; typing: boolean } | { type: "clear" };
+
+function typingReducer(
+  state: ReadonlyMap<string, ReadonlySet<string>>,
+  action: TypingAction,
+): ReadonlyMap<string, ReadonlySet<string>> {
+  if (action.type === "clear") return new Map();
+  const users = new Set(state.get(action.chatId));
+  if (action.typing === users.has(action.userId)) return state;
+  if (action.typing) users.add(action.userId);
+  else users.delete(action.userId);
+  const next = new Map(state);
+  next.set(action.chatId, users);
+  return next;
+}
+
+function readsReducer(
+  state: ReadonlyMap<string, ReadonlyMap<string, number>>,
+  action: { chatId: string; userId: string; seq: number },
+): ReadonlyMap<string, ReadonlyMap<string, number>> {
+  const users = new Map(state.get(action.chatId));
+  if ((users.get(action.userId) ?? -1) >= action.seq) return state;
+  users.set(action.userId, action.seq);
+  const next = new Map(state);
+  next.set(action.chatId, users);
+  return next;
+}
+
+function openClient(
+  session: Session,
+  chats: ChatListItem[],
+  queryClient: QueryClient,
+  activeChat: { current: string | null },
+): ChatClient {
+  // Start each chat's catch-up cursor where the list we already have ends.
+  const since = Object.fromEntries(
+    chats.map((chat) => [chat.id, chat.last_message?.change_seq ?? 0]),
+  );
+  const client = connect({ token: () => session.token, since });
+  const isActive = (chatId: string) =>
+    activeChat.current === chatId && document.visibilityState === "visible";
+
+  client.on("message", (message) => {
+    upsertHistory(queryClient, message);
+    const countUnread = message.sender_id !== session.user.id && !isActive(message.chat_id);
+    if (!applyToChatList(queryClient, message, { countUnread })) {
+      void queryClient.invalidateQueries({ queryKey: chatsKey });
+    }
+  });
+  client.on("update", (message) => {
+    upsertHistory(queryClient, message);
+    applyToChatList(queryClient, message, { countUnread: false });
+  });
+  client.on("delete", (event) => {
+    deleteInHistory(queryClient, event);
+    deleteInChatList(queryClient, event);
+  });
+  const refreshChats = () => void queryClient.invalidateQueries({ queryKey: chatsKey });
+  client.on("chat:created", refreshChats);
+  client.on("chat:member_added", refreshChats);
+  client.on("chat:member_removed", refreshChats);
+  client.on("read", (event) => {
+    if (event.user_id === session.user.id)
+      markReadInChatList(queryClient, event.chat_id, event.seq);
+  });
+  client.on("unauthorized", () => logOut());
+  return client;
+}
+
+export function LiveProvider({
+  session,
+  chats,
+  children,
+}: {
+  session: Session;
+  chats: ChatListItem[];
+  children: ReactNode;
+}) {
+  const queryClient = useQueryClient();
+  const activeChat = useRef<string | null>(null);
+  const seedChats = useRef(chats);
+  const [client, setClient] = useState<ChatClient | null>(null);
+  const [state, setState] = useState<ConnectionState>("connecting");
+  const [online, setOnline] = useState<ReadonlyMap<string, string>>(new Map());
+  const [typing, dispatchTyping] = useReducer(typingReducer, new Map());
+  const [reads, dispatchRead] = useReducer(readsReducer, new Map());
+
+  useEffect(() => {
+    // One client per session; the chat list we have only seeds its cursors.
+    const opened = openClient(session, seedChats.current, queryClient, activeChat);
+    const timers = new Map<string, ReturnType<typeof setTimeout>>();
+    opened.on("state", (next) => {
+      setState(next);
+      if (next !== "connected") dispatchTyping({ type: "clear" });
+    });
+    opened.on("presence", (users) => setOnline(new Map(users)));
+    opened.on("typing", ({ chat_id, user_id, typing: isTyping }) => {
+      const key = `${chat_id}:${user_id}`;
+      clearTimeout(timers.get(key));
+      dispatchTyping({ type: "set", chatId: chat_id, userId: user_id, typing: isTyping });
+      // A lost "stopped typing" must not leave the indicator on forever.
+      if (isTyping) {
+        timers.set(
+          key,
+          setTimeout(() => {
+            dispatchTyping({ type: "set", chatId: chat_id, userId: user_id, typing: false });
+          }, TYPING_TTL_MS),
+        );
+      }
+    });
+    opened.on("message", (message) => {
+      // A message from someone ends their typing, and means they read up to there.
+      dispatchTyping({
+        type: "set",
+        chatId: message.chat_id,
+        userId: message.sender_id,
+        typing: false,
+      });
+      dispatchRead({ chatId: message.chat_id, userId: message.sender_id, seq: message.seq });
+    });
+    opened.on("read", (event) =>
+      dispatchRead({ chatId: event.chat_id, userId: event.user_id, seq: event.seq }),
+    );
+    setClient(opened);
+    setState(opened.state);
+    return () => {
+      for (const timer of timers.values()) clearTimeout(timer);
+      opened.close();
+    };
+  }, [session, queryClient]);
+
+  if (!client) return null;
+  const live: Live = {
+    client,
+    state,
+    online,
+    typing,
+    reads,
+    setActiveChat: (chatId) => {
+      activeChat.current = chatId;
+    },
+  };
+  return <LiveContext.Provider value={live}>{children}</LiveContext.Provider>;
+}
