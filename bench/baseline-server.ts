@@ -6,7 +6,9 @@
  * `{ ok: true, message }`. It keeps the last messages of each room in memory so that the
  * `sync` catch-up of a reconnect storm works the same way as against Charla.
  *
- * Env: PORT (default 3300), HOST (default 127.0.0.1), BASELINE_TOKEN (default "baseline").
+ * Env: PORT (default 3300), HOST (default 127.0.0.1), BASELINE_TOKEN (default "baseline"),
+ * BASELINE_RELEASE_REQUEST=1 to drop each connection's reference to its first HTTP request
+ * (socket.io's documented memory saving; the idle scenario measures it as "baseline-lean").
  * Handshake: `auth: { token, user_id, rooms: string[] }`.
  */
 import { randomUUID } from "node:crypto";
@@ -44,6 +46,11 @@ const io = new Server<ClientToServerEvents, ServerToClientEvents, object, Socket
   maxHttpBufferSize: 64 * 1024,
 });
 const logs = new Map<string, RoomLog>();
+if (process.env.BASELINE_RELEASE_REQUEST === "1") {
+  io.engine.on("connection", (raw: { request: unknown }) => {
+    raw.request = null;
+  });
+}
 
 function roomLog(room: string): RoomLog {
   let log = logs.get(room);

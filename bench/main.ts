@@ -97,7 +97,9 @@ if (wants("db") && opts.servers.includes("charla")) {
   }
 }
 if (wants("idle")) {
-  for (const t of targets(true)) {
+  const idleTargets = targets(true);
+  if (opts.servers.includes("baseline")) idleTargets.splice(1, 0, "baseline-lean");
+  for (const t of idleTargets) {
     await attempt(`idle ${t}`, async () => void results.idle.push(await runIdle(opts, t, log)));
   }
 }

@@ -43,9 +43,9 @@ export function computeRatios(res: Results): Ratios {
   const at3k = (s: SweepResult | undefined) => s?.steps.find((x) => x.offered === 3000);
   const b3 = at3k(base);
   const c3 = at3k(charla);
-  const idle = res.idle.find((i) => i.target !== "baseline");
+  const idle = res.idle.find((i) => i.target.startsWith("charla"));
   const lastIdle = idle?.points.at(-1);
-  const storms = res.storm.filter((s) => s.target !== "baseline").flatMap((s) => s.rounds);
+  const storms = res.storm.filter((s) => s.target.startsWith("charla")).flatMap((s) => s.rounds);
   return {
     persistedThroughput: base && pg ? pg.maxSustained / base.maxSustained : null,
     p99At3k: b3 && c3 && c3.acked > 0 ? c3.latency.p99 / b3.latency.p99 : null,
@@ -63,14 +63,14 @@ export function markdown(res: Results): string {
   const out: string[] = [];
   if (res.sweep.length) {
     out.push(
-      "| server | offered msg/s | acked msg/s | delivered/s | lost | unacked | errors | p50 ms | p99 ms | p99.9 ms | max ms | server CPU | gen CPU | server RSS MB |",
-      "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+      "| server | offered msg/s | acked msg/s | delivered/s | lost | unacked | errors | p50 ms | p99 ms | p99.9 ms | max ms | server CPU | gen CPU | other CPU | server RSS MB |",
+      "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     );
     for (const s of res.sweep) {
       for (const x of s.steps) {
         const errors = Object.values(x.errors).reduce((a, b) => a + b, 0);
         out.push(
-          `| ${s.target} | ${x.offered} | ${x.ackedRate.toFixed(0)} | ${x.deliveredRate.toFixed(0)} | ${x.lost} | ${x.unacked} | ${errors} | ${x.latency.p50} | ${x.latency.p99} | ${x.latency.p999} | ${x.latency.max} | ${x.serverCpuPct.toFixed(0)}% | ${x.generatorCpuPct.toFixed(0)}% | ${x.serverRssMB} |${x.sustained ? "" : " saturated"}${x.generatorBound ? " (generator-bound)" : ""}`,
+          `| ${s.target} | ${x.offered} | ${x.ackedRate.toFixed(0)} | ${x.deliveredRate.toFixed(0)} | ${x.lost} | ${x.unacked} | ${errors} | ${x.latency.p50} | ${x.latency.p99} | ${x.latency.p999} | ${x.latency.max} | ${x.serverCpuPct.toFixed(0)}% | ${x.generatorCpuPct.toFixed(0)}% | ${x.otherCpuPct.toFixed(0)}% | ${x.serverRssMB} |${x.sustained ? "" : " saturated"}${x.generatorBound ? " (generator-bound)" : ""}`,
         );
       }
     }

@@ -196,6 +196,15 @@ export function procCpuSeconds(pid: number): number {
   return (utime + stime) / CLOCK_TICKS;
 }
 
+/** CPU seconds (all cores, busy time) the whole machine has used so far, from /proc/stat. */
+export function machineCpuSeconds(): number {
+  const line = readFileSync("/proc/stat", "utf8").split("\n", 1)[0]!;
+  const v = line.trim().split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal: busy = all but idle and iowait.
+  const busy = v.slice(0, 8).reduce((a, b) => a + b, 0) - (v[3] ?? 0) - (v[4] ?? 0);
+  return busy / CLOCK_TICKS;
+}
+
 export function cpuPercent(a: CpuSample, b: CpuSample): number {
   const wall = (b.at - a.at) / 1000;
   return wall > 0 ? (100 * (b.seconds - a.seconds)) / wall : 0;

@@ -5,10 +5,10 @@ import type { Options } from "./options.ts";
 import { createBenchDatabase } from "./pg.ts";
 import { ServerProcess, type ServerKind } from "./servers.ts";
 
-export type Target = "baseline" | "charla-pglite" | "charla-pg";
+export type Target = "baseline" | "baseline-lean" | "charla-pglite" | "charla-pg";
 
 export function kindOf(target: Target): ServerKind {
-  return target === "baseline" ? "baseline" : "charla";
+  return target.startsWith("baseline") ? "baseline" : "charla";
 }
 
 let portOffset = 0;
@@ -35,6 +35,7 @@ export async function withServer<T>(
     port: opts.portBase + (portOffset++ % 50),
     ...(db ? { databaseUrl: db.url } : {}),
     ...(cpuProfDir ? { cpuProfDir } : {}),
+    ...(target === "baseline-lean" ? { env: { BASELINE_RELEASE_REQUEST: "1" } } : {}),
   });
   try {
     const startMs = await server.start();
