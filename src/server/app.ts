@@ -1,0 +1,159 @@
+/**
+ * Assembles one Charla node: storage, domain services, HTTP API and Socket.IO gateway on one
+ * HTTP server. `createApp` picks the concrete backends; nothing else does.
+ */
+import type { AddressInfo } from "node:net";
+import type { FastifyInstance } from "fastify";
+import type { Logger } from "pino";
+import { RateLimiterMemory } from "rate-limiter-flexible";
+import type { Config } from "./config.ts";
+import { createAuthService } from "./domain/auth.ts";
+import { createChatService } from "./domain/chats.ts";
+import { createMessageService } from "./domain/messages.ts";
+import { createLocalPresence, type Presence } from "./domain/presence.ts";
+import { createHttpServer } from "./http/server.ts";
+import { createLogger } from "./logger.ts";
+import { createMetrics } from "./metrics.ts";
+import { createBroadcaster } from "./realtime/broadcaster.ts";
+import { createSocketServer, startGateway } from "./realtime/gateway.ts";
+import type { ChatServer } from "./realtime/types.ts";
+import { resolveJwtSecret } from "./secret.ts";
+import { GroupCommit } from "./storage/group-commit.ts";
+import { openStore } from "./storage/open.ts";
+import type { Store } from "./storage/store.ts";
+import { connectCluster, type Cluster } from "./cluster/cluster.ts";
+
+export interface App {
+  readonly config: Readonly<Config>;
+  readonly http: FastifyInstance;
+  readonly io: ChatServer;
+  readonly store: Store;
+  readonly log: Logger;
+  /** Starts listening on config.host:config.port; resolves with the base URL. */
+  listen(): Promise<string>;
+  /** The base URL once listening, e.g. http://127.0.0.1:41234 */
+  readonly url: string;
+  /** Drains and closes everything, in order; safe to call more than once. */
+  close(): Promise<void>;
+}
+
+export interface AppOptions {
+  log?: Logger;
+}
+
+export async function createApp(config: Readonly<Config>, options: AppOptions = {}): Promise<App> {
+  const log = options.log ?? createLogger(config.logLevel, config.nodeId);
+  const metrics = createMetrics();
+  const store = await openStore(config.database, log);
+  let cluster: Cluster | undefined;
+  try {
+    cluster = config.redisUrl ? await connectCluster(config, log) : undefined;
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const presence: Presence = cluster?.presence ?? createLocalPresence();
+  const secret = await resolveJwtSecret(config);
+  const auth = createAuthService({ store, secret, tokenTtlSeconds: config.tokenTtlSeconds });
+
+  const commits = new GroupCommit(store);
+  commits.onBatch = (size, seconds) => {
+    metrics.commitBatchSize.observe(size);
+    metrics.commitSeconds.observe(seconds);
+    metrics.messagesStored.inc(size);
+  };
+
+  let draining = false;
+  const io = createSocketServer(config, () => draining);
+  const events = createBroadcaster(io);
+  const chats = createChatService({ store, events });
+  const messages = createMessageService({ store, commits, events });
+
+  const limits = config.rateLimits;
+  const http = await createHttpServer(
+    config,
+    log,
+    {
+      auth,
+      chats,
+      messages,
+      presence,
+      store,
+      events,
+      metrics,
+      loginLimiter: limits
+        ? new RateLimiterMemory({
+            keyPrefix: "login",
+            points: limits.loginAttempts,
+            duration: limits.loginWindowSeconds,
+          })
+        : undefined,
+      registrationLimiter: limits
+        ? new RateLimiterMemory({
+            keyPrefix: "register",
+            points: limits.registrations,
+            duration: limits.registrationWindowSeconds,
+          })
+        : undefined,
+      readiness: async (): Promise<Record<string, boolean>> => {
+        const database = await store.ping().then(
+          () => true,
+          () => false,
+        );
+        return cluster ? { database, redis: await cluster.isReachable() } : { database };
+      },
+    },
+    () => draining,
+  );
+
+  startGateway(io, http.server, {
+    config,
+    log,
+    metrics,
+    store,
+    auth,
+    chats,
+    messages,
+    presence,
+    isDraining: () => draining,
+  });
+  if (cluster) cluster.attach(io);
+
+  let url = "";
+  let closing: Promise<void> | undefined;
+
+  async function doClose() {
+    draining = true;
+    const grace = new Promise((resolve) =>
+      setTimeout(resolve, config.shutdownGraceSeconds * 1000).unref(),
+    );
+    // Writes already accepted are committed and acknowledged before sockets close.
+    await Promise.race([commits.flush(), grace]);
+    await io.close().catch(() => undefined);
+    await http.close().catch((error: unknown) => log.warn({ err: error }, "http close"));
+    await presence.close().catch((error: unknown) => log.warn({ err: error }, "presence close"));
+    await cluster?.close().catch((error: unknown) => log.warn({ err: error }, "cluster close"));
+    await store.close();
+    log.info("closed");
+  }
+
+  return {
+    config,
+    http,
+    io,
+    store,
+    log,
+    get url() {
+      return url;
+    },
+    async listen() {
+      await http.listen({ port: config.port, host: config.host });
+      const address = http.server.address() as AddressInfo;
+      const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+      url = `http://${host === "0.0.0.0" || host === "[::]" ? "127.0.0.1" : host}:${address.port}`;
+      log.info({ url, port: address.port }, "listening");
+      return url;
+    },
+    close: () => (closing ??= doClose()),
+  };
+}

@@ -1,0 +1,167 @@
+/**
+ * Configuration: read from the environment once at start, validated, frozen. A bad value
+ * stops the process with a message naming the variable (see `ConfigError`).
+ */
+import path from "node:path";
+
+export interface RateLimits {
+  /** Socket events one user may emit per window, all sockets together. */
+  socketEvents: number;
+  socketWindowSeconds: number;
+  /** Login attempts per (IP, username) per window: slows password guessing. */
+  loginAttempts: number;
+  loginWindowSeconds: number;
+  /** Registrations per IP per window. */
+  registrations: number;
+  registrationWindowSeconds: number;
+}
+
+export type DatabaseConfig =
+  /** Embedded PostgreSQL (PGlite). `dataDir` undefined means in memory (tests). */
+  | { kind: "pglite"; dataDir: string | undefined }
+  | { kind: "postgres"; url: string; poolSize: number };
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Where the embedded database and the generated JWT secret live. */
+  dataDir: string;
+  database: DatabaseConfig;
+  /** `redis://…` when this process is one node of many; undefined for a single node. */
+  redisUrl: string | undefined;
+  /** Token signing key; undefined means "generate once and keep under dataDir". */
+  jwtSecret: string | undefined;
+  tokenTtlSeconds: number;
+  /** Origins allowed for HTTP CORS and the socket handshake; empty means same origin only. */
+  corsOrigins: readonly string[];
+  logLevel: string;
+  production: boolean;
+  /** undefined disables rate limiting (benchmarks only). */
+  rateLimits: RateLimits | undefined;
+  /** Socket.IO frame cap: a larger frame closes that connection. */
+  maxSocketFrameBytes: number;
+  /** HTTP body cap: a larger body is answered 413 PAYLOAD_TOO_LARGE. */
+  maxHttpBodyBytes: number;
+  /** How often a node refreshes its presence heartbeat in Redis, and when it counts as dead. */
+  presenceHeartbeatSeconds: number;
+  presenceExpirySeconds: number;
+  /** How long SIGTERM waits for in-flight writes before closing anyway. */
+  shutdownGraceSeconds: number;
+  /** Serve the web client from this folder when it exists. */
+  webRoot: string;
+  /** Name of this node in logs and presence (defaults to host:pid). */
+  nodeId: string;
+}
+
+export class ConfigError extends Error {
+  constructor(variable: string, problem: string) {
+    super(`Invalid configuration: ${variable} ${problem}`);
+    this.name = "ConfigError";
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(name, `must be a whole number from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function url(env: Env, name: string, protocols: string[]): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `must be a URL (${protocols.join(" or ")}…), got something else`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(name, `must start with ${protocols.join(" or ")}//`);
+  }
+  return raw;
+}
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
+
+/** Parses the environment (CONTRACT.md, "Running it") into a frozen Config. */
+export function loadConfig(env: Env = process.env): Readonly<Config> {
+  const production = env.NODE_ENV === "production";
+  const dataDir = path.resolve(env.DATA_DIR || "./data");
+  const databaseUrl = url(env, "DATABASE_URL", ["postgres:", "postgresql:"]);
+  const jwtSecret = env.JWT_SECRET || undefined;
+  if (production && !jwtSecret) {
+    throw new ConfigError("JWT_SECRET", "is required when NODE_ENV=production");
+  }
+  if (jwtSecret !== undefined && jwtSecret.length < 32) {
+    throw new ConfigError("JWT_SECRET", "must be at least 32 characters long");
+  }
+  const logLevel = env.LOG_LEVEL || "info";
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError("LOG_LEVEL", `must be one of ${LOG_LEVELS.join(", ")}`);
+  }
+  const corsOrigins = (env.CORS_ORIGINS ?? "")
+    .split(",")
+    .map((origin) => origin.trim())
+    .filter(Boolean);
+  for (const origin of corsOrigins) {
+    if (
+      origin !== "*" &&
+      url({ CORS_ORIGINS: origin }, "CORS_ORIGINS", ["http:", "https:"]) === undefined
+    ) {
+      throw new ConfigError("CORS_ORIGINS", `has an invalid origin "${origin}"`);
+    }
+  }
+  const rateLimitsDisabled = env.RATE_LIMIT_DISABLED === "1" || env.RATE_LIMIT_DISABLED === "true";
+  const host = env.HOST || "0.0.0.0";
+  const heartbeat = integer(env, "PRESENCE_HEARTBEAT_SECONDS", 5, 1, 60);
+
+  return Object.freeze({
+    port: integer(env, "PORT", 3000, 0, 65535),
+    host,
+    dataDir,
+    database: databaseUrl
+      ? {
+          kind: "postgres",
+          url: databaseUrl,
+          poolSize: integer(env, "DATABASE_POOL_SIZE", 10, 1, 200),
+        }
+      : { kind: "pglite", dataDir: path.join(dataDir, "pglite") },
+    redisUrl: url(env, "REDIS_URL", ["redis:", "rediss:"]),
+    jwtSecret,
+    tokenTtlSeconds: integer(env, "TOKEN_TTL_SECONDS", 86_400, 1, 31_536_000),
+    corsOrigins: Object.freeze(corsOrigins),
+    logLevel,
+    production,
+    rateLimits: rateLimitsDisabled
+      ? undefined
+      : {
+          // A person types a few messages a second at most; 200 events in 10 s also leaves room
+          // for typing indicators and read receipts of a busy chat.
+          socketEvents: integer(env, "RATE_LIMIT_SOCKET_EVENTS", 200, 1, 1_000_000),
+          socketWindowSeconds: integer(env, "RATE_LIMIT_SOCKET_WINDOW_SECONDS", 10, 1, 3600),
+          loginAttempts: integer(env, "RATE_LIMIT_LOGIN_ATTEMPTS", 10, 1, 1_000_000),
+          loginWindowSeconds: integer(env, "RATE_LIMIT_LOGIN_WINDOW_SECONDS", 60, 1, 86_400),
+          registrations: integer(env, "RATE_LIMIT_REGISTRATIONS", 30, 1, 1_000_000),
+          registrationWindowSeconds: integer(
+            env,
+            "RATE_LIMIT_REGISTRATION_WINDOW_SECONDS",
+            60,
+            1,
+            86_400,
+          ),
+        },
+    maxSocketFrameBytes: integer(env, "MAX_SOCKET_FRAME_BYTES", 64 * 1024, 1024, 16 * 1024 * 1024),
+    maxHttpBodyBytes: integer(env, "MAX_HTTP_BODY_BYTES", 64 * 1024, 1024, 16 * 1024 * 1024),
+    presenceHeartbeatSeconds: heartbeat,
+    presenceExpirySeconds: integer(env, "PRESENCE_EXPIRY_SECONDS", 15, heartbeat * 2, 600),
+    shutdownGraceSeconds: integer(env, "SHUTDOWN_GRACE_SECONDS", 10, 0, 600),
+    webRoot: path.resolve(env.WEB_ROOT || path.join(import.meta.dirname, "../../web/dist")),
+    nodeId: env.NODE_ID || `${process.pid}`,
+  } satisfies Config);
+}

@@ -1,0 +1,111 @@
+/** Chats and membership: who may see, join and leave a chat. */
+import { randomUUID } from "node:crypto";
+import { ChatError } from "../../protocol/errors.ts";
+import type { Chat, ChatListItem, CreateChat } from "../../protocol/schemas.ts";
+import { SQLSTATE, sqlState } from "../storage/driver.ts";
+import type { Store } from "../storage/store.ts";
+import type { ChatEvents } from "./events.ts";
+
+const NO_SUCH_CHAT = "No such chat.";
+
+export function createChatService({ store, events }: { store: Store; events: ChatEvents }) {
+  /** The chat, if the caller is a member; NOT_FOUND otherwise so ids cannot be probed. */
+  async function visibleChat(callerId: string, chatId: string): Promise<Chat> {
+    const chat = await store.getChat(chatId);
+    if (!chat || !chat.members.some((m) => m.user_id === callerId)) {
+      throw new ChatError("NOT_FOUND", NO_SUCH_CHAT);
+    }
+    return chat;
+  }
+
+  async function requireUsers(ids: readonly string[]) {
+    const found = await store.findUsersByIds(ids);
+    const missing = ids.filter((id) => !found.some((user) => user.id === id));
+    if (missing.length > 0)
+      throw new ChatError("NOT_FOUND", "No such user.", { user_ids: missing });
+  }
+
+  return {
+    visibleChat,
+
+    /** Creates a chat; for a direct chat that exists already, returns it with `created: false`. */
+    async create(callerId: string, input: CreateChat): Promise<{ chat: Chat; created: boolean }> {
+      const others = [...new Set(input.member_ids)].filter((id) => id !== callerId);
+      let directKey: string | null = null;
+      if (input.type === "direct") {
+        if (others.length !== 1) {
+          throw new ChatError("VALIDATION_ERROR", "A direct chat takes exactly one other user.");
+        }
+        directKey = [callerId, others[0]!].sort().join(":");
+        const existing = await store.findDirectChat(directKey);
+        if (existing) return { chat: existing, created: false };
+      }
+      await requireUsers(others);
+      try {
+        const chat = await store.createChat({
+          id: randomUUID(),
+          type: input.type,
+          name: input.type === "group" ? input.name?.trim() || null : null,
+          created_by: callerId,
+          direct_key: directKey,
+          member_ids: others,
+        });
+        events.chatCreated(chat);
+        return { chat, created: true };
+      } catch (error) {
+        // Both users opened the direct chat at the same moment: the other request won.
+        if (directKey && sqlState(error) === SQLSTATE.uniqueViolation) {
+          const existing = await store.findDirectChat(directKey);
+          if (existing) return { chat: existing, created: false };
+        }
+        throw error;
+      }
+    },
+
+    list(callerId: string): Promise<ChatListItem[]> {
+      return store.listChatsOf(callerId);
+    },
+
+    async addMember(callerId: string, chatId: string, userId: string): Promise<Chat> {
+      const chat = await visibleChat(callerId, chatId);
+      if (chat.type !== "group") {
+        throw new ChatError("FORBIDDEN", "A direct chat cannot take more members.");
+      }
+      if (!chat.members.some((m) => m.user_id === callerId && m.role === "owner")) {
+        throw new ChatError("FORBIDDEN", "Only the group's owner may add members.");
+      }
+      await requireUsers([userId]);
+      if (!(await store.addMember(chatId, userId))) {
+        throw new ChatError("CONFLICT", "That user is a member already.");
+      }
+      const updated = (await store.getChat(chatId))!;
+      events.memberAdded(updated, userId);
+      return updated;
+    },
+
+    async removeMember(callerId: string, chatId: string, userId: string): Promise<void> {
+      const chat = await visibleChat(callerId, chatId);
+      const isOwner = chat.members.some((m) => m.user_id === callerId && m.role === "owner");
+      if (callerId !== userId && !(isOwner && chat.type === "group")) {
+        throw new ChatError("FORBIDDEN", "Only the group's owner may remove other members.");
+      }
+      if (!(await store.removeMember(chatId, userId))) {
+        throw new ChatError("NOT_FOUND", "That user is not a member.");
+      }
+      events.memberRemoved(chatId, userId);
+    },
+
+    async markRead(callerId: string, chatId: string, seq: number): Promise<void> {
+      const position = await store.markRead(chatId, callerId, seq);
+      if (position === undefined) throw new ChatError("NOT_FOUND", NO_SUCH_CHAT);
+      events.read({
+        chat_id: chatId,
+        user_id: callerId,
+        seq: position,
+        read_at: new Date().toISOString(),
+      });
+    },
+  };
+}
+
+export type ChatService = ReturnType<typeof createChatService>;

@@ -1,0 +1,29 @@
+/**
+ * What the domain tells the world after a change is committed. The realtime gateway
+ * implements it (rooms, across nodes); the domain never imports Socket.IO.
+ */
+import type { Chat, Message, ReadEvent } from "../../protocol/schemas.ts";
+
+export interface ChatEvents {
+  messageSent(message: Message): void;
+  messageUpdated(message: Message): void;
+  messageDeleted(message: Message): void;
+  chatCreated(chat: Chat): void;
+  memberAdded(chat: Chat, userId: string): void;
+  memberRemoved(chatId: string, userId: string): void;
+  read(event: ReadEvent): void;
+  /** The user logged out: every live socket of theirs, on every node, is ended. */
+  sessionsEnded(userId: string): void;
+}
+
+/** Collects nothing: for tools (migrate CLI) that run the domain without sockets. */
+export const silentChatEvents: ChatEvents = {
+  messageSent() {},
+  messageUpdated() {},
+  messageDeleted() {},
+  chatCreated() {},
+  memberAdded() {},
+  memberRemoved() {},
+  read() {},
+  sessionsEnded() {},
+};

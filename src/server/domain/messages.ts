@@ -1,0 +1,142 @@
+/**
+ * Messages: the rules of sending, editing and deleting, history and catch-up. Every change
+ * is committed before it is announced (ChatEvents) or acknowledged (the return value).
+ */
+import { randomUUID } from "node:crypto";
+import { ChatError } from "../../protocol/errors.ts";
+import {
+  MESSAGE_BODY_MAX,
+  type HistoryQuery,
+  type Message,
+  type MessageSendPayload,
+  type SyncPayload,
+  type SyncResult,
+} from "../../protocol/schemas.ts";
+import type { GroupCommit } from "../storage/group-commit.ts";
+import type { HistoryPage, Store } from "../storage/store.ts";
+import type { ChatEvents } from "./events.ts";
+
+const NO_SUCH_MESSAGE = "No such message.";
+const NO_SUCH_CHAT = "No such chat.";
+export const HISTORY_DEFAULT_LIMIT = 50;
+const SYNC_DEFAULT_LIMIT = 200;
+
+/** The body as stored: trimmed, 1–4000 characters (code points, so emoji count once). */
+export function normaliseBody(body: string): string {
+  const trimmed = body.trim();
+  if (trimmed.length === 0) throw new ChatError("VALIDATION_ERROR", "The message is empty.");
+  // Counting code points is only needed when UTF-16 length could exceed the limit.
+  if (trimmed.length > MESSAGE_BODY_MAX && [...trimmed].length > MESSAGE_BODY_MAX) {
+    throw new ChatError(
+      "VALIDATION_ERROR",
+      `A message has at most ${MESSAGE_BODY_MAX} characters.`,
+    );
+  }
+  return trimmed;
+}
+
+export interface SendResult {
+  message: Message;
+  /** True when client_msg_id repeated an earlier send: nothing new was stored or broadcast. */
+  duplicate: boolean;
+}
+
+export function createMessageService(deps: {
+  store: Store;
+  commits: GroupCommit;
+  events: ChatEvents;
+}) {
+  const { store, commits, events } = deps;
+
+  async function requireMember(callerId: string, chatId: string) {
+    const role = await store.memberRole(chatId, callerId);
+    if (!role) throw new ChatError("NOT_FOUND", NO_SUCH_CHAT);
+    return role;
+  }
+
+  /** The message, when the caller may see it and it is not deleted. */
+  async function visibleMessage(callerId: string, messageId: string) {
+    const access = await store.findMessageForAccess(messageId, callerId);
+    if (!access || access.callerRole === null || access.message.status === "deleted") {
+      throw new ChatError("NOT_FOUND", NO_SUCH_MESSAGE);
+    }
+    return access;
+  }
+
+  return {
+    async send(callerId: string, input: Omit<MessageSendPayload, "status">): Promise<SendResult> {
+      if (input.sender_id !== undefined && input.sender_id !== callerId) {
+        throw new ChatError("FORBIDDEN", "sender_id must be your own user id.");
+      }
+      const result = await commits.append({
+        id: randomUUID(),
+        chat_id: input.chat_id,
+        sender_id: callerId,
+        body: normaliseBody(input.body),
+        client_msg_id: input.client_msg_id ?? null,
+      });
+      if (result.kind === "not_member") throw new ChatError("NOT_FOUND", NO_SUCH_CHAT);
+      if (result.kind === "stored") events.messageSent(result.message);
+      return { message: result.message, duplicate: result.kind === "duplicate" };
+    },
+
+    async edit(callerId: string, messageId: string, body: string): Promise<Message> {
+      const text = normaliseBody(body);
+      const { message } = await visibleMessage(callerId, messageId);
+      if (message.sender_id !== callerId) {
+        throw new ChatError("FORBIDDEN", "Only the sender may edit a message.");
+      }
+      const edited = await store.editMessage(messageId, text);
+      if (!edited) throw new ChatError("NOT_FOUND", NO_SUCH_MESSAGE);
+      events.messageUpdated(edited);
+      return edited;
+    },
+
+    async remove(callerId: string, messageId: string): Promise<Message> {
+      const { message, callerRole, chatType } = await visibleMessage(callerId, messageId);
+      const groupOwner = chatType === "group" && callerRole === "owner";
+      if (message.sender_id !== callerId && !groupOwner) {
+        throw new ChatError(
+          "FORBIDDEN",
+          "Only the sender or the group's owner may delete a message.",
+        );
+      }
+      const deleted = await store.deleteMessage(messageId);
+      if (!deleted) throw new ChatError("NOT_FOUND", NO_SUCH_MESSAGE);
+      events.messageDeleted(deleted);
+      return deleted;
+    },
+
+    async history(callerId: string, chatId: string, query: HistoryQuery): Promise<HistoryPage> {
+      await requireMember(callerId, chatId);
+      return store.history(chatId, {
+        limit: query.limit ?? HISTORY_DEFAULT_LIMIT,
+        before_seq: query.before_seq,
+        after_seq: query.after_seq,
+      });
+    },
+
+    /**
+     * Everything changed in the caller's chats since the given cursors, each message once in
+     * its current state, in change order. Chats not listed are caught up from the start;
+     * listed chats the caller is not a member of are left out.
+     */
+    async sync(callerId: string, input: SyncPayload): Promise<SyncResult> {
+      const limit = input.limit ?? SYNC_DEFAULT_LIMIT;
+      const mine = await store.chatIdsOf(callerId);
+      const cursors = new Map(mine.map((id) => [id, 0]));
+      for (const { chat_id, after_change_seq } of input.chats ?? []) {
+        if (cursors.has(chat_id)) cursors.set(chat_id, after_change_seq);
+      }
+      const chats = await Promise.all(
+        [...cursors].map(async ([chatId, after]) => ({
+          chat_id: chatId,
+          ...(await store.changesSince(chatId, after, limit)),
+        })),
+      );
+      return { chats };
+    },
+  };
+}
+
+export type MessageService = ReturnType<typeof createMessageService>;

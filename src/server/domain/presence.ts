@@ -1,0 +1,49 @@
+/**
+ * Who is online: live sockets counted per user. `user:connected` is announced on a user's
+ * first socket and `user:disconnected` on the last one. This is the one-node implementation;
+ * realtime/redis-presence.ts counts across nodes.
+ */
+import type { OnlineUser } from "../../protocol/schemas.ts";
+
+export interface Presence {
+  /** Records a live socket; true when it is the user's first one anywhere. */
+  socketConnected(user: OnlineUser, socketId: string): Promise<boolean>;
+  /** Forgets a socket; true when it was the user's last one anywhere. */
+  socketDisconnected(userId: string, socketId: string): Promise<boolean>;
+  /** Every user online anywhere, once each. */
+  online(): Promise<OnlineUser[]>;
+  /** Called with users found gone without a goodbye (a dead node's users). */
+  onUsersGone(listener: (userIds: string[]) => void): void;
+  close(): Promise<void>;
+}
+
+export function createLocalPresence(): Presence {
+  const users = new Map<string, { username: string; sockets: Set<string> }>();
+  return {
+    async socketConnected(user, socketId) {
+      const entry = users.get(user.user_id);
+      if (entry) {
+        entry.sockets.add(socketId);
+        return false;
+      }
+      users.set(user.user_id, { username: user.username, sockets: new Set([socketId]) });
+      return true;
+    },
+    async socketDisconnected(userId, socketId) {
+      const entry = users.get(userId);
+      if (!entry || !entry.sockets.delete(socketId)) return false;
+      if (entry.sockets.size > 0) return false;
+      users.delete(userId);
+      return true;
+    },
+    async online() {
+      return [...users].map(([user_id, { username }]) => ({ user_id, username }));
+    },
+    onUsersGone() {
+      // One node: every goodbye is seen, nobody goes without one.
+    },
+    async close() {
+      users.clear();
+    },
+  };
+}

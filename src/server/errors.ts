@@ -1,0 +1,25 @@
+/**
+ * Turns anything thrown into a ChatError the client may see. Only ChatErrors keep their
+ * message; a lost database connection is UNAVAILABLE; everything else is logged here and
+ * answered INTERNAL without its message, which could leak internals.
+ */
+import type { Logger } from "pino";
+import { ChatError } from "../protocol/errors.ts";
+import { isConnectionError } from "./storage/driver.ts";
+
+export function toChatError(
+  error: unknown,
+  log: Logger,
+  context: Record<string, unknown> = {},
+): ChatError {
+  if (error instanceof ChatError) return error;
+  if (isConnectionError(error)) {
+    log.warn({ err: error, ...context }, "database unavailable");
+    return new ChatError(
+      "UNAVAILABLE",
+      "The database is unavailable; nothing was saved. Try again.",
+    );
+  }
+  log.error({ err: error, ...context }, "unexpected error");
+  return new ChatError("INTERNAL");
+}

@@ -1,0 +1,59 @@
+/**
+ * Every HTTP error as `{ error: { code, message, details? } }` with the catalog's status.
+ * Fastify's own errors (bad JSON, body too large, schema mismatch) are mapped to codes.
+ */
+import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
+import type { Logger } from "pino";
+import { ChatError, type ErrorCode } from "../../protocol/errors.ts";
+import { toChatError } from "../errors.ts";
+import { describeAjvErrors } from "../validation.ts";
+
+const CODE_BY_STATUS: Record<number, ErrorCode> = {
+  400: "VALIDATION_ERROR",
+  401: "UNAUTHORIZED",
+  403: "FORBIDDEN",
+  404: "NOT_FOUND",
+  405: "NOT_FOUND",
+  409: "CONFLICT",
+  413: "PAYLOAD_TOO_LARGE",
+  415: "VALIDATION_ERROR",
+  429: "RATE_LIMITED",
+  503: "UNAVAILABLE",
+};
+
+function fromFastify(error: FastifyError): ChatError | undefined {
+  if (error.validation) {
+    const details = error.validation.map((e) => ({ path: e.instancePath, message: e.message }));
+    return new ChatError(
+      "VALIDATION_ERROR",
+      describeAjvErrors(error.validation as never, error.validationContext),
+      details,
+    );
+  }
+  if (error.code === "FST_ERR_CTP_BODY_TOO_LARGE") {
+    return new ChatError("PAYLOAD_TOO_LARGE", "The request body is too large.");
+  }
+  if (error.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE") {
+    return new ChatError("VALIDATION_ERROR", "Send the body as application/json.");
+  }
+  if (error instanceof SyntaxError || error.code === "FST_ERR_CTP_EMPTY_JSON_BODY") {
+    return new ChatError("VALIDATION_ERROR", `The body is not valid JSON: ${error.message}`);
+  }
+  const status = error.statusCode;
+  if (status !== undefined && status >= 400 && status < 500) {
+    // Fastify's own 4xx messages describe the client's mistake and reveal nothing internal.
+    const code = CODE_BY_STATUS[status] ?? "VALIDATION_ERROR";
+    return new ChatError(code, error.message || undefined);
+  }
+  return undefined;
+}
+
+export function createErrorHandler(log: Logger) {
+  return (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    const chatError =
+      error instanceof ChatError
+        ? error
+        : (fromFastify(error) ?? toChatError(error, log, { route: request.routeOptions.url }));
+    return reply.status(chatError.status).send({ error: chatError.toJSON() });
+  };
+}

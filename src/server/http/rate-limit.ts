@@ -1,0 +1,18 @@
+import type { RateLimiterAbstract } from "rate-limiter-flexible";
+import { ChatError } from "../../protocol/errors.ts";
+
+/** Spends one point of `key`, or throws RATE_LIMITED saying when to try again. */
+export async function spend(limiter: RateLimiterAbstract | undefined, key: string): Promise<void> {
+  if (!limiter) return;
+  try {
+    await limiter.consume(key);
+  } catch (rejection) {
+    if (rejection instanceof Error) throw rejection;
+    const seconds = Math.ceil(
+      ((rejection as { msBeforeNext?: number }).msBeforeNext ?? 1000) / 1000,
+    );
+    throw new ChatError("RATE_LIMITED", `Too many attempts; try again in ${seconds} s.`, {
+      retry_after_seconds: seconds,
+    });
+  }
+}

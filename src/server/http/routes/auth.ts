@@ -1,0 +1,62 @@
+/** POST /api/auth/register, /login, /logout. */
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { Type } from "@sinclair/typebox";
+import { AuthResult, Credentials, ErrorBody } from "../../../protocol/schemas.ts";
+import { caller, requireUser } from "../auth-hook.ts";
+import type { HttpDeps } from "../deps.ts";
+import { spend } from "../rate-limit.ts";
+
+export const authRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app, deps) => {
+  const tags = ["auth"];
+  app.post(
+    "/auth/register",
+    {
+      schema: {
+        tags,
+        summary: "Create an account and get a token",
+        body: Credentials,
+        response: { 201: AuthResult, 400: ErrorBody, 409: ErrorBody, 429: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      await spend(deps.registrationLimiter, request.ip);
+      const result = await deps.auth.register(request.body.username, request.body.password);
+      return reply.status(201).send(result);
+    },
+  );
+
+  app.post(
+    "/auth/login",
+    {
+      schema: {
+        tags,
+        summary: "Get a token",
+        body: Credentials,
+        response: { 200: AuthResult, 401: ErrorBody, 429: ErrorBody },
+      },
+    },
+    async (request) => {
+      await spend(deps.loginLimiter, `${request.ip}:${request.body.username.toLowerCase()}`);
+      return deps.auth.login(request.body.username, request.body.password);
+    },
+  );
+
+  app.post(
+    "/auth/logout",
+    {
+      onRequest: requireUser(deps.auth),
+      schema: {
+        tags,
+        summary: "Revoke every token of the caller and end their sockets on every node",
+        security: [{ bearer: [] }],
+        response: { 204: Type.Null(), 401: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const { id } = caller(request);
+      await deps.auth.logout(id);
+      deps.events.sessionsEnded(id);
+      return reply.status(204).send(null);
+    },
+  );
+};

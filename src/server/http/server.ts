@@ -1,0 +1,117 @@
+/**
+ * The HTTP side: Fastify with the protocol's schemas as validators and OpenAPI document,
+ * the API under /api, operations endpoints, and the web client at /.
+ */
+import { existsSync } from "node:fs";
+import path from "node:path";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import cors from "@fastify/cors";
+import fastifyStatic from "@fastify/static";
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import type { Logger } from "pino";
+import { ChatError } from "../../protocol/errors.ts";
+import type { Config } from "../config.ts";
+import { queryAjv, strictAjv } from "../validation.ts";
+import type { HttpDeps } from "./deps.ts";
+import { createErrorHandler } from "./error-handler.ts";
+import { authRoutes } from "./routes/auth.ts";
+import { chatRoutes } from "./routes/chats.ts";
+import { messageRoutes } from "./routes/messages.ts";
+import { operationRoutes } from "./routes/operations.ts";
+import { userRoutes } from "./routes/users.ts";
+
+export async function createHttpServer(
+  config: Readonly<Config>,
+  log: Logger,
+  deps: HttpDeps,
+  isDraining: () => boolean,
+): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: log as FastifyBaseLogger,
+    bodyLimit: config.maxHttpBodyBytes,
+    // Bodies with __proto__ or constructor.prototype are refused, not merged.
+    onProtoPoisoning: "error",
+    onConstructorPoisoning: "error",
+    trustProxy: false,
+  });
+
+  app.setValidatorCompiler(({ schema, httpPart }) =>
+    (httpPart === "querystring" ? queryAjv : strictAjv).compile(schema),
+  );
+  app.setErrorHandler(createErrorHandler(log));
+
+  app.addHook("onResponse", async (request, reply) => {
+    deps.metrics.httpRequestSeconds.observe(
+      {
+        method: request.method,
+        route: request.routeOptions.url ?? "unknown",
+        status: reply.statusCode,
+      },
+      reply.elapsedTime / 1000,
+    );
+  });
+  app.addHook("onRequest", async (request) => {
+    // While shutting down, writes go to another node instead of being cut off half-way.
+    if (isDraining() && request.method !== "GET") {
+      throw new ChatError("UNAVAILABLE", "This node is shutting down; try again.");
+    }
+  });
+
+  if (config.corsOrigins.length > 0) {
+    await app.register(cors, { origin: [...config.corsOrigins], credentials: true });
+  }
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: "Charla API",
+        version: "1.0.0",
+        description:
+          "HTTP API of Charla. Real-time events use Socket.IO on the same origin: see docs/protocol.md.",
+      },
+      components: {
+        securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" } },
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: "/docs" });
+
+  await app.register(operationRoutes, deps);
+  await app.register(
+    async (api) => {
+      await api.register(authRoutes, deps);
+      await api.register(userRoutes, deps);
+      await api.register(chatRoutes, deps);
+      await api.register(messageRoutes, deps);
+    },
+    { prefix: "/api" },
+  );
+
+  const hasWeb = existsSync(path.join(config.webRoot, "index.html"));
+  if (hasWeb) {
+    await app.register(fastifyStatic, {
+      root: config.webRoot,
+      wildcard: false,
+      index: "index.html",
+    });
+  } else {
+    log.warn(
+      { webRoot: config.webRoot },
+      "web client not built (run `npm run build:web`); serving the API only",
+    );
+  }
+
+  app.setNotFoundHandler((request, reply) => {
+    // Paths of the single-page web client load its index; API paths are real 404s.
+    const wantsPage =
+      hasWeb &&
+      request.method === "GET" &&
+      !request.url.startsWith("/api/") &&
+      request.headers.accept?.includes("text/html");
+    if (wantsPage) return reply.sendFile("index.html");
+    return reply.status(404).send({ error: new ChatError("NOT_FOUND", "No such route.").toJSON() });
+  });
+
+  return app;
+}

@@ -1,0 +1,37 @@
+/**
+ * The handshake: a socket is let in only with a valid token, taken from `auth.token`, an
+ * `Authorization: Bearer` header, or the `x-token` query (the original project's clients).
+ * A refusal is `connect_error` with message "UNAUTHORIZED".
+ */
+import type { Logger } from "pino";
+import { UNAUTHORIZED_CONNECT_ERROR } from "../../protocol/events.ts";
+import type { AuthService } from "../domain/auth.ts";
+import type { Store } from "../storage/store.ts";
+import { toChatError } from "../errors.ts";
+import type { ChatSocket } from "./types.ts";
+
+export function tokenFromHandshake(handshake: ChatSocket["handshake"]): unknown {
+  const fromAuth = (handshake.auth as Record<string, unknown> | undefined)?.token;
+  if (fromAuth !== undefined) return fromAuth;
+  const header = handshake.headers.authorization;
+  if (typeof header === "string" && /^Bearer /i.test(header)) return header.slice(7).trim();
+  return handshake.query["x-token"];
+}
+
+export function createAuthMiddleware(deps: { auth: AuthService; store: Store; log: Logger }) {
+  return async (socket: ChatSocket, next: (err?: Error) => void) => {
+    try {
+      const user = await deps.auth.verify(tokenFromHandshake(socket.handshake));
+      socket.data.user = user;
+      socket.data.chatIds = await deps.store.chatIdsOf(user.id);
+      next();
+    } catch (error) {
+      const chatError = toChatError(error, deps.log, { phase: "handshake" });
+      const refusal = new Error(
+        chatError.code === "UNAUTHORIZED" ? UNAUTHORIZED_CONNECT_ERROR : chatError.code,
+      ) as Error & { data?: unknown };
+      refusal.data = { code: chatError.code, message: chatError.message };
+      next(refusal);
+    }
+  };
+}

@@ -1,0 +1,44 @@
+/**
+ * ChatEvents over Socket.IO rooms: each change reaches only the members of its chat, on every
+ * node (through the adapter). Membership changes move the user's live sockets at once.
+ */
+import type { ChatEvents } from "../domain/events.ts";
+import { chatRoom, userRoom, type ChatServer } from "./types.ts";
+
+export function createBroadcaster(io: ChatServer): ChatEvents {
+  return {
+    messageSent(message) {
+      io.to(chatRoom(message.chat_id)).emit("message:send", message);
+    },
+    messageUpdated(message) {
+      io.to(chatRoom(message.chat_id)).emit("message:update", message);
+    },
+    messageDeleted(message) {
+      const { id, chat_id, seq, change_seq } = message;
+      io.to(chatRoom(chat_id)).emit("message:delete", { id, chat_id, seq, change_seq });
+    },
+    chatCreated(chat) {
+      const members = chat.members.map((m) => userRoom(m.user_id));
+      io.in(members).socketsJoin(chatRoom(chat.id));
+      io.to(members).emit("chat:created", chat);
+    },
+    memberAdded(chat, userId) {
+      io.in(userRoom(userId)).socketsJoin(chatRoom(chat.id));
+      io.to(chatRoom(chat.id)).emit("chat:member_added", { chat_id: chat.id, user_id: userId });
+      io.to(userRoom(userId)).emit("chat:created", chat);
+    },
+    memberRemoved(chatId, userId) {
+      io.to([chatRoom(chatId), userRoom(userId)]).emit("chat:member_removed", {
+        chat_id: chatId,
+        user_id: userId,
+      });
+      io.in(userRoom(userId)).socketsLeave(chatRoom(chatId));
+    },
+    read(event) {
+      io.to(chatRoom(event.chat_id)).emit("message:read", event);
+    },
+    sessionsEnded(userId) {
+      io.in(userRoom(userId)).disconnectSockets(true);
+    },
+  };
+}

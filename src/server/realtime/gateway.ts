@@ -1,0 +1,126 @@
+/**
+ * The Socket.IO gateway: authenticated sockets, each in its user's room and its chats' rooms,
+ * with the handlers of each area registered per socket.
+ */
+import type { Server as HttpServer, IncomingMessage } from "node:http";
+import { Server } from "socket.io";
+import type { Logger } from "pino";
+import { RateLimiterMemory } from "rate-limiter-flexible";
+import type { Config } from "../config.ts";
+import type { AuthService } from "../domain/auth.ts";
+import type { ChatService } from "../domain/chats.ts";
+import type { MessageService } from "../domain/messages.ts";
+import type { Presence } from "../domain/presence.ts";
+import type { Metrics } from "../metrics.ts";
+import type { Store } from "../storage/store.ts";
+import { createAuthMiddleware } from "./auth-middleware.ts";
+import type { CommandContext } from "./command.ts";
+import { registerChatHandlers } from "./handlers/chats.ts";
+import { registerMessageHandlers } from "./handlers/messages.ts";
+import { registerPresenceHandlers } from "./handlers/presence.ts";
+import { chatRoom, userRoom, type ChatServer } from "./types.ts";
+
+export interface GatewayDeps {
+  config: Readonly<Config>;
+  log: Logger;
+  metrics: Metrics;
+  store: Store;
+  auth: AuthService;
+  chats: ChatService;
+  messages: MessageService;
+  presence: Presence;
+  isDraining: () => boolean;
+}
+
+/** Same origin, or one listed in CORS_ORIGINS; clients that send no Origin (scripts) pass. */
+export function isAllowedOrigin(req: IncomingMessage, allowed: readonly string[]): boolean {
+  const origin = req.headers.origin;
+  if (origin === undefined) return true;
+  if (allowed.includes("*") || allowed.includes(origin)) return true;
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
+}
+
+// setTimeout cannot wait longer than this; longer token lifetimes are re-armed.
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * The Socket.IO server, not yet attached: the domain's broadcaster needs it before the
+ * handlers (which need the domain) are registered by `startGateway`.
+ */
+export function createSocketServer(
+  config: Readonly<Config>,
+  isDraining: () => boolean,
+): ChatServer {
+  return new Server({
+    maxHttpBufferSize: config.maxSocketFrameBytes,
+    // Compression costs CPU on every frame and chat frames are small.
+    perMessageDeflate: false,
+    allowRequest: (req, callback) => {
+      if (isDraining()) return callback("Shutting down", false);
+      const allowed = isAllowedOrigin(req, config.corsOrigins);
+      callback(allowed ? null : "Origin not allowed", allowed);
+    },
+    cors:
+      config.corsOrigins.length > 0
+        ? { origin: [...config.corsOrigins], credentials: true }
+        : undefined,
+  });
+}
+
+/** Authenticates sockets, registers every area's handlers, and attaches to the HTTP server. */
+export function startGateway(io: ChatServer, httpServer: HttpServer, deps: GatewayDeps): void {
+  const { config, log, metrics, presence } = deps;
+  const limiter = config.rateLimits
+    ? new RateLimiterMemory({
+        keyPrefix: "socket",
+        points: config.rateLimits.socketEvents,
+        duration: config.rateLimits.socketWindowSeconds,
+      })
+    : undefined;
+  const context: CommandContext = { log, metrics, limiter, isDraining: deps.isDraining };
+
+  io.use(createAuthMiddleware(deps));
+
+  io.on("connection", (socket) => {
+    const { user, chatIds } = socket.data;
+    socket.join([userRoom(user.id), ...chatIds.map(chatRoom)]);
+    metrics.socketsConnected.inc();
+
+    // A token that expires while connected ends the connection.
+    let expiry: NodeJS.Timeout | undefined;
+    const armExpiry = () => {
+      const left = user.expiresAt * 1000 - Date.now();
+      expiry = setTimeout(
+        () => {
+          if (user.expiresAt * 1000 > Date.now()) return armExpiry();
+          socket.emit("error", {
+            event: "auth",
+            code: "UNAUTHORIZED",
+            message: "The token has expired.",
+          });
+          socket.disconnect(true);
+        },
+        Math.max(0, Math.min(left, MAX_TIMER_MS)),
+      );
+    };
+    armExpiry();
+    socket.on("disconnect", () => {
+      clearTimeout(expiry);
+      metrics.socketsConnected.dec();
+    });
+
+    registerPresenceHandlers(io, socket, context, presence);
+    registerMessageHandlers(socket, context, deps.messages);
+    registerChatHandlers(socket, context, deps.chats);
+  });
+
+  presence.onUsersGone((userIds) => {
+    for (const userId of userIds) io.local.emit("user:disconnected", { user_id: userId });
+  });
+
+  io.attach(httpServer);
+}

@@ -1,0 +1,22 @@
+/** typing and message:read: per-chat signals of a member. */
+import { ChatError } from "../../../protocol/errors.ts";
+import { MessageReadPayload, TypingPayload } from "../../../protocol/schemas.ts";
+import type { ChatService } from "../../domain/chats.ts";
+import { onCommand, type CommandContext } from "../command.ts";
+import { chatRoom, type ChatSocket } from "../types.ts";
+
+export function registerChatHandlers(
+  socket: ChatSocket,
+  context: CommandContext,
+  chats: ChatService,
+): void {
+  onCommand(socket, context, "typing", TypingPayload, async ({ chat_id, typing }) => {
+    // The socket is in a chat's room exactly while its user is a member: no query needed.
+    if (!socket.rooms.has(chatRoom(chat_id))) throw new ChatError("NOT_FOUND", "No such chat.");
+    socket.to(chatRoom(chat_id)).emit("typing", { chat_id, user_id: socket.data.user.id, typing });
+  });
+
+  onCommand(socket, context, "message:read", MessageReadPayload, async ({ chat_id, seq }) => {
+    await chats.markRead(socket.data.user.id, chat_id, seq);
+  });
+}

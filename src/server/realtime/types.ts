@@ -1,0 +1,31 @@
+/** Socket.IO typed with the protocol's event maps (STYLE.md, habit 1). */
+import type { Server, Socket } from "socket.io";
+import type { ClientToServerEvents, ServerToClientEvents } from "../../protocol/events.ts";
+import type { AuthenticatedUser } from "../domain/auth.ts";
+
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface InterServerEvents {}
+
+export interface SocketData {
+  user: AuthenticatedUser;
+  /** The chats the user belonged to at the handshake; joined as rooms on connect. */
+  chatIds: string[];
+}
+
+export type ChatServer = Server<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  InterServerEvents,
+  SocketData
+>;
+export type ChatSocket = Socket<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  InterServerEvents,
+  SocketData
+>;
+
+/** Room of a chat's members' sockets, on every node. */
+export const chatRoom = (chatId: string) => `chat:${chatId}`;
+/** Room of one user's sockets, on every node: used to move them in and out of chat rooms. */
+export const userRoom = (userId: string) => `user:${userId}`;

@@ -1,0 +1,50 @@
+/**
+ * What a backend provides: plain SQL with positional parameters, and transactions.
+ * PGlite and node-postgres both speak PostgreSQL, so the SQL above this is shared.
+ */
+export interface SqlQueryable {
+  query<R = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<R[]>;
+  /** Runs a script of several statements without parameters (migrations). */
+  exec(script: string): Promise<void>;
+}
+
+export interface SqlDriver extends SqlQueryable {
+  readonly kind: "pglite" | "postgres";
+  transaction<T>(work: (tx: SqlQueryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** PostgreSQL SQLSTATE codes the store reacts to. */
+export const SQLSTATE = {
+  uniqueViolation: "23505",
+  deadlockDetected: "40P01",
+  serializationFailure: "40001",
+} as const;
+
+export function sqlState(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" ? code : undefined;
+}
+
+/**
+ * True when the database could not be reached or went away mid-query (restart, network):
+ * the caller answers UNAVAILABLE and nothing is acknowledged.
+ */
+export function isConnectionError(error: unknown): boolean {
+  const code = sqlState(error);
+  if (code !== undefined) {
+    // Class 08 connection exceptions, 57P0x operator intervention (shutdown), 53300 too many connections.
+    if (code.startsWith("08") || code.startsWith("57P") || code === "53300") return true;
+    if (
+      ["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "ENOTFOUND", "EHOSTUNREACH"].includes(
+        code,
+      )
+    ) {
+      return true;
+    }
+  }
+  const message = error instanceof Error ? error.message : "";
+  return /Connection terminated|connection timeout|Client has encountered a connection error|not queryable|Cannot use a pool after calling end/i.test(
+    message,
+  );
+}

@@ -1,0 +1,65 @@
+/**
+ * Group commit: sends that arrive while a batch is being written wait and go together in the
+ * next one, so one transaction (one fsync) carries many messages under load and a lone send
+ * is written at once. One batch at a time keeps a sender's messages in the order it sent them.
+ */
+import type { AppendResult, NewMessage, Store } from "./store.ts";
+
+interface Pending {
+  message: NewMessage;
+  resolve: (result: AppendResult) => void;
+  reject: (error: unknown) => void;
+}
+
+export interface GroupCommitOptions {
+  /** Most messages in one statement; more wait for the next batch. */
+  maxBatch: number;
+}
+
+export class GroupCommit {
+  readonly #store: Pick<Store, "appendMessages">;
+  readonly #maxBatch: number;
+  #queue: Pending[] = [];
+  #writing: Promise<void> | undefined;
+  /** Observed by metrics: how many messages each committed batch carried. */
+  onBatch: ((size: number, seconds: number) => void) | undefined;
+
+  constructor(
+    store: Pick<Store, "appendMessages">,
+    options: GroupCommitOptions = { maxBatch: 256 },
+  ) {
+    this.#store = store;
+    this.#maxBatch = options.maxBatch;
+  }
+
+  /** Resolves once the message is committed (or found to be a repeat); rejects if the write failed. */
+  append(message: NewMessage): Promise<AppendResult> {
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ message, resolve, reject });
+      this.#writing ??= this.#drain();
+    });
+  }
+
+  /** Resolves when everything queued so far is written (used by shutdown). */
+  async flush(): Promise<void> {
+    while (this.#writing) await this.#writing;
+  }
+
+  async #drain(): Promise<void> {
+    try {
+      while (this.#queue.length > 0) {
+        const batch = this.#queue.splice(0, this.#maxBatch);
+        const started = performance.now();
+        try {
+          const results = await this.#store.appendMessages(batch.map((p) => p.message));
+          this.onBatch?.(batch.length, (performance.now() - started) / 1000);
+          batch.forEach((pending, i) => pending.resolve(results[i]!));
+        } catch (error) {
+          for (const pending of batch) pending.reject(error);
+        }
+      }
+    } finally {
+      this.#writing = undefined;
+    }
+  }
+}

@@ -1,0 +1,26 @@
+/** Picks the backend from the configuration, opens it and brings the schema up to date. */
+import { mkdir } from "node:fs/promises";
+import type { Logger } from "pino";
+import type { DatabaseConfig } from "../config.ts";
+import type { SqlDriver } from "./driver.ts";
+import { migrate } from "./migrate.ts";
+import { openPgliteDriver } from "./pglite.ts";
+import { openPostgresDriver } from "./postgres.ts";
+import { SqlStore } from "./sql-store.ts";
+
+export async function openDriver(database: DatabaseConfig, log: Logger): Promise<SqlDriver> {
+  if (database.kind === "postgres") return openPostgresDriver(database.url, database.poolSize, log);
+  if (database.dataDir !== undefined) await mkdir(database.dataDir, { recursive: true });
+  return openPgliteDriver(database.dataDir);
+}
+
+export async function openStore(database: DatabaseConfig, log: Logger): Promise<SqlStore> {
+  const driver = await openDriver(database, log);
+  try {
+    await migrate(driver, log);
+  } catch (error) {
+    await driver.close();
+    throw error;
+  }
+  return new SqlStore(driver);
+}

@@ -1,0 +1,66 @@
+/**
+ * Payload validation with Ajv, shared by the HTTP routes and the socket handlers so both
+ * answer the same VALIDATION_ERROR for the same mistake.
+ */
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import addFormatsImport from "ajv-formats";
+import type { Static, TSchema } from "@sinclair/typebox";
+import { ChatError } from "../protocol/errors.ts";
+
+// ajv-formats is CommonJS with a default export; under NodeNext it arrives wrapped.
+const addFormats = addFormatsImport as unknown as typeof addFormatsImport.default;
+
+function createAjv(coerceTypes: boolean): Ajv {
+  const ajv = new Ajv({
+    allErrors: false,
+    coerceTypes,
+    useDefaults: false,
+    removeAdditional: false,
+    strict: false,
+  });
+  addFormats(ajv, ["uuid", "date-time"]);
+  return ajv;
+}
+
+/** Bodies and socket payloads: types must be right as sent. */
+export const strictAjv = createAjv(false);
+/** Query strings arrive as text: "?limit=10" means the number 10. */
+export const queryAjv = createAjv(true);
+
+/** A readable sentence from Ajv's first error, e.g. "body: must NOT have more than 16000 characters". */
+export function describeAjvErrors(
+  errors: readonly ErrorObject[] | null | undefined,
+  prefix = "",
+): string {
+  const first = errors?.[0];
+  if (!first) return "The request is not valid.";
+  const where = first.instancePath
+    ? first.instancePath.slice(1).replaceAll("/", ".")
+    : (first.params as { missingProperty?: string }).missingProperty
+      ? ""
+      : prefix || "payload";
+  if (first.keyword === "required") {
+    return `${(first.params as { missingProperty: string }).missingProperty} is required`;
+  }
+  if (first.keyword === "additionalProperties") {
+    const extra = (first.params as { additionalProperty: string }).additionalProperty;
+    return `${where ? `${where}: ` : ""}unknown property "${extra}"`;
+  }
+  return `${where}: ${first.message ?? "is not valid"}`;
+}
+
+const compiled = new WeakMap<TSchema, ValidateFunction>();
+
+/** Returns the payload typed by its schema, or throws VALIDATION_ERROR saying what is wrong. */
+export function validate<S extends TSchema>(schema: S, value: unknown): Static<S> {
+  let check = compiled.get(schema);
+  if (!check) {
+    check = strictAjv.compile(schema);
+    compiled.set(schema, check);
+  }
+  if (!check(value)) {
+    const details = check.errors?.map((e) => ({ path: e.instancePath, message: e.message }));
+    throw new ChatError("VALIDATION_ERROR", describeAjvErrors(check.errors), details);
+  }
+  return value as Static<S>;
+}
