@@ -51,10 +51,7 @@ export const MessageStatus = Type.Union([
 
 // ---------------------------------------------------------------- objects
 
-export const User = Obj(
-  { id: Uuid, username: Type.String(), created_at: Timestamp },
-  { $id: "User" },
-);
+export const User = Obj({ id: Uuid, username: Type.String(), created_at: Timestamp });
 export type User = Static<typeof User>;
 
 export const UserListItem = Obj({ id: Uuid, username: Type.String(), online: Type.Boolean() });
@@ -63,37 +60,31 @@ export type UserListItem = Static<typeof UserListItem>;
 export const ChatMember = Obj({ user_id: Uuid, username: Type.String(), role: MemberRole });
 export type ChatMember = Static<typeof ChatMember>;
 
-export const Message = Obj(
-  {
-    id: Uuid,
-    chat_id: Uuid,
-    sender_id: Uuid,
-    body: Type.String(),
-    status: MessageStatus,
-    seq: Type.Integer({ description: "1, 2, 3 … per chat, without gaps, in commit order." }),
-    change_seq: Type.Integer({
-      description:
-        "Per-chat change counter: bumped by every send, edit and delete. Catch-up cursor for edits and deletes.",
-    }),
-    client_msg_id: Nullable(Type.String()),
-    created_at: Timestamp,
-    updated_at: Nullable(Timestamp),
-  },
-  { $id: "Message" },
-);
+export const Message = Obj({
+  id: Uuid,
+  chat_id: Uuid,
+  sender_id: Uuid,
+  body: Type.String(),
+  status: MessageStatus,
+  seq: Type.Integer({ description: "1, 2, 3 … per chat, without gaps, in commit order." }),
+  change_seq: Type.Integer({
+    description:
+      "Per-chat change counter: bumped by every send, edit and delete. Catch-up cursor for edits and deletes.",
+  }),
+  client_msg_id: Nullable(Type.String()),
+  created_at: Timestamp,
+  updated_at: Nullable(Timestamp),
+});
 export type Message = Static<typeof Message>;
 
-export const Chat = Obj(
-  {
-    id: Uuid,
-    type: ChatType,
-    name: Nullable(Type.String()),
-    created_by: Uuid,
-    created_at: Timestamp,
-    members: Type.Array(ChatMember),
-  },
-  { $id: "Chat" },
-);
+export const Chat = Obj({
+  id: Uuid,
+  type: ChatType,
+  name: Nullable(Type.String()),
+  created_by: Uuid,
+  created_at: Timestamp,
+  members: Type.Array(ChatMember),
+});
 export type Chat = Static<typeof Chat>;
 
 export const ChatListItem = Obj({
@@ -104,16 +95,13 @@ export const ChatListItem = Obj({
 });
 export type ChatListItem = Static<typeof ChatListItem>;
 
-export const ErrorBody = Obj(
-  {
-    error: Type.Object({
-      code: Type.String(),
-      message: Type.String(),
-      details: Type.Optional(Type.Unknown()),
-    }),
-  },
-  { $id: "Error" },
-);
+export const ErrorBody = Obj({
+  error: Type.Object({
+    code: Type.String(),
+    message: Type.String(),
+    details: Type.Optional(Type.Unknown()),
+  }),
+});
 
 export const OnlineUser = Obj({ user_id: Uuid, username: Type.String() });
 export type OnlineUser = Static<typeof OnlineUser>;
