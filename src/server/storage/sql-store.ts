@@ -263,11 +263,23 @@ export class SqlStore implements Store {
   }
 
   async removeMember(chatId: string, userId: string) {
-    const rows = await this.#db.query(
-      "DELETE FROM chat_members WHERE chat_id = $1 AND user_id = $2 RETURNING user_id",
-      [chatId, userId],
-    );
-    return rows.length > 0;
+    return this.#db.transaction(async (tx) => {
+      const rows = await tx.query<{ role: string }>(
+        "DELETE FROM chat_members WHERE chat_id = $1 AND user_id = $2 RETURNING role",
+        [chatId, userId],
+      );
+      if (rows[0]?.role === "owner") {
+        // A group whose owner left is handed to its longest-standing member, so it can still
+        // be managed.
+        await tx.query(
+          `UPDATE chat_members SET role = 'owner'
+            WHERE chat_id = $1 AND user_id = (
+              SELECT user_id FROM chat_members WHERE chat_id = $1 ORDER BY joined_at, user_id LIMIT 1)`,
+          [chatId],
+        );
+      }
+      return rows.length > 0;
+    });
   }
 
   // ------------------------------------------------------------------ messages
