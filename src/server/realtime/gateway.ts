@@ -44,6 +44,13 @@ export function isAllowedOrigin(req: IncomingMessage, allowed: readonly string[]
   }
 }
 
+interface SlimRequest {
+  headers: Record<string, string | undefined>;
+  _query: Record<string, string>;
+  url: string;
+  connection: { encrypted: boolean };
+}
+
 // setTimeout cannot wait longer than this; longer token lifetimes are re-armed.
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -85,12 +92,6 @@ export function startGateway(io: ChatServer, httpServer: HttpServer, deps: Gatew
 
   io.use(createAuthMiddleware(deps));
 
-  // The upgrade request (headers, buffers) is not needed once the socket is open; dropping it
-  // saves several KB per idle connection (Socket.IO's memory-usage guide).
-  io.engine.on("connection", (rawSocket: { request: unknown }) => {
-    rawSocket.request = null;
-  });
-
   io.on("connection", (socket) => {
     const { user, chatIds } = socket.data;
     socket.join([userRoom(user.id), ...chatIds.map(chatRoom)]);
@@ -130,4 +131,18 @@ export function startGateway(io: ChatServer, httpServer: HttpServer, deps: Gatew
   });
 
   io.attach(httpServer);
+  // The upgrade request (socket, buffers, parser state) stays referenced for the connection's
+  // whole life; only a few fields are needed to build the handshake. Keeping just those saves
+  // several KB per idle connection (see Socket.IO's memory-usage guide, which drops it whole:
+  // we cannot, the Authorization header and x-token query carry tokens).
+  io.engine.on("connection", (rawSocket: { request: SlimRequest | IncomingMessage }) => {
+    const request = rawSocket.request as IncomingMessage & { _query?: Record<string, string> };
+    const { authorization, origin, host } = request.headers;
+    rawSocket.request = {
+      headers: { authorization, origin, host },
+      _query: request._query ?? {},
+      url: request.url ?? "",
+      connection: { encrypted: Boolean((request.socket as { encrypted?: boolean }).encrypted) },
+    };
+  });
 }
