@@ -98,6 +98,24 @@ export async function postMessage(
   return result.body;
 }
 
+const receivedBySocket = new WeakMap<TestSocket, Array<{ event: string; payload: any }>>();
+
+/** Every event a socket made by `connectSocket` has received since it was created. */
+export function received(socket: TestSocket): Array<{ event: string; payload: any }> {
+  const list = receivedBySocket.get(socket);
+  if (!list) throw new Error("received() works on sockets made by connectSocket");
+  return list;
+}
+
+/** The first payload of `event` received since the socket was created, waiting if needed. */
+export function firstEvent<T = any>(socket: TestSocket, event: string, ms = 5000): Promise<T> {
+  return eventually(() => {
+    const found = received(socket).find((e) => e.event === event);
+    if (!found) throw new Error(`no "${event}" within ${ms} ms`);
+    return found.payload as T;
+  }, ms);
+}
+
 /** A connected socket (resolves on `connect`), disconnected after the test. */
 export async function connectSocket(
   t: TestContext,
@@ -115,6 +133,11 @@ export async function connectSocket(
   t.after(() => {
     socket.disconnect();
   });
+  // Events sent right after the handshake (users:list) can arrive in the same read as the
+  // connect packet, before the caller gets a chance to listen: keep them all.
+  const received: Array<{ event: string; payload: any }> = [];
+  socket.onAny((event: string, payload: unknown) => received.push({ event, payload }));
+  receivedBySocket.set(socket, received);
   await new Promise<void>((resolve, reject) => {
     socket.once("connect", () => resolve());
     socket.once("connect_error", (error) => reject(error));
