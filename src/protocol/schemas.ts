@@ -15,6 +15,8 @@ const Obj = <T extends TProperties>(
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
 export const MESSAGE_BODY_MAX = 4000;
+/** PostgreSQL text cannot hold NUL: refuse it up front instead of failing the whole write. */
+const NO_NUL = "^[^\\u0000]*$";
 /** Generous bound before trimming; the trimmed body is then held to 1–4000 characters. */
 const RAW_BODY_MAX = MESSAGE_BODY_MAX * 4;
 
@@ -29,13 +31,15 @@ export const Username = Type.String({
   pattern: "^[A-Za-z0-9_.-]+$",
   description: "3–32 of A–Z, a–z, 0–9, _ . -; unique regardless of case.",
 });
-export const Password = Type.String({ minLength: 8, maxLength: 256 });
+export const Password = Type.String({ minLength: 8, maxLength: 256, pattern: NO_NUL });
 export const MessageBody = Type.String({
+  pattern: NO_NUL,
   minLength: 1,
   maxLength: RAW_BODY_MAX,
   description: `1–${MESSAGE_BODY_MAX} characters after trimming.`,
 });
 export const ClientMsgId = Type.String({
+  pattern: NO_NUL,
   minLength: 1,
   maxLength: 100,
   description: "Chosen by the client; a repeat from the same sender returns the original message.",
@@ -115,7 +119,7 @@ export const AuthResult = Obj({ user: User, token: Type.String(), expires_at: Ti
 export type AuthResult = Static<typeof AuthResult>;
 
 export const UsersQuery = Obj({
-  q: Type.Optional(Type.String({ maxLength: 64 })),
+  q: Type.Optional(Type.String({ maxLength: 64, pattern: NO_NUL })),
   online: Type.Optional(Type.Boolean()),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
 });
@@ -123,7 +127,7 @@ export type UsersQuery = Static<typeof UsersQuery>;
 
 export const CreateChat = Obj({
   type: ChatType,
-  name: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 100 }))),
+  name: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 100, pattern: NO_NUL }))),
   member_ids: Type.Array(Uuid, { maxItems: 200, uniqueItems: true }),
 });
 export type CreateChat = Static<typeof CreateChat>;

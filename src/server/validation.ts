@@ -27,6 +27,12 @@ export const strictAjv = createAjv(false);
 /** Query strings arrive as text: "?limit=10" means the number 10. */
 export const queryAjv = createAjv(true);
 
+/** What the protocol's patterns mean, in words a client developer can act on. */
+const PATTERN_MEANINGS: Record<string, string> = {
+  "^[^\\u0000]*$": "must not contain NUL (\\u0000) characters",
+  "^[A-Za-z0-9_.-]+$": "may contain only letters A–Z, digits, _ . and -",
+};
+
 /** A readable sentence from Ajv's first error, e.g. "body: must NOT have more than 16000 characters". */
 export function describeAjvErrors(
   errors: readonly ErrorObject[] | null | undefined,
@@ -41,6 +47,10 @@ export function describeAjvErrors(
       : prefix || "payload";
   if (first.keyword === "required") {
     return `${(first.params as { missingProperty: string }).missingProperty} is required`;
+  }
+  if (first.keyword === "pattern") {
+    const pattern = (first.params as { pattern: string }).pattern;
+    return `${where}: ${PATTERN_MEANINGS[pattern] ?? `must match ${pattern}`}`;
   }
   if (first.keyword === "additionalProperties") {
     const extra = (first.params as { additionalProperty: string }).additionalProperty;
