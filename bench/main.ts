@@ -8,6 +8,7 @@ import os from "node:os";
 import { join } from "node:path";
 import { parseOptions } from "./lib/options.ts";
 import { pgReachable } from "./lib/pg.ts";
+import { Seeds } from "./lib/seed.ts";
 import { computeRatios, markdown, svgChart, type Results } from "./lib/report.ts";
 import type { Target } from "./lib/targets.ts";
 import { hardFdLimit, runIdle } from "./scenarios/idle.ts";
@@ -63,6 +64,7 @@ log(
     `machine ${results.machine.nproc} cores, ${results.machine.memory}, node ${process.version}`,
 );
 
+const seeds = new Seeds(opts, log);
 const targets = (withBaseline: boolean): Target[] => {
   const t: Target[] = [];
   if (withBaseline && opts.servers.includes("baseline")) t.push("baseline");
@@ -82,7 +84,10 @@ async function attempt(what: string, fn: () => Promise<void>): Promise<void> {
 
 if (wants("sweep")) {
   for (const t of targets(true)) {
-    await attempt(`sweep ${t}`, async () => void results.sweep.push(await runSweep(opts, t, log)));
+    await attempt(
+      `sweep ${t}`,
+      async () => void results.sweep.push(await runSweep(opts, seeds, t, log)),
+    );
   }
 }
 if (wants("db") && opts.servers.includes("charla")) {
@@ -92,7 +97,7 @@ if (wants("db") && opts.servers.includes("charla")) {
   } else {
     await attempt(
       `sweep ${other}`,
-      async () => void results.sweep.push(await runSweep(opts, other, log)),
+      async () => void results.sweep.push(await runSweep(opts, seeds, other, log)),
     );
   }
 }
@@ -100,12 +105,18 @@ if (wants("idle")) {
   const idleTargets = targets(true);
   if (opts.servers.includes("baseline")) idleTargets.splice(1, 0, "baseline-lean");
   for (const t of idleTargets) {
-    await attempt(`idle ${t}`, async () => void results.idle.push(await runIdle(opts, t, log)));
+    await attempt(
+      `idle ${t}`,
+      async () => void results.idle.push(await runIdle(opts, seeds, t, log)),
+    );
   }
 }
 if (wants("storm")) {
   for (const t of targets(true)) {
-    await attempt(`storm ${t}`, async () => void results.storm.push(await runStorm(opts, t, log)));
+    await attempt(
+      `storm ${t}`,
+      async () => void results.storm.push(await runStorm(opts, seeds, t, log)),
+    );
   }
 }
 

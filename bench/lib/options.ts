@@ -1,3 +1,5 @@
+import { resolve } from "node:path";
+
 /**
  * Command-line options of `npm run bench` (`--name value`; env `BENCH_*` as fallbacks).
  * Defaults keep the whole run bounded (a few minutes on 2 cores); `--full` selects the big
@@ -26,6 +28,10 @@ export interface Options {
   /** Main backend for Charla: "pg" when DATABASE_URL is set, else "pglite". */
   mainBackend: "pg" | "pglite";
   cpuProf: boolean;
+  /** Checkout whose `src/server/main.ts` is Charla (default: this repository). */
+  charlaRoot: string;
+  /** Rebuild the seeded users even when a cached seed exists (see lib/seed.ts). */
+  freshSeed: boolean;
   portBase: number;
   out: string;
   localAddresses: string[];
@@ -45,6 +51,8 @@ const HELP = `npm run bench -- [options]
   --storm-clients 2000 --storm-users 200 --storm-rate 100 --storm-modes drop,restart
   --pg-url postgres://root@127.0.0.1:5432/postgres   (default: DATABASE_URL or that)
   --cpu-prof                        write V8 CPU profiles of the servers under bench/results/
+  --charla-root DIR                 run Charla from another checkout (before/after comparisons)
+  --fresh-seed                      register Charla's users again instead of reusing the cached seed
   --full                            storm of 10k clients, idle up to the fd limit
   --out bench/results`;
 
@@ -103,6 +111,8 @@ export function parseOptions(argv: string[]): Options {
     pgUrl: args.get("pg-url") ?? databaseUrl ?? "postgres://root@127.0.0.1:5432/postgres",
     mainBackend: databaseUrl ? "pg" : "pglite",
     cpuProf: get("cpu-prof", "false") === "true",
+    charlaRoot: resolve(get("charla-root", ".")),
+    freshSeed: get("fresh-seed", "false") === "true" || process.env.BENCH_FRESH_SEED === "1",
     portBase: num("port-base", 3310),
     out: get("out", "bench/results"),
     localAddresses: list("local-addresses", "127.0.0.2,127.0.0.3,127.0.0.4,127.0.0.5,127.0.0.6"),

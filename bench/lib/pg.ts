@@ -1,12 +1,5 @@
-/** A fresh PostgreSQL database per run (`charla_bench_<random>`), dropped afterwards. */
-import { randomBytes } from "node:crypto";
+/** PostgreSQL helpers (the seeded template databases live in seed.ts). */
 import pg from "pg";
-
-export interface BenchDatabase {
-  url: string;
-  name: string;
-  drop(): Promise<void>;
-}
 
 /** The maintenance URL: the given server, database `postgres`. */
 function adminUrl(serverUrl: string): string {
@@ -30,30 +23,4 @@ export async function pgReachable(serverUrl: string): Promise<boolean> {
   } finally {
     await client.end().catch(() => undefined);
   }
-}
-
-export async function createBenchDatabase(serverUrl: string): Promise<BenchDatabase> {
-  const name = `charla_bench_${randomBytes(4).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: adminUrl(serverUrl) });
-  await admin.connect();
-  try {
-    await admin.query(`create database ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const u = new URL(serverUrl);
-  u.pathname = `/${name}`;
-  return {
-    url: u.toString(),
-    name,
-    async drop() {
-      const c = new pg.Client({ connectionString: adminUrl(serverUrl) });
-      await c.connect();
-      try {
-        await c.query(`drop database if exists ${name} with (force)`);
-      } finally {
-        await c.end();
-      }
-    },
-  };
 }

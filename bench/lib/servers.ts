@@ -22,6 +22,10 @@ export interface ServerSpec {
   port: number;
   /** Charla only: PostgreSQL URL; absent means embedded PGlite under a fresh DATA_DIR. */
   databaseUrl?: string;
+  /** Directory holding `src/server/main.ts` (Charla only); default: this repository. */
+  root?: string;
+  /** Storage directory to use (and leave in place); default: a fresh temporary one. */
+  dataDir?: string;
   /** Extra env for the server process. */
   env?: Record<string, string>;
   /** Write a V8 CPU profile of the server to this directory. */
@@ -54,6 +58,7 @@ export class ServerProcess {
   readonly url: string;
   private child: ChildProcess | undefined;
   private dataDir: string | undefined;
+  private ownsDataDir = false;
   private stderrTail = "";
   private starting: Promise<void> | undefined;
 
@@ -70,10 +75,14 @@ export class ServerProcess {
   /** Starts the process and waits for `/healthz`; the data directory survives restarts. */
   async start(): Promise<number> {
     const t0 = performance.now();
-    this.dataDir ??= await mkdtemp(join(tmpdir(), "charla-bench-"));
+    if (this.dataDir === undefined) {
+      this.ownsDataDir = this.spec.dataDir === undefined;
+      this.dataDir = this.spec.dataDir ?? (await mkdtemp(join(tmpdir(), "charla-bench-")));
+    }
     const { kind, port, databaseUrl, cpuProfDir } = this.spec;
-    const entry = kind === "baseline" ? "bench/baseline-server.ts" : "src/server/main.ts";
-    const args = ["--expose-gc", "--import", "tsx", "--import", "./bench/probe.ts"];
+    const entry =
+      kind === "baseline" ? join(ROOT, "bench/baseline-server.ts") : "src/server/main.ts";
+    const args = ["--expose-gc", "--import", "tsx", "--import", join(ROOT, "bench/probe.ts")];
     if (cpuProfDir) args.push("--cpu-prof", "--cpu-prof-dir", cpuProfDir);
     args.push(entry);
     const env: Record<string, string | undefined> = {
@@ -90,7 +99,7 @@ export class ServerProcess {
     delete env.DATABASE_URL;
     if (databaseUrl) env.DATABASE_URL = databaseUrl;
     const child = spawn(process.execPath, args, {
-      cwd: ROOT,
+      cwd: kind === "charla" ? (this.spec.root ?? ROOT) : ROOT,
       env,
       stdio: ["ignore", "ignore", "pipe", "ipc"],
     });
@@ -182,7 +191,7 @@ export class ServerProcess {
   /** Stops the process and removes its data directory. */
   async dispose(): Promise<void> {
     await this.stop();
-    if (this.dataDir) await rm(this.dataDir, { recursive: true, force: true });
+    if (this.dataDir && this.ownsDataDir) await rm(this.dataDir, { recursive: true, force: true });
     this.dataDir = undefined;
   }
 }

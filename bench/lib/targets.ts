@@ -2,8 +2,9 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Options } from "./options.ts";
-import { createBenchDatabase } from "./pg.ts";
+import { tokenAccepted, TOKEN_TTL_SECONDS, type Seeds } from "./seed.ts";
 import { ServerProcess, type ServerKind } from "./servers.ts";
+import { makeFixture, type Fixture } from "./setup.ts";
 
 export type Target = "baseline" | "baseline-lean" | "charla-pglite" | "charla-pg";
 
@@ -14,34 +15,63 @@ export function kindOf(target: Target): ServerKind {
 let portOffset = 0;
 
 /**
- * Starts `target` on fresh storage (a temporary DATA_DIR, or a new PostgreSQL database),
- * runs `fn`, then stops the server and removes its storage whatever happened.
+ * Starts `target` on fresh storage (a clone of the seed for Charla), with `users` users in
+ * rooms of `opts.room`, runs `fn`, then stops the server and removes its storage whatever
+ * happened.
  */
 export async function withServer<T>(
   opts: Options,
+  seeds: Seeds,
   target: Target,
   profileTag: string,
-  fn: (server: ServerProcess, startMs: number) => Promise<T>,
+  users: number,
+  fn: (server: ServerProcess, startMs: number, fixture: Fixture) => Promise<T>,
 ): Promise<T> {
-  const db = target === "charla-pg" ? await createBenchDatabase(opts.pgUrl!) : undefined;
   let cpuProfDir: string | undefined;
   if (opts.cpuProf) {
     cpuProfDir = join(opts.out, "profiles", `${profileTag}-${target}`);
     mkdirSync(cpuProfDir, { recursive: true });
   }
-  const server = new ServerProcess({
-    kind: kindOf(target),
-    label: target,
-    port: opts.portBase + (portOffset++ % 50),
-    ...(db ? { databaseUrl: db.url } : {}),
-    ...(cpuProfDir ? { cpuProfDir } : {}),
-    ...(target === "baseline-lean" ? { env: { BASELINE_RELEASE_REQUEST: "1" } } : {}),
-  });
-  try {
-    const startMs = await server.start();
-    return await fn(server, startMs);
-  } finally {
-    await server.dispose();
-    await db?.drop().catch((e: unknown) => console.error(`could not drop ${db.name}: ${e}`));
+  const port = opts.portBase + (portOffset++ % 50);
+  if (kindOf(target) === "baseline") {
+    const server = new ServerProcess({
+      kind: "baseline",
+      label: target,
+      port,
+      ...(cpuProfDir ? { cpuProfDir } : {}),
+      ...(target === "baseline-lean" ? { env: { BASELINE_RELEASE_REQUEST: "1" } } : {}),
+    });
+    try {
+      const startMs = await server.start();
+      return await fn(server, startMs, await makeFixture("baseline", server.url, users, opts.room));
+    } finally {
+      await server.dispose();
+    }
+  }
+  const backend = target === "charla-pg" ? "pg" : "pglite";
+  for (let attempt = 0; ; attempt++) {
+    const clone = await seeds.clone(backend, users, attempt > 0);
+    const server = new ServerProcess({
+      kind: "charla",
+      label: target,
+      root: opts.charlaRoot,
+      port,
+      ...(clone.dataDir ? { dataDir: clone.dataDir } : {}),
+      ...(clone.databaseUrl ? { databaseUrl: clone.databaseUrl } : {}),
+      ...(cpuProfDir ? { cpuProfDir } : {}),
+      env: { TOKEN_TTL_SECONDS: String(TOKEN_TTL_SECONDS) },
+    });
+    try {
+      const startMs = await server.start();
+      if (!(await tokenAccepted(server.url, clone.fixture.users[0]!.token))) {
+        if (attempt > 0) throw new Error(`${target}: the freshly seeded tokens are refused`);
+        console.warn(`${target}: the cached seed's tokens are refused; seeding again`);
+        continue;
+      }
+      return await fn(server, startMs, clone.fixture);
+    } finally {
+      await server.dispose();
+      await clone.dispose().catch((e: unknown) => console.error(`cleanup ${target}: ${e}`));
+    }
   }
 }

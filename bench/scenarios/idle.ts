@@ -10,7 +10,8 @@ import { execSync } from "node:child_process";
 import { GeneratorGroup } from "../lib/gen-control.ts";
 import type { Options } from "../lib/options.ts";
 import { sleep, type MemSample } from "../lib/servers.ts";
-import { clientSpecs, makeFixture } from "../lib/setup.ts";
+import type { Seeds } from "../lib/seed.ts";
+import { clientSpecs } from "../lib/setup.ts";
 import { kindOf, withServer, type Target } from "../lib/targets.ts";
 
 export interface IdlePoint {
@@ -47,6 +48,7 @@ export function hardFdLimit(): number {
 
 export async function runIdle(
   opts: Options,
+  seeds: Seeds,
   target: Target,
   log: (s: string) => void,
 ): Promise<IdleResult> {
@@ -54,79 +56,85 @@ export async function runIdle(
   const counts = [...new Set(opts.idleCounts.map((c) => Math.min(c, fdCeiling)))].sort(
     (a, b) => a - b,
   );
-  return withServer(opts, target, "idle", async (server) => {
-    const kind = kindOf(target);
-    const fixture = await makeFixture(kind, server.url, opts.idleUsers, opts.room, log);
-    const gens = new GeneratorGroup({
-      maxPerProcess: opts.maxPerProcess,
-      localAddresses: opts.localAddresses,
-      perAddress: opts.perAddress,
-    });
-    const points: IdlePoint[] = [];
-    // One generator group per step keeps each process's share under its own fd limit.
-    const groups: GeneratorGroup[] = [gens];
-    try {
-      await sleep(1000);
-      const empty: MemSample = await server.memory();
-      log(
-        `idle ${target}: empty heap ${(empty.heapUsed / MB).toFixed(1)} MB rss ${(empty.rss / MB).toFixed(1)} MB` +
-          (counts.length < opts.idleCounts.length || counts.at(-1)! < Math.max(...opts.idleCounts)
-            ? ` (counts clamped to ${fdCeiling}: ulimit -Hn ${fdCeiling + 300})`
-            : ""),
-      );
-      const allSpecs = clientSpecs(kind, fixture, counts.at(-1) ?? 0);
-      let held = 0;
-      for (const count of counts) {
-        const group =
-          held === 0
-            ? gens
-            : new GeneratorGroup({
-                maxPerProcess: opts.maxPerProcess,
-                localAddresses: opts.localAddresses,
-                perAddress: opts.perAddress,
-              });
-        if (group !== gens) groups.push(group);
-        const conn = await group.connect(server.url, allSpecs.slice(held, count), {
-          reconnection: false,
-          track: false,
-          concurrency: 400,
-        });
-        held += conn.connected;
-        await sleep(2000);
-        const c0 = server.cpu();
-        await sleep(2000);
-        const c1 = server.cpu();
-        const mem = await server.memory();
-        const point: IdlePoint = {
-          connections: held,
-          connectSeconds: conn.seconds,
-          connectRate: conn.connected / conn.seconds,
-          failed: conn.failed,
-          heapMB: mem.heapUsed / MB,
-          rssMB: mem.rss / MB,
-          heapPerConnKB: (mem.heapUsed - empty.heapUsed) / held / 1024,
-          rssPerConnKB: (mem.rss - empty.rss) / held / 1024,
-          serverCpuIdlePct: (100 * (c1.seconds - c0.seconds)) / ((c1.at - c0.at) / 1000),
-        };
-        points.push(point);
+  return withServer(
+    opts,
+    seeds,
+    target,
+    "idle",
+    opts.idleUsers,
+    async (server, _startMs, fixture) => {
+      const kind = kindOf(target);
+      const gens = new GeneratorGroup({
+        maxPerProcess: opts.maxPerProcess,
+        localAddresses: opts.localAddresses,
+        perAddress: opts.perAddress,
+      });
+      const points: IdlePoint[] = [];
+      // One generator group per step keeps each process's share under its own fd limit.
+      const groups: GeneratorGroup[] = [gens];
+      try {
+        await sleep(1000);
+        const empty: MemSample = await server.memory();
         log(
-          `  ${String(held).padStart(6)} conns: heap ${point.heapMB.toFixed(1)} MB ` +
-            `(${point.heapPerConnKB.toFixed(2)} KB/conn) rss ${point.rssMB.toFixed(1)} MB ` +
-            `(${point.rssPerConnKB.toFixed(2)} KB/conn), connect ${point.connectRate.toFixed(0)}/s` +
-            `${conn.failed ? ` failed ${conn.failed} ${JSON.stringify(conn.errors)}` : ""}, idle cpu ${point.serverCpuIdlePct.toFixed(1)}%`,
+          `idle ${target}: empty heap ${(empty.heapUsed / MB).toFixed(1)} MB rss ${(empty.rss / MB).toFixed(1)} MB` +
+            (counts.length < opts.idleCounts.length || counts.at(-1)! < Math.max(...opts.idleCounts)
+              ? ` (counts clamped to ${fdCeiling}: ulimit -Hn ${fdCeiling + 300})`
+              : ""),
         );
-        if (conn.failed > 0) break;
+        const allSpecs = clientSpecs(kind, fixture, counts.at(-1) ?? 0);
+        let held = 0;
+        for (const count of counts) {
+          const group =
+            held === 0
+              ? gens
+              : new GeneratorGroup({
+                  maxPerProcess: opts.maxPerProcess,
+                  localAddresses: opts.localAddresses,
+                  perAddress: opts.perAddress,
+                });
+          if (group !== gens) groups.push(group);
+          const conn = await group.connect(server.url, allSpecs.slice(held, count), {
+            reconnection: false,
+            track: false,
+            concurrency: 400,
+          });
+          held += conn.connected;
+          await sleep(2000);
+          const c0 = server.cpu();
+          await sleep(2000);
+          const c1 = server.cpu();
+          const mem = await server.memory();
+          const point: IdlePoint = {
+            connections: held,
+            connectSeconds: conn.seconds,
+            connectRate: conn.connected / conn.seconds,
+            failed: conn.failed,
+            heapMB: mem.heapUsed / MB,
+            rssMB: mem.rss / MB,
+            heapPerConnKB: (mem.heapUsed - empty.heapUsed) / held / 1024,
+            rssPerConnKB: (mem.rss - empty.rss) / held / 1024,
+            serverCpuIdlePct: (100 * (c1.seconds - c0.seconds)) / ((c1.at - c0.at) / 1000),
+          };
+          points.push(point);
+          log(
+            `  ${String(held).padStart(6)} conns: heap ${point.heapMB.toFixed(1)} MB ` +
+              `(${point.heapPerConnKB.toFixed(2)} KB/conn) rss ${point.rssMB.toFixed(1)} MB ` +
+              `(${point.rssPerConnKB.toFixed(2)} KB/conn), connect ${point.connectRate.toFixed(0)}/s` +
+              `${conn.failed ? ` failed ${conn.failed} ${JSON.stringify(conn.errors)}` : ""}, idle cpu ${point.serverCpuIdlePct.toFixed(1)}%`,
+          );
+          if (conn.failed > 0) break;
+        }
+        return {
+          target,
+          users: opts.idleUsers,
+          requested: opts.idleCounts,
+          fdCeiling,
+          empty: { heapMB: empty.heapUsed / MB, rssMB: empty.rss / MB },
+          points,
+        };
+      } finally {
+        for (const g of groups) await g.close();
       }
-      return {
-        target,
-        users: opts.idleUsers,
-        requested: opts.idleCounts,
-        fdCeiling,
-        empty: { heapMB: empty.heapUsed / MB, rssMB: empty.rss / MB },
-        points,
-      };
-    } finally {
-      for (const g of groups) await g.close();
-    }
-  });
+    },
+  );
 }

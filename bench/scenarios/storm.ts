@@ -13,7 +13,8 @@ import { GeneratorGroup } from "../lib/gen-control.ts";
 import type { Percentiles } from "../lib/hist.ts";
 import type { Options } from "../lib/options.ts";
 import { sleep } from "../lib/servers.ts";
-import { clientSpecs, makeFixture, socketsPerChat } from "../lib/setup.ts";
+import type { Seeds } from "../lib/seed.ts";
+import { clientSpecs, socketsPerChat } from "../lib/setup.ts";
 import { kindOf, withServer, type Target } from "../lib/targets.ts";
 
 export interface StormRound {
@@ -45,92 +46,104 @@ export interface StormResult {
 
 export async function runStorm(
   opts: Options,
+  seeds: Seeds,
   target: Target,
   log: (s: string) => void,
 ): Promise<StormResult> {
-  return withServer(opts, target, "storm", async (server) => {
-    const kind = kindOf(target);
-    const fixture = await makeFixture(kind, server.url, opts.stormUsers, opts.room, log);
-    const specs = clientSpecs(kind, fixture, opts.stormClients);
-    const roomSizes = socketsPerChat(specs);
-    const gens = new GeneratorGroup({
-      maxPerProcess: opts.maxPerProcess,
-      localAddresses: opts.localAddresses,
-      perAddress: opts.perAddress,
-    });
-    try {
-      const conn = await gens.connect(server.url, specs, {
-        reconnection: true,
-        track: true,
-        concurrency: 400,
+  return withServer(
+    opts,
+    seeds,
+    target,
+    "storm",
+    opts.stormUsers,
+    async (server, _startMs, fixture) => {
+      const kind = kindOf(target);
+      const specs = clientSpecs(kind, fixture, opts.stormClients);
+      const roomSizes = socketsPerChat(specs);
+      const gens = new GeneratorGroup({
+        maxPerProcess: opts.maxPerProcess,
+        localAddresses: opts.localAddresses,
+        perAddress: opts.perAddress,
       });
-      log(
-        `storm ${target}: ${conn.connected} clients (${opts.stormUsers} users) connected in ` +
-          `${conn.seconds.toFixed(1)} s${conn.failed ? ` failed ${conn.failed} ${JSON.stringify(conn.errors)}` : ""}`,
-      );
-      const acked: Record<string, number[]> = {};
-      const keep = (seqs: Record<string, number[]> | undefined) => {
-        for (const [k, v] of Object.entries(seqs ?? {})) (acked[k] ??= []).push(...v);
-      };
-      const traffic = { rate: opts.stormRate, bodyBytes: opts.bodyBytes, roomSizes };
-      keep((await gens.load({ ...traffic, durationMs: 2000, drainMs: 3000 })).ackedSeqs);
-      const rounds: StormRound[] = [];
-      const modes = opts.stormModes.filter(
-        (m) => m === "drop" || (m === "restart" && kind === "charla"),
-      );
-      for (const mode of modes) {
-        // Traffic through the storm, from whichever clients are connected at each send.
-        const during = gens.load({ ...traffic, durationMs: 0, drainMs: 5000, untilStopped: true });
-        await sleep(1000);
-        await gens.stormStart(mode === "drop" ? "drop" : "wait", 1000);
-        let restartMs: number | undefined;
-        if (mode === "restart") {
-          await server.stop();
-          restartMs = await server.start();
-        }
-        const res = await gens.stormWait(opts.stormTimeoutS * 1000);
-        await sleep(1000);
-        await gens.stop();
-        const d = await during;
-        keep(d.ackedSeqs);
-        await sleep(1000);
-        const v = await gens.verify(acked);
-        const round: StormRound = {
-          mode,
-          clients: res.clients,
-          reconnected: res.reconnected,
-          synced: res.synced,
-          lastReconnectS: res.lastReconnectS,
-          lastSyncS: res.lastSyncS,
-          sync: res.syncPercentiles,
-          ...(restartMs !== undefined ? { restartMs } : {}),
-          syncErrors: res.syncErrors,
-          syncedMessages: res.syncedMessages,
-          ackedDuring: d.acked,
-          checked: v.checked,
-          missing: v.missing,
-          clientsMissing: v.clientsMissing,
-          serverRssMB: Math.round(server.rss() / 1048576),
-        };
-        rounds.push(round);
+      try {
+        const conn = await gens.connect(server.url, specs, {
+          reconnection: true,
+          track: true,
+          concurrency: 400,
+        });
         log(
-          `  ${mode.padEnd(8)} ${round.synced}/${round.clients} back and caught up; last reconnect ` +
-            `${round.lastReconnectS.toFixed(2)} s, last sync ${round.lastSyncS.toFixed(2)} s ` +
-            `(p50 ${(round.sync.p50 / 1000).toFixed(2)} s p99 ${(round.sync.p99 / 1000).toFixed(2)} s)` +
-            `${restartMs !== undefined ? `, restart ${restartMs.toFixed(0)} ms` : ""}; ` +
-            `${round.ackedDuring} acked during, ${round.syncedMessages} via sync; missing ${round.missing} of ${round.checked}` +
-            `${Object.keys(round.syncErrors).length ? ` sync errors ${JSON.stringify(round.syncErrors)}` : ""}`,
+          `storm ${target}: ${conn.connected} clients (${opts.stormUsers} users) connected in ` +
+            `${conn.seconds.toFixed(1)} s${conn.failed ? ` failed ${conn.failed} ${JSON.stringify(conn.errors)}` : ""}`,
         );
+        const acked: Record<string, number[]> = {};
+        const keep = (seqs: Record<string, number[]> | undefined) => {
+          for (const [k, v] of Object.entries(seqs ?? {})) (acked[k] ??= []).push(...v);
+        };
+        const traffic = { rate: opts.stormRate, bodyBytes: opts.bodyBytes, roomSizes };
+        keep((await gens.load({ ...traffic, durationMs: 2000, drainMs: 3000 })).ackedSeqs);
+        const rounds: StormRound[] = [];
+        const modes = opts.stormModes.filter(
+          (m) => m === "drop" || (m === "restart" && kind === "charla"),
+        );
+        for (const mode of modes) {
+          // Traffic through the storm, from whichever clients are connected at each send.
+          const during = gens.load({
+            ...traffic,
+            durationMs: 0,
+            drainMs: 5000,
+            untilStopped: true,
+          });
+          await sleep(1000);
+          await gens.stormStart(mode === "drop" ? "drop" : "wait", 1000);
+          let restartMs: number | undefined;
+          if (mode === "restart") {
+            await server.stop();
+            restartMs = await server.start();
+          }
+          const res = await gens.stormWait(opts.stormTimeoutS * 1000);
+          await sleep(1000);
+          await gens.stop();
+          const d = await during;
+          keep(d.ackedSeqs);
+          await sleep(1000);
+          const v = await gens.verify(acked);
+          const round: StormRound = {
+            mode,
+            clients: res.clients,
+            reconnected: res.reconnected,
+            synced: res.synced,
+            lastReconnectS: res.lastReconnectS,
+            lastSyncS: res.lastSyncS,
+            sync: res.syncPercentiles,
+            ...(restartMs !== undefined ? { restartMs } : {}),
+            syncErrors: res.syncErrors,
+            syncedMessages: res.syncedMessages,
+            ackedDuring: d.acked,
+            checked: v.checked,
+            missing: v.missing,
+            clientsMissing: v.clientsMissing,
+            serverRssMB: Math.round(server.rss() / 1048576),
+          };
+          rounds.push(round);
+          log(
+            `  ${mode.padEnd(8)} ${round.synced}/${round.clients} back and caught up; last reconnect ` +
+              `${round.lastReconnectS.toFixed(2)} s, last sync ${round.lastSyncS.toFixed(2)} s ` +
+              `(p50 ${(round.sync.p50 / 1000).toFixed(2)} s p99 ${(round.sync.p99 / 1000).toFixed(2)} s)` +
+              `${restartMs !== undefined ? `, restart ${restartMs.toFixed(0)} ms` : ""}; ` +
+              `${round.ackedDuring} acked during, ${round.syncedMessages} via sync; missing ${round.missing} of ${round.checked}` +
+              `${Object.keys(round.syncErrors).length ? ` sync errors ${JSON.stringify(round.syncErrors)}` : ""}`,
+          );
+        }
+        return {
+          target,
+          clients: conn.connected,
+          users: opts.stormUsers,
+          connectSeconds: conn.seconds,
+          rounds,
+        };
+      } finally {
+        await gens.close();
       }
-      return {
-        target,
-        clients: conn.connected,
-        users: opts.stormUsers,
-        connectSeconds: conn.seconds,
-        rounds,
-      };
-    } finally {
-      await gens.close();
-    }
-  });
+    },
+  );
 }

@@ -6,7 +6,8 @@
 import { GeneratorGroup, type StepResult } from "../lib/gen-control.ts";
 import type { Options } from "../lib/options.ts";
 import { cpuPercent, machineCpuSeconds } from "../lib/servers.ts";
-import { clientSpecs, makeFixture, socketsPerChat } from "../lib/setup.ts";
+import type { Seeds } from "../lib/seed.ts";
+import { clientSpecs, socketsPerChat } from "../lib/setup.ts";
 import { kindOf, withServer, type Target } from "../lib/targets.ts";
 
 export interface SweepStep extends Omit<StepResult, "ackedSeqs"> {
@@ -65,92 +66,95 @@ export function fmtStep(label: string, s: SweepStep): string {
 
 export async function runSweep(
   opts: Options,
+  seeds: Seeds,
   target: Target,
   log: (s: string) => void,
 ): Promise<SweepResult> {
-  return withServer(opts, target, "sweep", async (server, startMs) => {
-    log(
-      `sweep ${target}: ${opts.clients} clients in rooms of ${opts.room} (start ${startMs.toFixed(0)} ms)`,
-    );
-    const kind = kindOf(target);
-    const fixture = await makeFixture(kind, server.url, opts.clients, opts.room, log);
-    log(
-      `  set-up ${fixture.setupSeconds.toFixed(1)} s` +
-        (fixture.registerRate ? ` (${fixture.registerRate.toFixed(0)} registrations/s)` : ""),
-    );
-    const specs = clientSpecs(kind, fixture, opts.clients);
-    const roomSizes = socketsPerChat(specs);
-    const gens = new GeneratorGroup({
-      maxPerProcess: opts.maxPerProcess,
-      localAddresses: opts.localAddresses,
-      perAddress: opts.perAddress,
-    });
-    try {
-      const conn = await gens.connect(server.url, specs, { reconnection: false, track: false });
+  return withServer(
+    opts,
+    seeds,
+    target,
+    "sweep",
+    opts.clients,
+    async (server, startMs, fixture) => {
       log(
-        `  connected ${conn.connected}/${specs.length} in ${conn.seconds.toFixed(1)} s` +
-          (conn.failed ? ` failed ${conn.failed} ${JSON.stringify(conn.errors)}` : ""),
+        `sweep ${target}: ${opts.clients} clients in rooms of ${opts.room} (start ${startMs.toFixed(0)} ms)`,
       );
-      if (conn.failed > 0) throw new Error(`sweep ${target}: ${conn.failed} connections failed`);
-      const common = {
-        durationMs: 1000,
-        drainMs: opts.drainMs,
-        bodyBytes: opts.bodyBytes,
-        roomSizes,
-      };
-      await gens.load({ ...common, rate: Math.min(200, opts.rates[0] ?? 200) }); // warm-up (JIT)
-      const steps: SweepStep[] = [];
-      let saturatedAt: number | null = null;
-      const runStep = async (rate: number, retried: boolean): Promise<SweepStep> => {
-        const c0 = server.cpu();
-        const m0 = machineCpuSeconds();
-        const g0 = gens.cpuSeconds();
-        const r = await gens.load({ ...common, durationMs: opts.stepSeconds * 1000, rate });
-        const c1 = server.cpu();
-        const wall = (c1.at - c0.at) / 1000;
-        const other =
-          machineCpuSeconds() - m0 - (c1.seconds - c0.seconds) - (gens.cpuSeconds() - g0);
-        const { ackedSeqs: _unused, ...rest } = r;
-        return {
-          ...rest,
-          serverCpuPct: cpuPercent(c0, c1),
-          serverRssMB: Math.round(server.rss() / 1048576),
-          otherCpuPct: Math.max(0, (100 * other) / wall),
-          retried,
-          sustained: isSustained(r, opts),
-          generatorBound: r.maxScheduleLagMs > 250,
+      const kind = kindOf(target);
+      const specs = clientSpecs(kind, fixture, opts.clients);
+      const roomSizes = socketsPerChat(specs);
+      const gens = new GeneratorGroup({
+        maxPerProcess: opts.maxPerProcess,
+        localAddresses: opts.localAddresses,
+        perAddress: opts.perAddress,
+      });
+      try {
+        const conn = await gens.connect(server.url, specs, { reconnection: false, track: false });
+        log(
+          `  connected ${conn.connected}/${specs.length} in ${conn.seconds.toFixed(1)} s` +
+            (conn.failed ? ` failed ${conn.failed} ${JSON.stringify(conn.errors)}` : ""),
+        );
+        if (conn.failed > 0) throw new Error(`sweep ${target}: ${conn.failed} connections failed`);
+        const common = {
+          durationMs: 1000,
+          drainMs: opts.drainMs,
+          bodyBytes: opts.bodyBytes,
+          roomSizes,
         };
-      };
-      for (const rate of opts.rates) {
-        let step = await runStep(rate, false);
-        if (!step.sustained) {
-          // One failed step on a shared 2-core box may be someone else's burst: confirm it.
-          log(fmtStep(target, step) + "  (retrying once)");
-          step = await runStep(rate, true);
+        await gens.load({ ...common, rate: Math.min(200, opts.rates[0] ?? 200) }); // warm-up (JIT)
+        const steps: SweepStep[] = [];
+        let saturatedAt: number | null = null;
+        const runStep = async (rate: number, retried: boolean): Promise<SweepStep> => {
+          const c0 = server.cpu();
+          const m0 = machineCpuSeconds();
+          const g0 = gens.cpuSeconds();
+          const r = await gens.load({ ...common, durationMs: opts.stepSeconds * 1000, rate });
+          const c1 = server.cpu();
+          const wall = (c1.at - c0.at) / 1000;
+          const other =
+            machineCpuSeconds() - m0 - (c1.seconds - c0.seconds) - (gens.cpuSeconds() - g0);
+          const { ackedSeqs: _unused, ...rest } = r;
+          return {
+            ...rest,
+            serverCpuPct: cpuPercent(c0, c1),
+            serverRssMB: Math.round(server.rss() / 1048576),
+            otherCpuPct: Math.max(0, (100 * other) / wall),
+            retried,
+            sustained: isSustained(r, opts),
+            generatorBound: r.maxScheduleLagMs > 250,
+          };
+        };
+        for (const rate of opts.rates) {
+          let step = await runStep(rate, false);
+          if (!step.sustained) {
+            // One failed step on a shared 2-core box may be someone else's burst: confirm it.
+            log(fmtStep(target, step) + "  (retrying once)");
+            step = await runStep(rate, true);
+          }
+          steps.push(step);
+          log(fmtStep(target, step));
+          if (!step.sustained) {
+            saturatedAt = rate;
+            break;
+          }
         }
-        steps.push(step);
-        log(fmtStep(target, step));
-        if (!step.sustained) {
-          saturatedAt = rate;
-          break;
-        }
+        const sustained = steps.filter((s) => s.sustained);
+        return {
+          target,
+          clients: opts.clients,
+          room: opts.room,
+          startMs,
+          setupSeconds: fixture.setupSeconds,
+          ...(fixture.registerRate ? { registerRate: fixture.registerRate } : {}),
+          connectSeconds: conn.seconds,
+          steps,
+          maxSustained: Math.max(0, ...sustained.map((s) => s.ackedRate)),
+          peakAcked: Math.max(0, ...steps.map((s) => s.ackedRate)),
+          saturatedAt,
+        };
+      } finally {
+        await gens.close();
       }
-      const sustained = steps.filter((s) => s.sustained);
-      return {
-        target,
-        clients: opts.clients,
-        room: opts.room,
-        startMs,
-        setupSeconds: fixture.setupSeconds,
-        ...(fixture.registerRate ? { registerRate: fixture.registerRate } : {}),
-        connectSeconds: conn.seconds,
-        steps,
-        maxSustained: Math.max(0, ...sustained.map((s) => s.ackedRate)),
-        peakAcked: Math.max(0, ...steps.map((s) => s.ackedRate)),
-        saturatedAt,
-      };
-    } finally {
-      await gens.close();
-    }
-  });
+    },
+  );
 }

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { parseOptions } from "../../bench/lib/options.ts";
 import { computeRatios, markdown, svgChart, type Results } from "../../bench/lib/report.ts";
+import { Seeds } from "../../bench/lib/seed.ts";
 import { runStorm } from "../../bench/scenarios/storm.ts";
 import { runSweep } from "../../bench/scenarios/sweep.ts";
 
@@ -37,7 +38,8 @@ test("sweep and storm against the baseline, with report", { timeout: 120_000 }, 
     "--out",
     "/tmp/charla-bench-test",
   ]);
-  const sweep = await runSweep(opts, "baseline", quiet);
+  const seeds = new Seeds(opts, quiet);
+  const sweep = await runSweep(opts, seeds, "baseline", quiet);
   assert.equal(sweep.steps.length, 2);
   for (const s of sweep.steps) {
     assert.equal(s.lost, 0);
@@ -46,7 +48,7 @@ test("sweep and storm against the baseline, with report", { timeout: 120_000 }, 
     assert.equal(s.expected, s.acked * 5);
     assert.ok(s.latency.count === s.delivered && s.latency.p99 > 0);
   }
-  const storm = await runStorm(opts, "baseline", quiet);
+  const storm = await runStorm(opts, seeds, "baseline", quiet);
   const round = storm.rounds[0]!;
   assert.equal(round.synced, 60);
   assert.equal(round.missing, 0);
