@@ -167,7 +167,7 @@ export const lang: "en" | "es" =
 
 export const t: Strings = lang === "es" ? es : en;
 
-const timeFormat = new Intl.DateTimeFormat(lang, { hour: "2-digit", minute: "2-digit" });
+const timeFormat = new Intl.DateTimeFormat(lang, { hour: "numeric", minute: "2-digit" });
 const dayFormat = new Intl.DateTimeFormat(lang, { weekday: "long", day: "numeric", month: "long" });
 const shortDayFormat = new Intl.DateTimeFormat(lang, { day: "numeric", month: "short" });
 

@@ -59,6 +59,8 @@ export function ChatView({ chat, me }: { chat: ChatListItem; me: User }) {
   });
   const messages = history.data?.pages.flatMap((page) => page.messages) ?? [];
   const lastSeq = messages[messages.length - 1]?.seq ?? 0;
+  // A pending send whose message already arrived (the broadcast can beat the ack) is done.
+  const delivered = new Set(messages.map((m) => m.client_msg_id));
   const firstId = messages[0]?.id;
   const lastId = messages[messages.length - 1]?.id;
 
@@ -149,10 +151,11 @@ export function ChatView({ chat, me }: { chat: ChatListItem; me: User }) {
       );
   }
 
-  let subtitle: string;
-  if (typingNames.length > 0) subtitle = t.typing(typingNames);
-  else if (other) subtitle = online.has(other.user_id) ? t.online : t.offline;
-  else subtitle = t.members(chat.members.length);
+  const subtitle = other
+    ? online.has(other.user_id)
+      ? t.online
+      : t.offline
+    : `${t.members(chat.members.length)}: ${chat.members.map((m) => m.username).join(", ")}`;
 
   return (
     <section className="chat" aria-labelledby="chat-title">
@@ -169,12 +172,7 @@ export function ChatView({ chat, me }: { chat: ChatListItem; me: User }) {
         />
         <div className="chat-header-text">
           <h2 id="chat-title">{title}</h2>
-          <p
-            className={`chat-subtitle${typingNames.length ? " is-typing" : ""}${
-              other && online.has(other.user_id) ? " is-online" : ""
-            }`}
-            aria-live="polite"
-          >
+          <p className={`chat-subtitle${other && online.has(other.user_id) ? " is-online" : ""}`}>
             {subtitle}
           </p>
         </div>
@@ -228,30 +226,32 @@ export function ChatView({ chat, me }: { chat: ChatListItem; me: User }) {
               </Fragment>
             );
           })}
-          {pending.map((p) => (
-            <li key={p.clientMsgId} className="message is-mine is-pending">
-              <div className="bubble">
-                <p className="message-body">{p.body}</p>
-                <span className="message-meta">
-                  {p.failed ? (
-                    <>
-                      <span className="failed">
-                        {t.notSent}: {p.failed}
-                      </span>
-                      <button className="link-btn" onClick={() => send(p.body, p.clientMsgId)}>
-                        {t.retry}
-                      </button>
-                    </>
-                  ) : (
-                    <span>{state === "connected" ? t.sending : t.reconnecting}</span>
-                  )}
-                </span>
-              </div>
-            </li>
-          ))}
+          {pending
+            .filter((p) => !delivered.has(p.clientMsgId))
+            .map((p) => (
+              <li key={p.clientMsgId} className="message is-mine is-pending">
+                <div className="bubble">
+                  <p className="message-body">{p.body}</p>
+                  <span className="message-meta">
+                    {p.failed ? (
+                      <>
+                        <span className="failed">
+                          {t.notSent}: {p.failed}
+                        </span>
+                        <button className="link-btn" onClick={() => send(p.body, p.clientMsgId)}>
+                          {t.retry}
+                        </button>
+                      </>
+                    ) : (
+                      <span>{state === "connected" ? t.sending : t.reconnecting}</span>
+                    )}
+                  </span>
+                </div>
+              </li>
+            ))}
         </ul>
       </div>
-      <div className="typing-line" aria-hidden="true">
+      <div className="typing-line" role="status" aria-live="polite">
         {typingNames.length > 0 && (
           <>
             <span className="typing-dots">
@@ -365,7 +365,12 @@ function MessageItem({
             <p className="message-body">{message.body}</p>
           )}
           <span className="message-meta">
-            {message.status === "updated" && <span>{t.edited} · </span>}
+            {message.status === "updated" && (
+              <>
+                <span>{t.edited}</span>
+                <span aria-hidden="true">·</span>
+              </>
+            )}
             <time dateTime={message.created_at}>{formatTime(message.created_at)}</time>
           </span>
         </div>

@@ -122,7 +122,7 @@ export function NewChatDialog({
                 <label className={`user-result${checked ? " is-picked" : ""}`}>
                   <input
                     type="checkbox"
-                    className="sr-only"
+                    className="overlay-input"
                     checked={checked}
                     onChange={() => toggle(user)}
                   />

@@ -1,0 +1,111 @@
+/**
+ * Browser helpers for the web client's tests: Debian's chromium driven by playwright-core,
+ * the web build made when missing, and UI steps shared by the tests.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import type { TestContext } from "node:test";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+export const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+export const ROOT = path.resolve(import.meta.dirname, "../..");
+export const SCREENSHOTS = path.join(ROOT, "docs/screenshots");
+export const PASSWORD = "correct-horse-battery";
+
+/**
+ * The browser for this test, or undefined after a loud skip when chromium is missing.
+ * On CI (`CI` set) a missing chromium is a failure, not a skip.
+ */
+export async function launchBrowser(t: TestContext): Promise<Browser | undefined> {
+  if (!existsSync(CHROMIUM)) {
+    const reason = `SKIPPED: browser tests need chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`;
+    if (process.env.CI) throw new Error(reason.replace("SKIPPED", "FAILED"));
+    console.warn(`\n*** ${reason} ***\n`);
+    t.skip(reason);
+    return undefined;
+  }
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  t.after(() => browser.close());
+  return browser;
+}
+
+/** Builds the web client once when `web/dist` is missing (a fresh clone without `npm install`). */
+export function ensureWebBuild(): void {
+  if (existsSync(path.join(ROOT, "web/dist/index.html"))) return;
+  execFileSync("npx", ["vite", "build", "--config", "web/vite.config.ts", "--logLevel", "warn"], {
+    cwd: ROOT,
+    stdio: "inherit",
+  });
+}
+
+export interface Person {
+  context: BrowserContext;
+  page: Page;
+  /** Every `alert`/`confirm`/`prompt` the page opened. */
+  dialogs: string[];
+  /** Uncaught page errors. */
+  errors: string[];
+}
+
+/** A fresh browser context (its own storage) with one page at `url`. */
+export async function openPerson(
+  browser: Browser,
+  url: string,
+  viewport = { width: 1280, height: 800 },
+  locale = "en-US",
+): Promise<Person> {
+  const context = await browser.newContext({ viewport, locale, baseURL: url });
+  context.setDefaultTimeout(10_000);
+  const page = await context.newPage();
+  const person: Person = { context, page, dialogs: [], errors: [] };
+  page.on("dialog", (dialog) => {
+    person.dialogs.push(dialog.message());
+    void dialog.dismiss();
+  });
+  page.on("pageerror", (error) => person.errors.push(error.message));
+  await page.goto("/");
+  return person;
+}
+
+export async function registerInUi(page: Page, username: string): Promise<void> {
+  await page.getByLabel("Username").fill(username);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Register" }).click();
+  await page.getByRole("button", { name: "New chat" }).waitFor();
+}
+
+/** Opens "New chat", picks `username`, starts the direct chat. */
+export async function startDirectChat(page: Page, username: string): Promise<void> {
+  await page.getByRole("button", { name: "New chat" }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByLabel("Search users").fill(username);
+  await dialog.getByRole("checkbox", { name: username, exact: true }).check();
+  await dialog.getByRole("button", { name: "Start chat" }).click();
+  await page.getByRole("heading", { name: username, exact: true }).waitFor();
+}
+
+/** Types into the composer and presses Enter. */
+export async function sendWithEnter(page: Page, body: string): Promise<void> {
+  const field = page.getByLabel("Message", { exact: true });
+  await field.fill(body);
+  await field.press("Enter");
+}
+
+/** The message list item whose text contains `text`. */
+export function messageItem(page: Page, text: string) {
+  return page
+    .getByRole("list", { name: "Messages" })
+    .getByRole("listitem")
+    .filter({ hasText: text });
+}
