@@ -29,6 +29,11 @@ export interface Config {
   database: DatabaseConfig;
   /** `redis://…` when this process is one node of many; undefined for a single node. */
   redisUrl: string | undefined;
+  /**
+   * Prefix of every Redis key and channel this service uses (default "charla"), so several
+   * deployments or test runs can share one Redis without seeing each other.
+   */
+  redisPrefix: string;
   /** Token signing key; undefined means "generate once and keep under dataDir". */
   jwtSecret: string | undefined;
   tokenTtlSeconds: number;
@@ -87,6 +92,14 @@ function url(env: Env, name: string, protocols: string[]): string | undefined {
   return raw;
 }
 
+function redisPrefix(env: Env): string {
+  const raw = env.REDIS_PREFIX || "charla";
+  if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(raw)) {
+    throw new ConfigError("REDIS_PREFIX", "must be 1–64 of A-Z a-z 0-9 _ . : -");
+  }
+  return raw;
+}
+
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
 
 /** Parses the environment (CONTRACT.md, "Running it") into a frozen Config. */
@@ -133,6 +146,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
         }
       : { kind: "pglite", dataDir: path.join(dataDir, "pglite") },
     redisUrl: url(env, "REDIS_URL", ["redis:", "rediss:"]),
+    redisPrefix: redisPrefix(env),
     jwtSecret,
     tokenTtlSeconds: integer(env, "TOKEN_TTL_SECONDS", 86_400, 1, 31_536_000),
     corsOrigins: Object.freeze(corsOrigins),
