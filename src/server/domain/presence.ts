@@ -1,7 +1,7 @@
 /**
  * Who is online: live sockets counted per user. `user:connected` is announced on a user's
  * first socket and `user:disconnected` on the last one. This is the one-node implementation;
- * realtime/redis-presence.ts counts across nodes.
+ * cluster/redis-presence.ts counts across nodes.
  */
 import type { OnlineUser } from "../../protocol/schemas.ts";
 
@@ -12,7 +12,10 @@ export interface Presence {
   socketDisconnected(userId: string, socketId: string): Promise<boolean>;
   /** Every user online anywhere, once each. */
   online(): Promise<OnlineUser[]>;
-  /** Called with users found gone without a goodbye (a dead node's users). */
+  /**
+   * Called with users found gone without a goodbye (a dead node's users), on the one node
+   * that found them (atomically, so exactly once in the cluster): the listener tells every node.
+   */
   onUsersGone(listener: (userIds: string[]) => void): void;
   close(): Promise<void>;
 }

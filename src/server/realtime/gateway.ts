@@ -126,8 +126,9 @@ export function startGateway(io: ChatServer, httpServer: HttpServer, deps: Gatew
     registerChatHandlers(socket, context, deps.chats);
   });
 
+  // Called on the one node that found them gone (it reaped a dead node): tell every node.
   presence.onUsersGone((userIds) => {
-    for (const userId of userIds) io.local.emit("user:disconnected", { user_id: userId });
+    for (const userId of userIds) io.emit("user:disconnected", { user_id: userId });
   });
 
   io.attach(httpServer);
