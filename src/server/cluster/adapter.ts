@@ -1,0 +1,120 @@
+/**
+ * The Socket.IO adapter across nodes: `@socket.io/redis-streams-adapter`, made to keep
+ * serving this node's own sockets while Redis is unreachable.
+ *
+ * As shipped, a cluster adapter publishes to Redis BEFORE it delivers to local sockets; with
+ * Redis down that publish waits in the client's offline queue, so even local delivery would
+ * stall for the whole outage. Here, while Redis is not ready, a publish fails at once (the
+ * adapter then delivers locally) and the message is kept in a bounded backlog that is
+ * published, in order, when Redis is back: the other nodes' sockets then get what they
+ * missed, late. Catch-up from PostgreSQL (`sync`) remains the guarantee; this only shortens
+ * the time before the nodes agree again.
+ */
+import type { Logger } from "pino";
+import { createAdapter } from "@socket.io/redis-streams-adapter";
+import { MessageType, type ClusterMessage } from "socket.io-adapter";
+import type { Namespace } from "socket.io";
+import type { RedisClient } from "./redis-presence.ts";
+
+export interface ClusterAdapterOptions {
+  client: RedisClient;
+  prefix: string;
+  log: Logger;
+  /** Most messages kept while Redis is down; older ones are dropped first. */
+  maxBacklog: number;
+}
+
+export interface ClusterAdapter {
+  /** For `io.adapter(...)`. */
+  factory: ReturnType<typeof createAdapter>;
+  /** Publishes what was kept while Redis was down; returns how many messages. */
+  replay(): number;
+}
+
+/** Kinds worth replaying late: deliveries and room changes. Requests with replies are not. */
+const REPLAYABLE = new Set<MessageType>([
+  MessageType.BROADCAST,
+  MessageType.SOCKETS_JOIN,
+  MessageType.SOCKETS_LEAVE,
+  MessageType.DISCONNECT_SOCKETS,
+]);
+
+function replayable(message: ClusterMessage): boolean {
+  if (!REPLAYABLE.has(message.type)) return false;
+  const data = (message as { data?: { requestId?: unknown } }).data;
+  return data?.requestId === undefined;
+}
+
+export function createClusterAdapter(options: ClusterAdapterOptions): ClusterAdapter {
+  const { client, log, maxBacklog } = options;
+  const streams = createAdapter(client, {
+    streamName: `${options.prefix}:socket.io`,
+    channelPrefix: `${options.prefix}:socket.io`,
+    sessionKeyPrefix: `${options.prefix}:socket.io:session:`,
+    // Skip the per-packet binary scan: chat payloads are JSON.
+    onlyPlaintext: true,
+    // The reader only notices close() when its blocking XREAD returns: keep shutdown short.
+    blockTimeInMs: 1_000,
+  });
+  const replays = new Set<() => number>();
+
+  // A function expression: Socket.IO calls it with `new`.
+  const factory = function (nsp: Namespace) {
+    const adapter = streams(nsp);
+    const publish = adapter.doPublish.bind(adapter) as (message: ClusterMessage) => Promise<string>;
+    const backlog: ClusterMessage[] = [];
+    let dropped = 0;
+
+    const keep = (message: ClusterMessage) => {
+      if (!replayable(message)) return;
+      backlog.push(message);
+      if (backlog.length > maxBacklog) {
+        backlog.shift();
+        if (dropped++ === 0) {
+          log.error(
+            { maxBacklog },
+            "cluster: Redis down too long; dropping the oldest cross-node events (clients catch up with sync)",
+          );
+        }
+      }
+    };
+
+    adapter.doPublish = (message: ClusterMessage) => {
+      if (!client.isReady || backlog.length > 0) {
+        keep(message);
+        return Promise.reject(new Error("Redis is not reachable: delivered on this node only"));
+      }
+      // A publish cut off by a dropped connection is replayed later (at least once).
+      return publish(message).catch((error: unknown) => {
+        keep(message);
+        throw error;
+      });
+    };
+
+    const replay = () => {
+      const queued = backlog.splice(0);
+      // Issued in order on one connection, so they reach the stream in order.
+      for (const message of queued) publish(message).catch(() => keep(message));
+      if (dropped > 0)
+        log.warn({ dropped }, "cluster: cross-node events dropped during the outage");
+      dropped = 0;
+      return queued.length;
+    };
+    replays.add(replay);
+    const close = adapter.close.bind(adapter);
+    adapter.close = () => {
+      replays.delete(replay);
+      return close();
+    };
+    return adapter;
+  } as ReturnType<typeof createAdapter>;
+
+  return {
+    factory,
+    replay() {
+      let total = 0;
+      for (const replay of replays) total += replay();
+      return total;
+    },
+  };
+}
