@@ -185,6 +185,8 @@ export function connect(options: ConnectOptions): ChatClient {
   let state: ConnectionState = "connecting";
   let closed = false;
   let refused = false;
+  /** The server ended the connection (logout, expiry): no retries until reconnect(). */
+  let kicked = false;
   /** Bumped on every connect, so a catch-up of an older connection stops. */
   let generation = 0;
   let connectWaiters: { resolve: () => void; reject: (error: Error) => void }[] = [];
@@ -207,9 +209,11 @@ export function connect(options: ConnectOptions): ChatClient {
   }
 
   function closedError(): ChatError {
-    return refused
-      ? new ChatError("UNAUTHORIZED", "The server refused the token.")
-      : new ChatError("UNAVAILABLE", "The client is closed.");
+    if (refused) return new ChatError("UNAUTHORIZED", "The server refused the token.");
+    if (kicked && !closed) {
+      return new ChatError("UNAVAILABLE", "The server ended the connection; call reconnect().");
+    }
+    return new ChatError("UNAVAILABLE", "The client is closed.");
   }
 
   function failWaiters(error: Error): void {
@@ -219,7 +223,7 @@ export function connect(options: ConnectOptions): ChatClient {
   }
 
   function whenConnected(): Promise<void> {
-    if (closed || refused) return Promise.reject(closedError());
+    if (closed || refused || kicked) return Promise.reject(closedError());
     if (socket.connected) return Promise.resolve();
     return new Promise((resolve, reject) => connectWaiters.push({ resolve, reject }));
   }
@@ -383,8 +387,10 @@ export function connect(options: ConnectOptions): ChatClient {
     caughtUp = false;
     if (closed || refused || !socket.active) {
       setState("disconnected");
-      if (!closed && !refused)
-        failWaiters(new ChatError("UNAVAILABLE", "Disconnected by the server."));
+      if (!closed && !refused) {
+        kicked = true;
+        failWaiters(closedError());
+      }
     } else {
       setState("reconnecting");
     }
@@ -506,7 +512,7 @@ export function connect(options: ConnectOptions): ChatClient {
     cursors: () => Object.fromEntries(cursorByChat),
 
     ready() {
-      if (closed || refused) return Promise.reject(closedError());
+      if (closed || refused || kicked) return Promise.reject(closedError());
       if (socket.connected && caughtUp) return Promise.resolve();
       return new Promise((resolve, reject) => readyWaiters.push({ resolve, reject }));
     },
@@ -514,6 +520,7 @@ export function connect(options: ConnectOptions): ChatClient {
     reconnect() {
       if (closed || socket.connected) return;
       refused = false;
+      kicked = false;
       setState(state === "disconnected" ? "connecting" : state);
       socket.connect();
     },

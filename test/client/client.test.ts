@@ -231,3 +231,22 @@ test("a refused token ends the connection with unauthorized", async (t) => {
   assert.equal(unauthorized, true);
   assert.equal(client.state, "disconnected");
 });
+
+test("logging out ends the connection and pending commands fail", async (t) => {
+  const { url } = await startServer(t);
+  const ana = await person(url);
+  const ben = await person(url);
+  const chat = await ana.api.createChat({ type: "direct", member_ids: [ben.user.id] });
+  const client = open(t, { url, token: ana.token });
+  await client.ready();
+  const ended = new Promise<void>((resolve) =>
+    client.on("state", (s) => s === "disconnected" && resolve()),
+  );
+  await ana.api.logout();
+  await ended;
+  await assert.rejects(
+    client.send(chat.id, "after logout"),
+    (error: unknown) => error instanceof ChatError && error.code === "UNAVAILABLE",
+  );
+  assert.equal((await allMessages(ben.api, chat.id)).length, 0);
+});

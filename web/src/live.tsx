@@ -14,6 +14,7 @@ import {
   type ReactNode,
 } from "react";
 import {
+  ChatError,
   connect,
   type ChatClient,
   type ChatListItem,
@@ -27,7 +28,7 @@ import {
   markReadInChatList,
   upsertHistory,
 } from "./cache.ts";
-import { logOut, type Session } from "./session.ts";
+import { api, logOut, type Session } from "./session.ts";
 
 const TYPING_TTL_MS = 6000;
 
@@ -118,6 +119,13 @@ function openClient(
       markReadInChatList(queryClient, event.chat_id, event.seq);
   });
   client.on("unauthorized", () => logOut());
+  // The server ended the connection: a revoked or expired token means logging in again.
+  client.on("state", (state) => {
+    if (state !== "disconnected") return;
+    api.me().catch((error: unknown) => {
+      if (error instanceof ChatError && error.code === "UNAUTHORIZED") logOut();
+    });
+  });
   return client;
 }
 

@@ -479,7 +479,8 @@ function Composer({ chatId, onSend }: { chatId: string; onSend: (body: string) =
           }
         }}
         aria-invalid={tooLong}
-        autoFocus
+        // On a phone, focusing would pop the keyboard over the conversation.
+        autoFocus={window.matchMedia("(pointer: fine)").matches}
       />
       {body.length > BODY_MAX - 500 && (
         <span className={`counter${tooLong ? " is-over" : ""}`}>
