@@ -3,7 +3,7 @@
  * the web build made when missing, and UI steps shared by the tests.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import type { TestContext } from "node:test";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
@@ -20,7 +20,8 @@ export const CHROMIUM_ARGS = [
   "--disable-sync",
 ];
 export const ROOT = path.resolve(import.meta.dirname, "../..");
-export const SCREENSHOTS = path.join(ROOT, "docs/screenshots");
+/** Where the tests save screenshots (committed, shown in the README). */
+export const SCREENSHOTS = process.env.SCREENSHOTS_DIR ?? path.join(ROOT, "docs/screenshots");
 export const PASSWORD = "correct-horse-battery";
 
 /**
@@ -40,13 +41,33 @@ export async function launchBrowser(t: TestContext): Promise<Browser | undefined
   return browser;
 }
 
-/** Builds the web client once when `web/dist` is missing (a fresh clone without `npm install`). */
+/**
+ * Builds the web client when `web/dist` is missing (a fresh clone without `npm install`).
+ * Test files run in parallel processes, so one builds (holding a lock directory) while the
+ * others wait for its output.
+ */
 export function ensureWebBuild(): void {
-  if (existsSync(path.join(ROOT, "web/dist/index.html"))) return;
-  execFileSync("npx", ["vite", "build", "--config", "web/vite.config.ts", "--logLevel", "warn"], {
-    cwd: ROOT,
-    stdio: "inherit",
-  });
+  const index = path.join(ROOT, "web/dist/index.html");
+  if (existsSync(index)) return;
+  const lock = path.join(ROOT, "web/.build-lock");
+  try {
+    mkdirSync(lock);
+  } catch {
+    const deadline = Date.now() + 120_000;
+    while (!existsSync(index) || existsSync(lock)) {
+      if (Date.now() > deadline) throw new Error("timed out waiting for the web build");
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+    }
+    return;
+  }
+  try {
+    execFileSync("npx", ["vite", "build", "--config", "web/vite.config.ts", "--logLevel", "warn"], {
+      cwd: ROOT,
+      stdio: "inherit",
+    });
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 export interface Person {
