@@ -303,7 +303,10 @@ export function connect(options: ConnectOptions): ChatClient {
       if (Date.now() > deadline) {
         throw new ChatError("UNAVAILABLE", `No acknowledgement for ${event}.`);
       }
-      await whenConnected();
+      await (deadline === Infinity
+        ? whenConnected()
+        : Promise.race([whenConnected(), sleep(deadline - Date.now())]));
+      if (!socket.connected) continue; // the deadline check above ends it
       const result = await attempt<T>(event, payload);
       if (result === "retry") continue;
       if (result.ok) return result;
