@@ -136,11 +136,14 @@ export class GeneratorGroup {
       }),
     );
     const errors: Record<string, number> = {};
+    const perChat: Record<string, number> = {};
     for (const r of results) {
       for (const [k, v] of Object.entries(r.errors)) errors[k] = (errors[k] ?? 0) + v;
+      for (const [k, v] of Object.entries(r.perChat)) perChat[k] = (perChat[k] ?? 0) + v;
     }
     return {
       connected: results.reduce((s, r) => s + r.connected, 0),
+      perChat,
       failed: results.reduce((s, r) => s + r.failed, 0),
       errors,
       seconds: Math.max(...results.map((r) => r.seconds)),

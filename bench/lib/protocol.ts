@@ -19,6 +19,8 @@ export interface ConnectCmd {
 
 export interface ConnectResult {
   connected: number;
+  /** Live sockets per chat id held by the process(es) after connecting. */
+  perChat: Record<string, number>;
   failed: number;
   errors: Record<string, number>;
   seconds: number;

@@ -4,7 +4,7 @@
  * under a fresh `DATA_DIR` or on PostgreSQL in a fresh database.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { createWriteStream, mkdirSync, readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -12,6 +12,8 @@ import { fileURLToPath } from "node:url";
 
 export const ROOT = resolve(fileURLToPath(import.meta.url), "../../..");
 const CLOCK_TICKS = 100; // USER_HZ on Linux
+/** Where each server's stdout/stderr goes: `<label>-<port>.log`. */
+export const LOG_DIR = join(tmpdir(), "charla-bench-logs");
 
 export type ServerKind = "baseline" | "charla";
 
@@ -101,15 +103,24 @@ export class ServerProcess {
     const child = spawn(process.execPath, args, {
       cwd: kind === "charla" ? (this.spec.root ?? ROOT) : ROOT,
       env,
-      stdio: ["ignore", "ignore", "pipe", "ipc"],
+      stdio: ["ignore", "pipe", "pipe", "ipc"],
     });
     this.child = child;
     live.add(child);
     child.once("exit", () => live.delete(child));
-    child.stderr?.setEncoding("utf8");
-    child.stderr?.on("data", (chunk: string) => {
-      this.stderrTail = (this.stderrTail + chunk).slice(-4000);
+    // The server's own log (LOG_LEVEL=warn) is kept for diagnosis: errors under load are findings.
+    mkdirSync(LOG_DIR, { recursive: true });
+    const logFile = createWriteStream(join(LOG_DIR, `${this.spec.label}-${port}.log`), {
+      flags: "a",
     });
+    for (const stream of [child.stdout, child.stderr]) {
+      stream?.setEncoding("utf8");
+      stream?.on("data", (chunk: string) => {
+        logFile.write(chunk);
+        this.stderrTail = (this.stderrTail + chunk).slice(-4000);
+      });
+    }
+    child.once("exit", () => logFile.end());
     const exited = new Promise<never>((_, reject) => {
       child.once("exit", (code, signal) =>
         reject(
@@ -221,4 +232,19 @@ export function cpuPercent(a: CpuSample, b: CpuSample): number {
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Waits until `server` uses under `pct`% of a core over one second, or `maxMs`; seconds waited. */
+export async function settleCpu(
+  server: ServerProcess,
+  pct: number,
+  maxMs: number,
+): Promise<number> {
+  const t0 = performance.now();
+  while (performance.now() - t0 < maxMs) {
+    const a = server.cpu();
+    await sleep(1000);
+    if (cpuPercent(a, server.cpu()) < pct) break;
+  }
+  return (performance.now() - t0) / 1000;
 }

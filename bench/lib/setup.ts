@@ -132,10 +132,3 @@ export function clientSpecs(kind: ServerKind, fixture: Fixture, count: number): 
   }
   return specs;
 }
-
-/** Live sockets per chat id, for the expected number of deliveries of each message. */
-export function socketsPerChat(specs: ClientSpec[]): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const s of specs) counts[s.chatId] = (counts[s.chatId] ?? 0) + 1;
-  return counts;
-}

@@ -14,7 +14,7 @@ import type { Percentiles } from "../lib/hist.ts";
 import type { Options } from "../lib/options.ts";
 import { sleep } from "../lib/servers.ts";
 import type { Seeds } from "../lib/seed.ts";
-import { clientSpecs, socketsPerChat } from "../lib/setup.ts";
+import { clientSpecs } from "../lib/setup.ts";
 import { kindOf, withServer, type Target } from "../lib/targets.ts";
 
 export interface StormRound {
@@ -41,6 +41,7 @@ export interface StormResult {
   clients: number;
   users: number;
   connectSeconds: number;
+  connectFailed: number;
   rounds: StormRound[];
 }
 
@@ -59,7 +60,6 @@ export async function runStorm(
     async (server, _startMs, fixture) => {
       const kind = kindOf(target);
       const specs = clientSpecs(kind, fixture, opts.stormClients);
-      const roomSizes = socketsPerChat(specs);
       const gens = new GeneratorGroup({
         maxPerProcess: opts.maxPerProcess,
         localAddresses: opts.localAddresses,
@@ -75,6 +75,7 @@ export async function runStorm(
           `storm ${target}: ${conn.connected} clients (${opts.stormUsers} users) connected in ` +
             `${conn.seconds.toFixed(1)} s${conn.failed ? ` failed ${conn.failed} ${JSON.stringify(conn.errors)}` : ""}`,
         );
+        const roomSizes = conn.perChat;
         const acked: Record<string, number[]> = {};
         const keep = (seqs: Record<string, number[]> | undefined) => {
           for (const [k, v] of Object.entries(seqs ?? {})) (acked[k] ??= []).push(...v);
@@ -139,6 +140,7 @@ export async function runStorm(
           clients: conn.connected,
           users: opts.stormUsers,
           connectSeconds: conn.seconds,
+          connectFailed: conn.failed,
           rounds,
         };
       } finally {

@@ -5,9 +5,9 @@
  */
 import { GeneratorGroup, type StepResult } from "../lib/gen-control.ts";
 import type { Options } from "../lib/options.ts";
-import { cpuPercent, machineCpuSeconds } from "../lib/servers.ts";
+import { cpuPercent, machineCpuSeconds, settleCpu } from "../lib/servers.ts";
 import type { Seeds } from "../lib/seed.ts";
-import { clientSpecs, socketsPerChat } from "../lib/setup.ts";
+import { clientSpecs } from "../lib/setup.ts";
 import { kindOf, withServer, type Target } from "../lib/targets.ts";
 
 export interface SweepStep extends Omit<StepResult, "ackedSeqs"> {
@@ -30,6 +30,8 @@ export interface SweepResult {
   setupSeconds: number;
   registerRate?: number;
   connectSeconds: number;
+  connectFailed: number;
+  connectErrors: Record<string, number>;
   steps: SweepStep[];
   /** Highest acknowledged msg/s over the sustained steps. */
   maxSustained: number;
@@ -82,7 +84,6 @@ export async function runSweep(
       );
       const kind = kindOf(target);
       const specs = clientSpecs(kind, fixture, opts.clients);
-      const roomSizes = socketsPerChat(specs);
       const gens = new GeneratorGroup({
         maxPerProcess: opts.maxPerProcess,
         localAddresses: opts.localAddresses,
@@ -94,7 +95,13 @@ export async function runSweep(
           `  connected ${conn.connected}/${specs.length} in ${conn.seconds.toFixed(1)} s` +
             (conn.failed ? ` failed ${conn.failed} ${JSON.stringify(conn.errors)}` : ""),
         );
-        if (conn.failed > 0) throw new Error(`sweep ${target}: ${conn.failed} connections failed`);
+        // Refused connections are a finding, not a reason to stop: deliveries are expected only
+        // at the sockets that did connect.
+        const roomSizes = conn.perChat;
+        if (conn.connected === 0) throw new Error(`sweep ${target}: no connection succeeded`);
+        // Let the server finish what connecting set off (presence fan-out, catch-up) first.
+        const settle = await settleCpu(server, 30, 20_000);
+        log(`  settled in ${settle.toFixed(1)} s`);
         const common = {
           durationMs: 1000,
           drainMs: opts.drainMs,
@@ -147,6 +154,8 @@ export async function runSweep(
           setupSeconds: fixture.setupSeconds,
           ...(fixture.registerRate ? { registerRate: fixture.registerRate } : {}),
           connectSeconds: conn.seconds,
+          connectFailed: conn.failed,
+          connectErrors: conn.errors,
           steps,
           maxSustained: Math.max(0, ...sustained.map((s) => s.ackedRate)),
           peakAcked: Math.max(0, ...steps.map((s) => s.ackedRate)),
