@@ -53,9 +53,8 @@ export function computeRatios(res: Results): Ratios {
     p99At3k: b3 && c3 && c3.acked > 0 ? c3.latency.p99 / b3.latency.p99 : null,
     idleHeapPerConnKB: lastIdle ? lastIdle.heapPerConnKB : null,
     idleConnections: lastIdle ? lastIdle.connections : null,
-    stormSeconds: storms.length
-      ? Math.max(...storms.map((r) => (r.synced < r.clients ? Infinity : r.lastSyncS)))
-      : null,
+    stormSeconds: storms.length ? Math.max(...storms.map((r) => r.lastSyncS)) : null,
+    stormAllBack: storms.length ? storms.every((r) => r.synced === r.clients) : null,
     stormMissing: storms.length ? storms.reduce((s, r) => s + r.missing, 0) : null,
     pgliteVsPg: pg && lite && pg.maxSustained > 0 ? lite.maxSustained / pg.maxSustained : null,
   };
