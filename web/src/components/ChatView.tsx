@@ -155,7 +155,11 @@ export function ChatView({ chat, me }: { chat: ChatListItem; me: User }) {
     ? online.has(other.user_id)
       ? t.online
       : t.offline
-    : `${t.members(chat.members.length)}: ${chat.members.map((m) => m.username).join(", ")}`;
+    : [
+        t.members(chat.members.length),
+        `${chat.members.filter((m) => online.has(m.user_id)).length} ${t.online}`,
+        chat.members.map((m) => (m.user_id === me.id ? t.you : m.username)).join(", "),
+      ].join(" · ");
 
   return (
     <section className="chat" aria-labelledby="chat-title">
@@ -263,6 +267,17 @@ export function ChatView({ chat, me }: { chat: ChatListItem; me: User }) {
           </>
         )}
       </div>
+      {!atBottom && (
+        <button
+          className="jump-btn"
+          onClick={() =>
+            list.current?.scrollTo({ top: list.current.scrollHeight, behavior: "smooth" })
+          }
+        >
+          <span aria-hidden="true">↓</span>
+          <span className="sr-only">{t.jumpToLatest}</span>
+        </button>
+      )}
       <Composer chatId={chat.id} onSend={(body) => send(body)} />
     </section>
   );
