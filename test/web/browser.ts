@@ -87,7 +87,8 @@ export async function openPerson(
   locale = "en-US",
 ): Promise<Person> {
   const context = await browser.newContext({ viewport, locale, baseURL: url });
-  context.setDefaultTimeout(10_000);
+  // Generous: the whole suite may run beside this test on a small machine.
+  context.setDefaultTimeout(15_000);
   const page = await context.newPage();
   const person: Person = { context, page, dialogs: [], errors: [] };
   page.on("dialog", (dialog) => {

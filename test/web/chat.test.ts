@@ -115,6 +115,9 @@ test("two people chat in real browsers", { timeout: 180_000 }, async (t) => {
     await b.waitForTimeout(2500);
     assert.equal(await messageItem(b, "while you were away").count(), 0);
     await b.getByText("Connection lost. Reconnecting…").waitFor();
+    // What bob writes meanwhile waits, then goes out once the connection is back.
+    await sendWithEnter(b, "Written on the train");
+    await messageItem(b, "Written on the train").getByText("Waiting for the connection…").waitFor();
     await bob.context.setOffline(false);
     await b
       .getByText("Connection lost. Reconnecting…")
@@ -122,12 +125,22 @@ test("two people chat in real browsers", { timeout: 180_000 }, async (t) => {
     await messageItem(b, "Did you get this while you were away?").waitFor();
     // Delivered once, not once per catch-up.
     assert.equal(await messageItem(b, "while you were away").count(), 1);
+    await messageItem(a, "Written on the train").waitFor();
+    await messageItem(b, "Written on the train").getByText("Waiting for the connection…").waitFor({
+      state: "detached",
+    });
+    assert.equal(await messageItem(a, "Written on the train").count(), 1);
+    assert.equal(await messageItem(b, "Written on the train").count(), 1);
     await sendWithEnter(b, "Got it, thanks!");
     await messageItem(a, "Got it, thanks!").waitFor();
   });
 
   await t.test("screenshots of the conversation on desktop and phone", async () => {
     await a.locator(".chat-header").getByText("online", { exact: true }).waitFor();
+    // No hover effects in the pictures.
+    await a.mouse.move(640, 100);
+    await b.mouse.move(200, 100);
+    await a.waitForTimeout(300);
     await a.screenshot({ path: path.join(SCREENSHOTS, "chat.png") });
     await b.screenshot({ path: path.join(SCREENSHOTS, "chat-phone.png") });
   });

@@ -247,7 +247,7 @@ export function ChatView({ chat, me }: { chat: ChatListItem; me: User }) {
                         </button>
                       </>
                     ) : (
-                      <span>{state === "connected" ? t.sending : t.reconnecting}</span>
+                      <span>{state === "connected" ? t.sending : t.waitingForConnection}</span>
                     )}
                   </span>
                 </div>
