@@ -221,3 +221,15 @@ export async function eventually<T>(
     }
   }
 }
+
+/**
+ * Resolves once everything the server sent this socket before now has arrived: a command's
+ * acknowledgement travels behind every earlier event on the same connection. For asserting
+ * that something did NOT arrive without sleeping.
+ */
+export async function settle(socket: TestSocket): Promise<void> {
+  await emitWithAck(socket, "typing", {
+    chat_id: "00000000-0000-4000-8000-000000000000",
+    typing: false,
+  });
+}
