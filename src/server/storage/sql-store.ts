@@ -420,7 +420,7 @@ export class SqlStore implements Store {
     if (page.after_seq !== undefined) {
       const rows = await this.#db.query(
         `SELECT ${MESSAGE_COLUMNS} FROM messages
-          WHERE chat_id = $1 AND seq > $2 AND ($3::int IS NULL OR seq < $3)
+          WHERE chat_id = $1 AND seq > $2::bigint AND ($3::bigint IS NULL OR seq < $3)
           ORDER BY seq ASC LIMIT $4`,
         [chatId, page.after_seq, page.before_seq ?? null, limit + 1],
       );
@@ -428,7 +428,7 @@ export class SqlStore implements Store {
     }
     const rows = await this.#db.query(
       `SELECT ${MESSAGE_COLUMNS} FROM messages
-        WHERE chat_id = $1 AND ($2::int IS NULL OR seq < $2)
+        WHERE chat_id = $1 AND ($2::bigint IS NULL OR seq < $2)
         ORDER BY seq DESC LIMIT $3`,
       [chatId, page.before_seq ?? null, limit + 1],
     );
@@ -441,7 +441,7 @@ export class SqlStore implements Store {
   async changesSince(chatId: string, afterChangeSeq: number, limit: number): Promise<HistoryPage> {
     const rows = await this.#db.query(
       `SELECT ${MESSAGE_COLUMNS} FROM messages
-        WHERE chat_id = $1 AND change_seq > $2 ORDER BY change_seq ASC LIMIT $3`,
+        WHERE chat_id = $1 AND change_seq > $2::bigint ORDER BY change_seq ASC LIMIT $3`,
       [chatId, afterChangeSeq, limit + 1],
     );
     return { messages: rows.slice(0, limit).map(toMessage), has_more: rows.length > limit };
@@ -450,7 +450,7 @@ export class SqlStore implements Store {
   async markRead(chatId: string, userId: string, seq: number) {
     const rows = await this.#db.query<{ last_read_seq: number }>(
       `UPDATE chat_members m
-          SET last_read_seq = GREATEST(m.last_read_seq, LEAST($3::int, c.last_seq))
+          SET last_read_seq = GREATEST(m.last_read_seq, LEAST($3::bigint, c.last_seq))
          FROM chats c
         WHERE m.chat_id = $1 AND m.user_id = $2 AND c.id = m.chat_id
        RETURNING m.last_read_seq`,
