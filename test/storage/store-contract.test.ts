@@ -310,6 +310,21 @@ async function storeContract(t: TestContext, store: Store) {
     assert.equal(await store.markRead(randomUUID(), me.id, 1), undefined);
   });
 
+  await t.test("cursors up to the protocol's largest seq (2^53 - 1) are answered", async () => {
+    const me = await user(store);
+    const chat = await group(store, me.id, []);
+    await store.appendMessages([msg(chat.id, me.id, "only")]);
+    const huge = Number.MAX_SAFE_INTEGER;
+    const below = await store.history(chat.id, { limit: 5, before_seq: huge });
+    assert.deepEqual(
+      below.messages.map((m) => m.body),
+      ["only"],
+    );
+    assert.deepEqual((await store.history(chat.id, { limit: 5, after_seq: huge })).messages, []);
+    assert.deepEqual((await store.changesSince(chat.id, huge, 5)).messages, []);
+    assert.equal(await store.markRead(chat.id, me.id, huge), 1);
+  });
+
   await t.test("ping answers while open", async () => {
     await store.ping();
   });
