@@ -157,6 +157,22 @@ test("hostile HTTP input gets a clear error and the server keeps serving", async
     await expect("70 KB of garbage", { rawBody: "[".repeat(70 * 1024) }, 413, "PAYLOAD_TOO_LARGE");
   });
 
+  await t.test(
+    "seq cursors beyond 32-bit integers (within the protocol) are answered",
+    async () => {
+      const far = await http(url, "GET", `${path}?before_seq=3000000000&limit=1`, {
+        token: ana.token,
+      });
+      assert.equal(far.status, 200);
+      assert.equal(far.body.messages.length, 1);
+      const readFar = await http(url, "POST", `/api/chats/${chat.id}/read`, {
+        token: ana.token,
+        body: { seq: 2 ** 53 - 1 },
+      });
+      assert.equal(readFar.status, 204);
+    },
+  );
+
   await t.test("hostile ids and queries", async () => {
     await expect(
       "id not a uuid",
