@@ -17,7 +17,7 @@ import { runSweep } from "./scenarios/sweep.ts";
 
 const opts = parseOptions(process.argv.slice(2));
 const started = new Date();
-const stamp = started.toISOString().replace(/[:]/g, "-").replace(/\..+/, "Z");
+const stamp = opts.stamp;
 mkdirSync(opts.out, { recursive: true });
 const log = (s: string): void => {
   console.log(`[${((Date.now() - started.getTime()) / 1000).toFixed(0).padStart(4)}s] ${s}`);

@@ -47,6 +47,31 @@ export function summarise(profile: Profile, top = 25): string {
     const a = area(f.url);
     byArea.set(a, (byArea.get(a) ?? 0) + us);
   }
+  // Each sample charged to the innermost frame of the project's own code on its stack: which
+  // of our functions caused the time, including what it spent in libraries and the database.
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const owner = new Map<number, string>();
+  const ownerOf = (id: number): string => {
+    const cached = owner.get(id);
+    if (cached !== undefined) return cached;
+    const f = byId.get(id)!.callFrame;
+    let name: string;
+    const m = /\/(src\/.*)$/.exec(f.url);
+    if (m && !f.url.includes("node_modules"))
+      name = `${f.functionName || "(anonymous)"} ${m[1]}:${f.lineNumber + 1}`;
+    else {
+      const p = parent.get(id);
+      name = p === undefined ? `(no project frame) ${area(f.url)}` : ownerOf(p);
+    }
+    owner.set(id, name);
+    return name;
+  };
+  const byOwner = new Map<string, number>();
+  for (const [id, us] of self) {
+    const o = ownerOf(id);
+    byOwner.set(o, (byOwner.get(o) ?? 0) + us);
+  }
   const pct = (us: number) => `${((100 * us) / total).toFixed(1).padStart(5)}%`;
   const lines = [
     `total ${(total / 1e6).toFixed(1)} s sampled`,
@@ -55,6 +80,10 @@ export function summarise(profile: Profile, top = 25): string {
   ];
   for (const [a, us] of [...byArea].sort((x, y) => y[1] - x[1]).slice(0, top)) {
     lines.push(`  ${pct(us)}  ${a}`);
+  }
+  lines.push("", "by the project's innermost function on the stack (inclusive):");
+  for (const [f, us] of [...byOwner].sort((x, y) => y[1] - x[1]).slice(0, top)) {
+    lines.push(`  ${pct(us)}  ${f}`);
   }
   lines.push("", "by function (self time):");
   for (const [f, us] of [...byFn].sort((x, y) => y[1] - x[1]).slice(0, top)) {

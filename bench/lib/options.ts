@@ -38,6 +38,8 @@ export interface Options {
   perAddress: number;
   maxPerProcess: number;
   full: boolean;
+  /** This run's timestamp: names its result files. */
+  stamp: string;
 }
 
 const HELP = `npm run bench -- [options]
@@ -107,7 +109,7 @@ export function parseOptions(argv: string[]): Options {
     stormUsers: num("storm-users", full ? 1000 : 200),
     stormRate: num("storm-rate", 100),
     stormModes: list("storm-modes", "drop,restart"),
-    stormTimeoutS: num("storm-timeout-s", 60),
+    stormTimeoutS: num("storm-timeout-s", 30),
     pgUrl: args.get("pg-url") ?? databaseUrl ?? "postgres://root@127.0.0.1:5432/postgres",
     mainBackend: databaseUrl ? "pg" : "pglite",
     cpuProf: get("cpu-prof", "false") === "true",
@@ -119,5 +121,6 @@ export function parseOptions(argv: string[]): Options {
     perAddress: num("per-address", 25_000),
     maxPerProcess: num("max-per-process", 8000),
     full,
+    stamp: new Date().toISOString().replace(/[:]/g, "-").replace(/\..+/, "Z"),
   };
 }

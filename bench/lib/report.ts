@@ -64,14 +64,14 @@ export function markdown(res: Results): string {
   const out: string[] = [];
   if (res.sweep.length) {
     out.push(
-      "| server | offered msg/s | acked msg/s | delivered/s | lost | unacked | errors | p50 ms | p99 ms | p99.9 ms | max ms | server CPU | gen CPU | other CPU | server RSS MB |",
-      "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+      "| server | offered msg/s | acked msg/s | delivered/s | lost | unacked | errors | p50 ms | p99 ms | p99.9 ms | max ms | server CPU | postgres CPU | gen CPU | other CPU | server RSS MB |",
+      "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     );
     for (const s of res.sweep) {
       for (const x of s.steps) {
         const errors = Object.values(x.errors).reduce((a, b) => a + b, 0);
         out.push(
-          `| ${s.target} | ${x.offered} | ${x.ackedRate.toFixed(0)} | ${x.deliveredRate.toFixed(0)} | ${x.lost} | ${x.unacked} | ${errors} | ${x.latency.p50} | ${x.latency.p99} | ${x.latency.p999} | ${x.latency.max} | ${x.serverCpuPct.toFixed(0)}% | ${x.generatorCpuPct.toFixed(0)}% | ${x.otherCpuPct.toFixed(0)}% | ${x.serverRssMB} |${x.sustained ? "" : " saturated"}${x.generatorBound ? " (generator-bound)" : ""}`,
+          `| ${s.target} | ${x.offered} | ${x.ackedRate.toFixed(0)} | ${x.deliveredRate.toFixed(0)} | ${x.lost} | ${x.unacked} | ${errors} | ${x.latency.p50} | ${x.latency.p99} | ${x.latency.p999} | ${x.latency.max} | ${x.serverCpuPct.toFixed(0)}% | ${x.postgresCpuPct.toFixed(0)}% | ${x.generatorCpuPct.toFixed(0)}% | ${x.otherCpuPct.toFixed(0)}% | ${x.serverRssMB} |${x.sustained ? "" : " saturated"}${x.generatorBound ? " (generator-bound)" : ""}`,
         );
       }
     }

@@ -4,7 +4,7 @@
  * under a fresh `DATA_DIR` or on PostgreSQL in a fresh database.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { createWriteStream, mkdirSync, readFileSync } from "node:fs";
+import { createWriteStream, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -30,7 +30,7 @@ export interface ServerSpec {
   dataDir?: string;
   /** Extra env for the server process. */
   env?: Record<string, string>;
-  /** Write a V8 CPU profile of the server to this directory. */
+  /** Directory for CPU profiles of chosen phases (taken through `bench/probe.ts`). */
   cpuProfDir?: string;
 }
 
@@ -81,11 +81,10 @@ export class ServerProcess {
       this.ownsDataDir = this.spec.dataDir === undefined;
       this.dataDir = this.spec.dataDir ?? (await mkdtemp(join(tmpdir(), "charla-bench-")));
     }
-    const { kind, port, databaseUrl, cpuProfDir } = this.spec;
+    const { kind, port, databaseUrl } = this.spec;
     const entry =
       kind === "baseline" ? join(ROOT, "bench/baseline-server.ts") : "src/server/main.ts";
     const args = ["--expose-gc", "--import", "tsx", "--import", join(ROOT, "bench/probe.ts")];
-    if (cpuProfDir) args.push("--cpu-prof", "--cpu-prof-dir", cpuProfDir);
     args.push(entry);
     const env: Record<string, string | undefined> = {
       ...process.env,
@@ -150,29 +149,49 @@ export class ServerProcess {
     throw new Error(`${this.spec.label} not healthy after ${timeoutMs} ms:\n${this.stderrTail}`);
   }
 
-  /** Heap and RSS after a full GC, read inside the server by `bench/probe.ts`. */
-  async memory(): Promise<MemSample> {
+  /** Sends `msg` to `bench/probe.ts` in the server and waits for its answer. */
+  private probe<T>(msg: { cmd: string; file?: string }, timeoutMs = 60_000): Promise<T> {
     const child = this.child;
     if (!child?.connected) throw new Error(`${this.spec.label} has no IPC channel`);
-    return new Promise<MemSample>((resolvePromise, reject) => {
-      const timer = setTimeout(() => reject(new Error("memory probe timed out")), 30_000);
-      const onMessage = (msg: unknown): void => {
-        const m = msg as { cmd?: string } & MemSample;
-        if (m.cmd !== "mem") return;
+    return new Promise<T>((resolvePromise, reject) => {
+      const timer = setTimeout(() => reject(new Error(`probe ${msg.cmd} timed out`)), timeoutMs);
+      const onMessage = (raw: unknown): void => {
+        const m = raw as { cmd?: string; error?: string };
+        if (m.cmd !== msg.cmd) return;
         clearTimeout(timer);
         child.off("message", onMessage);
-        resolvePromise({
-          rss: m.rss,
-          heapUsed: m.heapUsed,
-          heapTotal: m.heapTotal,
-          external: m.external,
-          arrayBuffers: m.arrayBuffers,
-          gc: m.gc,
-        });
+        if (m.error) reject(new Error(m.error));
+        else resolvePromise(m as T);
       };
       child.on("message", onMessage);
-      child.send({ cmd: "mem" });
+      child.send(msg);
     });
+  }
+
+  /** Heap and RSS after a full GC, read inside the server by `bench/probe.ts`. */
+  async memory(): Promise<MemSample> {
+    const m = await this.probe<MemSample>({ cmd: "mem" });
+    return {
+      rss: m.rss,
+      heapUsed: m.heapUsed,
+      heapTotal: m.heapTotal,
+      external: m.external,
+      arrayBuffers: m.arrayBuffers,
+      gc: m.gc,
+    };
+  }
+
+  /** Starts a CPU profile inside the server (no-op unless profiling was asked for). */
+  async profileStart(): Promise<void> {
+    if (this.spec.cpuProfDir) await this.probe({ cmd: "profile-start" });
+  }
+
+  /** Stops the CPU profile and writes it as `<cpuProfDir>/<name>.cpuprofile`. */
+  async profileStop(name: string): Promise<string | undefined> {
+    if (!this.spec.cpuProfDir) return undefined;
+    const file = join(this.spec.cpuProfDir, `${name}.cpuprofile`);
+    await this.probe({ cmd: "profile-stop", file });
+    return file;
   }
 
   /** CPU seconds used so far, from /proc (works for any process). */
@@ -214,6 +233,22 @@ export function procCpuSeconds(pid: number): number {
   const utime = Number(fields[11]);
   const stime = Number(fields[12]);
   return (utime + stime) / CLOCK_TICKS;
+}
+
+/** CPU seconds used so far by every PostgreSQL server process on the machine. */
+export function postgresCpuSeconds(): number {
+  let total = 0;
+  for (const pid of readdirSync("/proc")) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, "utf8").trim() === "postgres") {
+        total += procCpuSeconds(Number(pid));
+      }
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return total;
 }
 
 /** CPU seconds (all cores, busy time) the whole machine has used so far, from /proc/stat. */

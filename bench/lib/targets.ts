@@ -1,6 +1,6 @@
 /** The servers a scenario can run against, each started fresh and torn down after use. */
 import { mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { resolve } from "node:path";
 import type { Options } from "./options.ts";
 import { tokenAccepted, TOKEN_TTL_SECONDS, type Seeds } from "./seed.ts";
 import { ServerProcess, type ServerKind } from "./servers.ts";
@@ -29,7 +29,7 @@ export async function withServer<T>(
 ): Promise<T> {
   let cpuProfDir: string | undefined;
   if (opts.cpuProf) {
-    cpuProfDir = join(opts.out, "profiles", `${profileTag}-${target}`);
+    cpuProfDir = resolve(opts.out, "profiles", `${opts.stamp}-${profileTag}-${target}`);
     mkdirSync(cpuProfDir, { recursive: true });
   }
   const port = opts.portBase + (portOffset++ % 50);

@@ -88,6 +88,7 @@ export async function runStorm(
         );
         for (const mode of modes) {
           // Traffic through the storm, from whichever clients are connected at each send.
+          if (mode === "drop") await server.profileStart();
           const during = gens.load({
             ...traffic,
             durationMs: 0,
@@ -102,6 +103,8 @@ export async function runStorm(
             restartMs = await server.start();
           }
           const res = await gens.stormWait(opts.stormTimeoutS * 1000);
+          const stormProfile = mode === "drop" ? await server.profileStop("storm-drop") : undefined;
+          if (stormProfile) log(`  profile of the storm: ${stormProfile}`);
           await sleep(1000);
           await gens.stop();
           const d = await during;

@@ -5,7 +5,7 @@
  */
 import { GeneratorGroup, type StepResult } from "../lib/gen-control.ts";
 import type { Options } from "../lib/options.ts";
-import { cpuPercent, machineCpuSeconds, settleCpu } from "../lib/servers.ts";
+import { cpuPercent, machineCpuSeconds, postgresCpuSeconds, settleCpu } from "../lib/servers.ts";
 import type { Seeds } from "../lib/seed.ts";
 import { clientSpecs } from "../lib/setup.ts";
 import { kindOf, withServer, type Target } from "../lib/targets.ts";
@@ -13,6 +13,8 @@ import { kindOf, withServer, type Target } from "../lib/targets.ts";
 export interface SweepStep extends Omit<StepResult, "ackedSeqs"> {
   serverCpuPct: number;
   serverRssMB: number;
+  /** CPU of the PostgreSQL server processes during the step (% of one core). */
+  postgresCpuPct: number;
   /** CPU used by everything else on the machine during the step (% of one core). */
   otherCpuPct: number;
   /** The step was run twice: its first run failed (noise from the shared machine). */
@@ -61,7 +63,7 @@ export function fmtStep(label: string, s: SweepStep): string {
       .toFixed(0)
       .padStart(6)}/s  deliv ${s.deliveredRate.toFixed(0).padStart(7)}/s  lost ${s.lost}` +
     `  unacked ${s.unacked}  p50 ${s.latency.p50}ms p99 ${s.latency.p99}ms max ${s.latency.max}ms` +
-    `  cpu srv ${s.serverCpuPct.toFixed(0)}% gen ${s.generatorCpuPct.toFixed(0)}% other ${s.otherCpuPct.toFixed(0)}%` +
+    `  cpu srv ${s.serverCpuPct.toFixed(0)}% gen ${s.generatorCpuPct.toFixed(0)}% pg ${s.postgresCpuPct.toFixed(0)}% other ${s.otherCpuPct.toFixed(0)}%` +
     `${s.generatorBound ? " GEN-BOUND" : ""}${err ? ` errors ${err}` : ""}${s.sustained ? "" : "  SATURATED"}`
   );
 }
@@ -90,6 +92,7 @@ export async function runSweep(
         perAddress: opts.perAddress,
       });
       try {
+        await server.profileStart();
         const conn = await gens.connect(server.url, specs, { reconnection: false, track: false });
         log(
           `  connected ${conn.connected}/${specs.length} in ${conn.seconds.toFixed(1)} s` +
@@ -102,6 +105,8 @@ export async function runSweep(
         // Let the server finish what connecting set off (presence fan-out, catch-up) first.
         const settle = await settleCpu(server, 30, 20_000);
         log(`  settled in ${settle.toFixed(1)} s`);
+        const connectProfile = await server.profileStop("connect");
+        if (connectProfile) log(`  profile of connecting: ${connectProfile}`);
         const common = {
           durationMs: 1000,
           drainMs: opts.drainMs,
@@ -115,22 +120,26 @@ export async function runSweep(
           const c0 = server.cpu();
           const m0 = machineCpuSeconds();
           const g0 = gens.cpuSeconds();
+          const p0 = postgresCpuSeconds();
           const r = await gens.load({ ...common, durationMs: opts.stepSeconds * 1000, rate });
           const c1 = server.cpu();
           const wall = (c1.at - c0.at) / 1000;
+          const db = postgresCpuSeconds() - p0;
           const other =
-            machineCpuSeconds() - m0 - (c1.seconds - c0.seconds) - (gens.cpuSeconds() - g0);
+            machineCpuSeconds() - m0 - (c1.seconds - c0.seconds) - (gens.cpuSeconds() - g0) - db;
           const { ackedSeqs: _unused, ...rest } = r;
           return {
             ...rest,
             serverCpuPct: cpuPercent(c0, c1),
             serverRssMB: Math.round(server.rss() / 1048576),
             otherCpuPct: Math.max(0, (100 * other) / wall),
+            postgresCpuPct: (100 * db) / wall,
             retried,
             sustained: isSustained(r, opts),
             generatorBound: r.maxScheduleLagMs > 250,
           };
         };
+        await server.profileStart();
         for (const rate of opts.rates) {
           let step = await runStep(rate, false);
           if (!step.sustained) {
@@ -145,6 +154,8 @@ export async function runSweep(
             break;
           }
         }
+        const stepsProfile = await server.profileStop("steps");
+        if (stepsProfile) log(`  profile of the steps: ${stepsProfile}`);
         const sustained = steps.filter((s) => s.sustained);
         return {
           target,
