@@ -145,3 +145,22 @@ export async function spawnNode(
   }
   return { url: `http://127.0.0.1:${port}`, child, logs, kill };
 }
+
+/**
+ * Polls until `condition` holds. (A bare `assert.ok(x)` that fails makes Node parse the
+ * test's source to word its message: far too slow to repeat every 20 ms.)
+ */
+export function until(
+  condition: () => boolean | Promise<boolean>,
+  what: string,
+  ms = 5000,
+  every = 20,
+): Promise<void> {
+  return eventually(
+    async () => {
+      if (!(await condition())) throw new Error(`timed out waiting until ${what}`);
+    },
+    ms,
+    every,
+  );
+}

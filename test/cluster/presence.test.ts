@@ -1,0 +1,151 @@
+/**
+ * Global presence: a user is online while any node has a socket of theirs. `user:connected`
+ * fires on the first socket anywhere, `user:disconnected` on the last one anywhere, and a
+ * node killed without a goodbye has its users announced offline by the survivors, once.
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import {
+  connectSocket,
+  eventually,
+  received,
+  registerUser,
+  type TestSocket,
+} from "../support/clients.ts";
+import { postgresUrl, redisUrl, skipLoudly } from "../support/server.ts";
+import {
+  EXPIRY_SECONDS,
+  HEARTBEAT_SECONDS,
+  clusterEnv,
+  spawnNode,
+  startNodes,
+  until,
+} from "./support.ts";
+
+const about = (socket: TestSocket, event: string, userId: string) =>
+  received(socket).filter((e) => e.event === event && e.payload.user_id === userId);
+
+/** The users:list a fresh socket gets, as user ids (asserting each appears once). */
+async function onlineIds(t: Parameters<typeof connectSocket>[0], url: string, token: string) {
+  const socket = await connectSocket(t, url, token);
+  const list = await eventually(() => {
+    const found = received(socket).find((e) => e.event === "users:list");
+    assert.ok(found, "no users:list");
+    return found.payload.users as Array<{ user_id: string; username: string }>;
+  });
+  socket.disconnect();
+  const ids = list.map((u) => u.user_id);
+  assert.equal(new Set(ids).size, ids.length, "users:list names each user once");
+  return new Set(ids);
+}
+
+test("presence is global: first and last socket anywhere, users:list once each", async (t) => {
+  const postgres = postgresUrl();
+  const redis = redisUrl();
+  if (!postgres || !redis) return skipLoudly(t, "cluster tests need PostgreSQL and Redis");
+  const env = await clusterEnv(t, postgres, redis);
+  const [n0, n1, n2] = await startNodes(t, env, 3);
+  const [watcher, user, other] = await Promise.all([
+    registerUser(n0!.url),
+    registerUser(n0!.url),
+    registerUser(n0!.url),
+  ]);
+  const w0 = await connectSocket(t, n0!.url, watcher.token);
+  const w1 = await connectSocket(t, n1!.url, other.token);
+  const id = user.user.id;
+
+  const first = await connectSocket(t, n1!.url, user.token);
+  for (const socket of [w0, w1]) {
+    await eventually(() => assert.equal(about(socket, "user:connected", id).length, 1));
+    await eventually(() => assert.equal(about(socket, "users:online", id).length, 1));
+  }
+  assert.equal(about(first, "user:connected", id).length, 0, "not announced to itself");
+
+  // A second socket on another node is not a new arrival.
+  const second = await connectSocket(t, n2!.url, user.token);
+  const listed = await onlineIds(t, n0!.url, watcher.token);
+  for (const expected of [watcher, user, other]) assert.ok(listed.has(expected.user.id), "listed");
+  assert.equal(about(w0, "user:connected", id).length, 1);
+  assert.equal(about(w1, "user:connected", id).length, 1);
+
+  // Closing one of two sockets: still online. Wait until n1 has recorded it (users:list
+  // still has the user, and a fresh list is taken after the disconnect was processed).
+  first.disconnect();
+  await eventually(async () => {
+    const sockets = await n1!.app.io.local.fetchSockets();
+    assert.equal(sockets.filter((s) => s.data.user.id === id).length, 0);
+  });
+  assert.ok((await onlineIds(t, n2!.url, other.token)).has(id), "online while a socket remains");
+  assert.equal(about(w0, "user:disconnected", id).length, 0);
+
+  second.disconnect();
+  for (const socket of [w0, w1]) {
+    await eventually(() => assert.equal(about(socket, "user:disconnected", id).length, 1));
+  }
+  assert.equal((await onlineIds(t, n1!.url, other.token)).has(id), false);
+
+  // A node shutting down says goodbye for its users at once.
+  const leaving = await connectSocket(t, n2!.url, user.token);
+  await eventually(() => assert.equal(about(w0, "user:connected", id).length, 2));
+  await n2!.close();
+  await eventually(() => assert.equal(about(w0, "user:disconnected", id).length, 2));
+  assert.equal(leaving.connected, false);
+  assert.equal(about(w1, "user:disconnected", id).length, 2);
+});
+
+test("a killed node's users are announced offline by the survivors, once", async (t) => {
+  const postgres = postgresUrl();
+  const redis = redisUrl();
+  if (!postgres || !redis) return skipLoudly(t, "cluster tests need PostgreSQL and Redis");
+  const env = await clusterEnv(t, postgres, redis);
+  const [n0, n1] = await startNodes(t, env, 2);
+  const doomed = await spawnNode(t, env);
+
+  const [watcher, onlyThere, alsoElsewhere, other] = await Promise.all([
+    registerUser(n0!.url),
+    registerUser(n0!.url),
+    registerUser(n0!.url),
+    registerUser(n0!.url),
+  ]);
+  const w0 = await connectSocket(t, n0!.url, watcher.token);
+  const w1 = await connectSocket(t, n1!.url, other.token);
+  await connectSocket(t, doomed.url, onlyThere.token);
+  await connectSocket(t, doomed.url, alsoElsewhere.token);
+  await connectSocket(t, n1!.url, alsoElsewhere.token);
+  for (const socket of [w0, w1]) {
+    await eventually(() =>
+      assert.equal(about(socket, "user:connected", onlyThere.user.id).length, 1),
+    );
+  }
+  const before = await onlineIds(t, n0!.url, watcher.token);
+  assert.ok(before.has(onlyThere.user.id) && before.has(alsoElsewhere.user.id), "both online");
+
+  const killedAt = Date.now();
+  await doomed.kill();
+  for (const socket of [w0, w1]) {
+    await eventually(
+      () => assert.equal(about(socket, "user:disconnected", onlyThere.user.id).length, 1),
+      30_000,
+      50,
+    );
+  }
+  const seconds = (Date.now() - killedAt) / 1000;
+  assert.ok(seconds < 30, `announced after ${seconds} s`);
+  t.diagnostic(`killed node's user announced offline after ${seconds.toFixed(1)} s`);
+
+  // Exactly once, although both survivors run the reaper: give them two more heartbeats.
+  const settle = Date.now() + 2 * HEARTBEAT_SECONDS * 1000;
+  await until(() => Date.now() > settle, "two more heartbeats", 10_000, 100);
+  for (const socket of [w0, w1]) {
+    assert.equal(about(socket, "user:disconnected", onlyThere.user.id).length, 1);
+    assert.equal(
+      about(socket, "user:disconnected", alsoElsewhere.user.id).length,
+      0,
+      "a user with a live socket on a survivor stays online",
+    );
+  }
+  const after = await onlineIds(t, n1!.url, other.token);
+  assert.equal(after.has(onlyThere.user.id), false);
+  assert.ok(after.has(alsoElsewhere.user.id), "still online");
+  assert.ok(seconds < EXPIRY_SECONDS + 2 * HEARTBEAT_SECONDS + 5, "about one expiry");
+});
