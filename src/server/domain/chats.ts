@@ -25,6 +25,16 @@ export function createChatService({ store, events }: { store: Store; events: Cha
       throw new ChatError("NOT_FOUND", "No such user.", { user_ids: missing });
   }
 
+  /** A direct chat one of the two left is both of theirs again when either opens it. */
+  async function rejoinDirect(chat: Chat, pair: readonly string[]): Promise<Chat> {
+    const missing = pair.filter((id) => !chat.members.some((m) => m.user_id === id));
+    if (missing.length === 0) return chat;
+    for (const id of missing) await store.addMember(chat.id, id);
+    const updated = (await store.getChat(chat.id))!;
+    for (const id of missing) events.memberAdded(updated, id);
+    return updated;
+  }
+
   return {
     visibleChat,
 
@@ -38,7 +48,9 @@ export function createChatService({ store, events }: { store: Store; events: Cha
         }
         directKey = [callerId, others[0]!].sort().join(":");
         const existing = await store.findDirectChat(directKey);
-        if (existing) return { chat: existing, created: false };
+        if (existing) {
+          return { chat: await rejoinDirect(existing, [callerId, others[0]!]), created: false };
+        }
       }
       await requireUsers(others);
       try {
@@ -56,7 +68,9 @@ export function createChatService({ store, events }: { store: Store; events: Cha
         // Both users opened the direct chat at the same moment: the other request won.
         if (directKey && sqlState(error) === SQLSTATE.uniqueViolation) {
           const existing = await store.findDirectChat(directKey);
-          if (existing) return { chat: existing, created: false };
+          if (existing) {
+            return { chat: await rejoinDirect(existing, [callerId, others[0]!]), created: false };
+          }
         }
         throw error;
       }
