@@ -143,6 +143,43 @@ test("chats and membership over HTTP", async (t) => {
     );
   });
 
+  await t.test(
+    "a direct chat one of the two left is both of theirs again when reopened",
+    async (t) => {
+      const chat = await createChat(url, eve, "direct", [dan]);
+      const danSocket = await connectSocket(t, url, dan.token);
+      const eveSocket = await connectSocket(t, url, eve.token);
+      const left = await http(url, "DELETE", `/api/chats/${chat.id}/members/${dan.user.id}`, {
+        token: dan.token,
+      });
+      assert.equal(left.status, 204);
+      assertError(
+        await http(url, "GET", `/api/chats/${chat.id}`, { token: dan.token }),
+        404,
+        "NOT_FOUND",
+      );
+
+      const eveHears = nextEvent(eveSocket, "chat:member_added");
+      const reopened = await http(url, "POST", "/api/chats", {
+        token: dan.token,
+        body: { type: "direct", member_ids: [eve.user.id] },
+      });
+      assert.equal(reopened.status, 200);
+      assert.equal(reopened.body.id, chat.id);
+      assert.deepEqual(reopened.body.members.map((m: any) => m.user_id).sort(), [
+        ...[eve.user.id, dan.user.id].sort(),
+      ]);
+      assert.deepEqual(await eveHears, { chat_id: chat.id, user_id: dan.user.id });
+      const danGets = nextEvent(danSocket, "message:send", (m: any) => m.chat_id === chat.id);
+      const sent = await postMessage(url, eve, chat.id, "welcome back");
+      assert.equal((await danGets).id, sent.id);
+      assert.equal(
+        (await http(url, "GET", `/api/chats/${chat.id}/messages`, { token: dan.token })).status,
+        200,
+      );
+    },
+  );
+
   await t.test("list: most recent activity first, with last message and unread count", async () => {
     const [fresh1, fresh2] = await Promise.all([registerUser(url), registerUser(url)]);
     const quiet = await createChat(url, fresh1, "group", [fresh2], "quiet");
