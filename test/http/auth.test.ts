@@ -158,6 +158,13 @@ test("accounts and tokens over HTTP", async (t) => {
     const [head, payload] = someone.token.split(".");
     const forged = `${head}.${payload}.${"A".repeat(43)}`;
     assertError(await http(url, "GET", "/api/users/me", { token: forged }), 401, "UNAUTHORIZED");
+    // An unsigned token ("alg": "none") claiming to be that user.
+    const none = Buffer.from(JSON.stringify({ alg: "none", typ: "JWT" })).toString("base64url");
+    assertError(
+      await http(url, "GET", "/api/users/me", { token: `${none}.${payload}.` }),
+      401,
+      "UNAUTHORIZED",
+    );
     assertError(
       await http(url, "GET", "/api/users/me", { headers: { authorization: someone.token } }),
       401,

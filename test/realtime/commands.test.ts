@@ -27,7 +27,10 @@ test("client events and their acknowledgements", async (t) => {
   const socket = await connectSocket(t, url, ana.token);
   const benSocket = await connectSocket(t, url, ben.token);
 
-  await t.test("message:send → { ok, message }, stored and broadcast", async () => {
+  await t.test("message:send → { ok, message }, stored and broadcast", async (t) => {
+    // Every live socket of every member, the sender's own other socket included.
+    const anaOther = await connectSocket(t, url, ana.token);
+    const anaOtherGets = nextEvent(anaOther, "message:send");
     const benGets = nextEvent(benSocket, "message:send");
     const ack = await emitWithAck(socket, "message:send", {
       chat_id: chat.id,
@@ -45,6 +48,7 @@ test("client events and their acknowledgements", async (t) => {
     assert.equal(message.seq, 1);
     assert.equal(message.client_msg_id, "ack-1");
     assert.deepEqual(await benGets, message);
+    assert.deepEqual(await anaOtherGets, message);
     const history = await http(url, "GET", `/api/chats/${chat.id}/messages`, { token: ben.token });
     assert.deepEqual(history.body.messages, [message], "stored before the ack");
 
