@@ -32,7 +32,14 @@ interface Client {
   chatId: string;
   /** Seqs seen live or through `sync` (storm only). */
   seen: Set<number> | undefined;
-  cursor: number;
+  /**
+   * Highest change_seq below which this client has seen everything of its chat: advanced by
+   * contiguous live messages and by completed syncs, so a gap is never skipped.
+   */
+  safe: number;
+  /** Bumped on every (re)connect; a sync only counts for the connection that asked for it. */
+  epoch: number;
+  epochAtStorm: number;
   reconnectedAt: number | undefined;
   syncedAt: number | undefined;
 }
@@ -56,7 +63,7 @@ let stormSyncTimes: Histogram = newHistogram();
 function onMessage(c: Client, m: Message): void {
   if (c.seen) {
     c.seen.add(m.seq);
-    if (m.change_seq > c.cursor) c.cursor = m.change_seq;
+    if (m.change_seq === c.safe + 1) c.safe = m.change_seq;
   }
   const b = m.body;
   // Bench bodies are "b|<step>|<intended send time>|<padding>".
@@ -68,36 +75,44 @@ function onMessage(c: Client, m: Message): void {
   recordMs(current.latency, now() - t);
 }
 
-function sync(c: Client): void {
+/** Catch-up after a (re)connect, from `from`, page by page, retried while connected. */
+function sync(c: Client, from: number, epoch: number): void {
   const s = storm;
-  if (!s) return;
-  const timer = setTimeout(() => retry("TIMEOUT"), 30_000);
+  if (!s || epoch !== c.epoch) return;
+  let answered = false;
   const retry = (code: string): void => {
     s.errors[code] = (s.errors[code] ?? 0) + 1;
-    if (c.socket.connected) setTimeout(() => sync(c), 200);
+    if (c.socket.connected) setTimeout(() => sync(c, from, epoch), 200);
   };
+  const timer = setTimeout(() => {
+    if (!answered) retry("TIMEOUT");
+  }, 30_000);
   c.socket.emit(
     "sync",
-    { chats: [{ chat_id: c.chatId, after_change_seq: c.cursor }], limit: s.syncLimit },
+    { chats: [{ chat_id: c.chatId, after_change_seq: from }], limit: s.syncLimit },
     (res: Ack<SyncResult>) => {
+      answered = true;
       clearTimeout(timer);
       if (!res.ok) {
         retry(res.error.code);
         return;
       }
+      let last = from;
       let more = false;
       for (const chat of res.chats) {
         for (const m of chat.messages) {
           s.messages++;
           c.seen?.add(m.seq);
-          if (m.change_seq > c.cursor) c.cursor = m.change_seq;
+          if (m.change_seq > last) last = m.change_seq;
         }
         more ||= chat.has_more;
       }
       if (more) {
-        sync(c);
+        sync(c, last, epoch);
         return;
       }
+      if (last > c.safe) c.safe = last;
+      if (epoch !== c.epoch) return;
       c.syncedAt = now();
       recordMs(stormSyncTimes, c.syncedAt - s.t0);
     },
@@ -127,15 +142,21 @@ async function connect(cmd: ConnectCmd): Promise<ConnectResult> {
       socket,
       chatId: spec.chatId,
       seen: cmd.track ? new Set() : undefined,
-      cursor: 0,
+      safe: 0,
+      epoch: 0,
+      epochAtStorm: 0,
       reconnectedAt: undefined,
       syncedAt: undefined,
     };
     socket.on("message:send", (m) => onMessage(c, m));
     socket.on("connect", () => {
-      if (storm && c.reconnectedAt === undefined) {
+      c.epoch++;
+      c.syncedAt = undefined;
+      // Every reconnect during a storm catches up, including one to a server that was
+      // itself about to stop: only the sync of the latest connection counts.
+      if (storm) {
         c.reconnectedAt = now();
-        sync(c);
+        sync(c, c.safe, c.epoch);
       }
     });
     return new Promise<void>((resolve) => {
@@ -274,6 +295,7 @@ function stormStart(cmd: StormStartCmd): { clients: number } {
   for (const c of clients) {
     c.reconnectedAt = undefined;
     c.syncedAt = undefined;
+    c.epochAtStorm = c.epoch;
   }
   // Closing the engine (not `socket.disconnect()`) looks like a network cut to the client,
   // which then reconnects with its usual backoff, as after a server restart.
@@ -285,7 +307,9 @@ async function stormWait(timeoutMs: number): Promise<StormResult> {
   const s = storm;
   if (!s) throw new Error("no storm started");
   const deadline = performance.now() + timeoutMs;
-  const count = () => clients.filter((c) => c.syncedAt !== undefined).length;
+  const back = (c: Client): boolean =>
+    c.epoch > c.epochAtStorm && c.syncedAt !== undefined && c.socket.connected;
+  const count = () => clients.filter(back).length;
   while (performance.now() < deadline && count() < clients.length) {
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -319,7 +343,7 @@ function verify(ackedSeqs: Record<string, number[]>): VerifyResult {
   let clientsMissing = 0;
   for (const c of clients) {
     // A client that never caught up is reported as such by storm-wait, not as loss here.
-    if (c.syncedAt === undefined) continue;
+    if (c.syncedAt === undefined || !c.socket.connected) continue;
     let miss = 0;
     for (const seq of ackedSeqs[c.chatId] ?? []) {
       checked++;

@@ -77,8 +77,8 @@ export function markdown(res: Results): string {
     }
     out.push(
       "",
-      "| server | sustained msg/s | peak acked msg/s | saturated at | set-up s | registrations/s |",
-      "|---|---:|---:|---:|---:|---:|",
+      "| server | sustained msg/s | peak acked msg/s | saturated at | connect s (all clients) | connect failures | registrations/s (seed) |",
+      "|---|---:|---:|---:|---:|---:|---:|",
     );
     for (const s of res.sweep) {
       out.push(
