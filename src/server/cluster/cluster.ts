@@ -32,12 +32,18 @@ export async function connectCluster(config: Readonly<Config>, log: Logger): Pro
   const url = config.redisUrl;
   if (!url) throw new Error("REDIS_URL is not set");
   const clusterLog = log.child({ component: "cluster" });
+  const startedAt = Date.now();
+  let connected = false;
   const client: RedisClient = createClient({
     url,
     socket: {
       connectTimeout: 2_000,
-      // Retry quickly: every second of reconnecting is a second of a split cluster.
-      reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 1_000),
+      // Retry quickly: every second of reconnecting is a second of a split cluster. Only the
+      // very first connection gives up (the process then fails to start, saying why).
+      reconnectStrategy: (retries, cause) =>
+        !connected && Date.now() - startedAt > CONNECT_TIMEOUT_MS
+          ? cause
+          : Math.min(100 * 2 ** retries, 1_000),
     },
   });
 
@@ -72,43 +78,29 @@ export async function connectCluster(config: Readonly<Config>, log: Logger): Pro
     expiryMs: config.presenceExpirySeconds * 1000,
     log: clusterLog,
   });
-  const adapter = createClusterAdapter({
-    client,
-    prefix: config.redisPrefix,
-    log: clusterLog,
-    maxBacklog: 10_000,
-  });
+  // Made in attach(): the streams adapter opens its own connections as soon as it exists.
+  let adapter: ReturnType<typeof createClusterAdapter> | undefined;
 
   client.on("ready", () => {
     presence.reconnected();
     if (downSince === undefined) return;
     const downSeconds = Math.round((Date.now() - downSince) / 1000);
     downSince = undefined;
-    const replayed = adapter.replay();
+    const replayed = adapter?.replay() ?? 0;
     clusterLog.warn(
       { downSeconds, replayed },
       "Redis reachable again: replayed queued cross-node events, re-registering presence",
     );
   });
 
-  let timeout: NodeJS.Timeout | undefined;
   try {
-    await Promise.race([
-      client.connect(),
-      new Promise((_, reject) => {
-        timeout = setTimeout(
-          () => reject(new Error(`no answer within ${CONNECT_TIMEOUT_MS / 1000} s`)),
-          CONNECT_TIMEOUT_MS,
-        );
-      }),
-    ]);
+    await client.connect();
   } catch (error) {
     client.destroy();
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(`REDIS_URL: cannot reach Redis (${reason})`, { cause: error });
-  } finally {
-    clearTimeout(timeout);
   }
+  connected = true;
   downSince = undefined;
   clusterLog.info({ nodeKey, prefix: config.redisPrefix }, "connected to Redis");
 
@@ -116,6 +108,12 @@ export async function connectCluster(config: Readonly<Config>, log: Logger): Pro
   return {
     presence,
     attach(io) {
+      adapter ??= createClusterAdapter({
+        client,
+        prefix: config.redisPrefix,
+        log: clusterLog,
+        maxBacklog: 10_000,
+      });
       io.adapter(adapter.factory);
       presence.start((users) => {
         for (const user of users) {

@@ -47,6 +47,29 @@ export function createAuthService({ store, secret, tokenTtlSeconds }: AuthServic
     return { user: publicUser(user), token, expires_at: new Date(exp * 1000).toISOString() };
   }
 
+  async function decode(token: unknown): Promise<Claims> {
+    if (typeof token !== "string" || token.length === 0 || token.length > 4096) {
+      throw new ChatError("UNAUTHORIZED");
+    }
+    let payload;
+    try {
+      ({ payload } = await jwtVerify(token, secret, { issuer: ISSUER, algorithms: ["HS256"] }));
+    } catch (error) {
+      if (error instanceof joseErrors.JOSEError) {
+        const expired = error instanceof joseErrors.JWTExpired;
+        throw new ChatError(
+          "UNAUTHORIZED",
+          expired ? "The token has expired." : "The token is not valid.",
+        );
+      }
+      throw error;
+    }
+    if (typeof payload.sub !== "string" || typeof payload.exp !== "number") {
+      throw new ChatError("UNAUTHORIZED", "The token is not valid.");
+    }
+    return { userId: payload.sub, version: payload.ver, expiresAt: payload.exp };
+  }
+
   return {
     async register(username: string, password: string): Promise<AuthResult> {
       const passwordHash = await argon2.hash(password, { type: argon2.argon2id });
@@ -80,38 +103,42 @@ export function createAuthService({ store, secret, tokenTtlSeconds }: AuthServic
 
     /** The user a token belongs to; UNAUTHORIZED when it is bad, expired or revoked. */
     async verify(token: unknown): Promise<AuthenticatedUser> {
-      if (typeof token !== "string" || token.length === 0 || token.length > 4096) {
-        throw new ChatError("UNAUTHORIZED");
-      }
-      let payload;
-      try {
-        ({ payload } = await jwtVerify(token, secret, { issuer: ISSUER, algorithms: ["HS256"] }));
-      } catch (error) {
-        if (error instanceof joseErrors.JOSEError) {
-          throw new ChatError(
-            "UNAUTHORIZED",
-            error instanceof joseErrors.JWTExpired
-              ? "The token has expired."
-              : "The token is not valid.",
-          );
-        }
-        throw error;
-      }
-      const userId = payload.sub;
-      if (typeof userId !== "string" || typeof payload.exp !== "number") {
-        throw new ChatError("UNAUTHORIZED", "The token is not valid.");
-      }
-      const user = await store.findUserById(userId).catch((error: unknown) => {
-        // A malformed subject cannot come from our signer, but do not let it become a 500.
-        if (sqlState(error) === "22P02") return undefined;
-        throw error;
-      });
-      if (!user || user.token_version !== payload.ver) {
-        throw new ChatError("UNAUTHORIZED", "The token has been revoked.");
-      }
-      return { id: user.id, username: user.username, expiresAt: payload.exp };
+      const claims = await decode(token);
+      return current(claims, await loadUser(claims, store.findUserById.bind(store)));
+    },
+
+    /**
+     * For a socket handshake: the user and the chats they belong to, read in one query, so a
+     * reconnect storm costs one round trip per socket.
+     */
+    async verifyWithChats(token: unknown): Promise<{ user: AuthenticatedUser; chatIds: string[] }> {
+      const claims = await decode(token);
+      const found = await loadUser(claims, store.findUserWithChats.bind(store));
+      return { user: current(claims, found?.user), chatIds: found?.chatIds ?? [] };
     },
   };
+}
+
+interface Claims {
+  userId: string;
+  version: unknown;
+  expiresAt: number;
+}
+
+/** Loads by the token's subject; a malformed subject (not from our signer) is "no such user". */
+async function loadUser<T>(claims: Claims, load: (id: string) => Promise<T | undefined>) {
+  return load(claims.userId).catch((error: unknown) => {
+    if (sqlState(error) === "22P02") return undefined;
+    throw error;
+  });
+}
+
+/** The user, when the token is still current: logout bumps the version and revokes it. */
+function current(claims: Claims, user: StoredUser | undefined): AuthenticatedUser {
+  if (!user || user.token_version !== claims.version) {
+    throw new ChatError("UNAUTHORIZED", "The token has been revoked.");
+  }
+  return { id: user.id, username: user.username, expiresAt: claims.expiresAt };
 }
 
 export type AuthService = ReturnType<typeof createAuthService>;

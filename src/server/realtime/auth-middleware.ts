@@ -6,7 +6,6 @@
 import type { Logger } from "pino";
 import { UNAUTHORIZED_CONNECT_ERROR } from "../../protocol/events.ts";
 import type { AuthService } from "../domain/auth.ts";
-import type { Store } from "../storage/store.ts";
 import { toChatError } from "../errors.ts";
 import type { ChatSocket } from "./types.ts";
 
@@ -18,12 +17,17 @@ export function tokenFromHandshake(handshake: ChatSocket["handshake"]): unknown 
   return handshake.query["x-token"];
 }
 
-export function createAuthMiddleware(deps: { auth: AuthService; store: Store; log: Logger }) {
+export function createAuthMiddleware(deps: { auth: AuthService; log: Logger }) {
   return async (socket: ChatSocket, next: (err?: Error) => void) => {
     try {
-      const user = await deps.auth.verify(tokenFromHandshake(socket.handshake));
+      const { user, chatIds } = await deps.auth.verifyWithChats(
+        tokenFromHandshake(socket.handshake),
+      );
       socket.data.user = user;
-      socket.data.chatIds = await deps.store.chatIdsOf(user.id);
+      socket.data.chatIds = chatIds;
+      // The token is not needed after this; each idle socket would otherwise hold a copy.
+      const auth = socket.handshake.auth as Record<string, unknown> | undefined;
+      if (auth) delete auth.token;
       next();
     } catch (error) {
       const chatError = toChatError(error, deps.log, { phase: "handshake" });

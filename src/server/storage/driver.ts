@@ -44,7 +44,7 @@ export function isConnectionError(error: unknown): boolean {
     }
   }
   const message = error instanceof Error ? error.message : "";
-  return /Connection terminated|connection timeout|Client has encountered a connection error|not queryable|Cannot use a pool after calling end|PGlite is closed/i.test(
+  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|not queryable|Cannot use a pool after calling end|PGlite is closed/i.test(
     message,
   );
 }

@@ -118,6 +118,16 @@ export class SqlStore implements Store {
     return rows[0] && toUser(rows[0]);
   }
 
+  async findUserWithChats(id: string) {
+    const rows = await this.#db.query(
+      `SELECT u.*, ARRAY(SELECT m.chat_id::text FROM chat_members m WHERE m.user_id = u.id) AS chat_ids
+         FROM users u WHERE u.id = $1`,
+      [id],
+    );
+    const row = rows[0];
+    return row && { user: toUser(row), chatIds: row.chat_ids as string[] };
+  }
+
   async findUsersByIds(ids: readonly string[]) {
     if (ids.length === 0) return [];
     const rows = await this.#db.query("SELECT * FROM users WHERE id = ANY($1::uuid[])", [ids]);

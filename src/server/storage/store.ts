@@ -44,6 +44,8 @@ export interface Store {
   createUser(user: { id: string; username: string; password_hash: string }): Promise<StoredUser>;
   findUserByUsername(username: string): Promise<StoredUser | undefined>;
   findUserById(id: string): Promise<StoredUser | undefined>;
+  /** The user and the ids of their chats, in one round trip (socket handshakes). */
+  findUserWithChats(id: string): Promise<{ user: StoredUser; chatIds: string[] } | undefined>;
   findUsersByIds(ids: readonly string[]): Promise<StoredUser[]>;
   searchUsers(query: string, limit: number): Promise<StoredUser[]>;
   bumpTokenVersion(userId: string): Promise<void>;
