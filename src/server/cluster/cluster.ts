@@ -96,7 +96,7 @@ export async function connectCluster(config: Readonly<Config>, log: Logger): Pro
   try {
     await client.connect();
   } catch (error) {
-    client.destroy();
+    if (client.isOpen) client.destroy();
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(`REDIS_URL: cannot reach Redis (${reason})`, { cause: error });
   }
