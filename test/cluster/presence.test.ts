@@ -5,6 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { createClient } from "redis";
+import { REAP } from "../../src/server/cluster/scripts.ts";
 import {
   connectSocket,
   eventually,
@@ -148,4 +150,37 @@ test("a killed node's users are announced offline by the survivors, once", async
   assert.equal(after.has(onlyThere.user.id), false);
   assert.ok(after.has(alsoElsewhere.user.id), "still online");
   assert.ok(seconds < EXPIRY_SECONDS + 2 * HEARTBEAT_SECONDS + 5, "about one expiry");
+});
+
+test("a node reaped while cut off from Redis re-registers and announces its users again", async (t) => {
+  const postgres = postgresUrl();
+  const redis = redisUrl();
+  if (!postgres || !redis) return skipLoudly(t, "cluster tests need PostgreSQL and Redis");
+  const env = await clusterEnv(t, postgres, redis);
+  const [n0, n1] = await startNodes(t, env, 2);
+  const [watcher, user] = await Promise.all([registerUser(n0!.url), registerUser(n0!.url)]);
+  const w = await connectSocket(t, n0!.url, watcher.token);
+  await connectSocket(t, n1!.url, user.token);
+  const id = user.user.id;
+  await eventually(() => assert.equal(about(w, "user:connected", id).length, 1));
+
+  // What a survivor's reaper does to a node it has not heard from: remove it and its sockets.
+  const client = createClient({ url: redis });
+  await client.connect();
+  t.after(() => client.close());
+  const base = `${env.prefix}:{presence}`;
+  const nodes = await client.zRange(`${base}:nodes`, 0, -1);
+  const victim = nodes.find((node) => node.startsWith("n1-"));
+  assert.ok(victim, "n1 is registered");
+  const gone = await client.eval(REAP.source, {
+    keys: [`${base}:nodes`, `${base}:counts`, `${base}:names`],
+    arguments: [`${base}:node:`, victim, "1"],
+  });
+  assert.deepEqual(gone, [id]);
+  assert.equal((await onlineIds(t, n0!.url, watcher.token)).has(id), false);
+
+  // n1 notices on its next heartbeat, re-registers its sockets and says so.
+  await eventually(() => assert.equal(about(w, "user:connected", id).length, 2), 5000);
+  await eventually(() => assert.equal(about(w, "users:online", id).length, 2));
+  assert.ok((await onlineIds(t, n0!.url, watcher.token)).has(id), "listed again");
 });
