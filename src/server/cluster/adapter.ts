@@ -79,27 +79,39 @@ export function createClusterAdapter(options: ClusterAdapterOptions): ClusterAda
       }
     };
 
-    adapter.doPublish = (message: ClusterMessage) => {
-      if (!client.isReady || backlog.length > 0) {
-        keep(message);
-        return Promise.reject(new Error("Redis is not reachable: delivered on this node only"));
-      }
-      // A publish cut off by a dropped connection is replayed later (at least once).
-      return publish(message).catch((error: unknown) => {
-        keep(message);
+    let lastFailureLog = 0;
+    // A publish cut off by a dropped connection is kept for the replay (at least once);
+    // one Redis refused while connected (e.g. out of memory) is only logged.
+    const send = (message: ClusterMessage) =>
+      publish(message).catch((error: unknown) => {
+        if (!client.isReady) keep(message);
+        else if (Date.now() - lastFailureLog > 10_000) {
+          lastFailureLog = Date.now();
+          log.error({ err: error }, "cluster: Redis refused a cross-node event");
+        }
         throw error;
       });
-    };
 
     const replay = () => {
       const queued = backlog.splice(0);
       // Issued in order on one connection, so they reach the stream in order.
-      for (const message of queued) publish(message).catch(() => keep(message));
+      for (const message of queued) send(message).catch(() => undefined);
       if (dropped > 0)
         log.warn({ dropped }, "cluster: cross-node events dropped during the outage");
       dropped = 0;
       return queued.length;
     };
+
+    adapter.doPublish = (message: ClusterMessage) => {
+      if (!client.isReady) {
+        keep(message);
+        return Promise.reject(new Error("Redis is not reachable: delivered on this node only"));
+      }
+      // What was kept goes first, so the other nodes see events in their order.
+      if (backlog.length > 0) replay();
+      return send(message);
+    };
+
     replays.add(replay);
     const close = adapter.close.bind(adapter);
     adapter.close = () => {
