@@ -20,9 +20,13 @@ export interface ClusterEnv {
   prefix: string;
 }
 
-/** Fast heartbeats so a dead node is noticed in seconds (production: 5 s / 15 s). */
-export const HEARTBEAT_SECONDS = 1;
-export const EXPIRY_SECONDS = 3;
+/**
+ * Fast heartbeats so a dead node is noticed in seconds. CLUSTER_TEST_PRESENCE="5/15" runs
+ * the suite with the production timings instead.
+ */
+const [heartbeat, expiry] = (process.env.CLUSTER_TEST_PRESENCE ?? "1/3").split("/").map(Number);
+export const HEARTBEAT_SECONDS = heartbeat || 1;
+export const EXPIRY_SECONDS = expiry || 3;
 
 /** A fresh database and Redis prefix for this test. */
 export async function clusterEnv(
