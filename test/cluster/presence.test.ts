@@ -160,7 +160,7 @@ test("a node reaped while cut off from Redis re-registers and announces its user
   const [n0, n1] = await startNodes(t, env, 2);
   const [watcher, user] = await Promise.all([registerUser(n0!.url), registerUser(n0!.url)]);
   const w = await connectSocket(t, n0!.url, watcher.token);
-  await connectSocket(t, n1!.url, user.token);
+  const own = await connectSocket(t, n1!.url, user.token);
   const id = user.user.id;
   await eventually(() => assert.equal(about(w, "user:connected", id).length, 1));
 
@@ -183,4 +183,5 @@ test("a node reaped while cut off from Redis re-registers and announces its user
   await eventually(() => assert.equal(about(w, "user:connected", id).length, 2), 5000);
   await eventually(() => assert.equal(about(w, "users:online", id).length, 2));
   assert.ok((await onlineIds(t, n0!.url, watcher.token)).has(id), "listed again");
+  assert.equal(about(own, "user:connected", id).length, 0, "not announced to itself");
 });

@@ -11,7 +11,7 @@ import type { Logger } from "pino";
 import { createClient } from "redis";
 import type { Config } from "../config.ts";
 import type { Presence } from "../domain/presence.ts";
-import type { ChatServer } from "../realtime/types.ts";
+import { userRoom, type ChatServer } from "../realtime/types.ts";
 import { createClusterAdapter } from "./adapter.ts";
 import { createRedisPresence, type RedisClient } from "./redis-presence.ts";
 
@@ -117,8 +117,9 @@ export async function connectCluster(config: Readonly<Config>, log: Logger): Pro
       io.adapter(adapter.factory);
       presence.start((users) => {
         for (const user of users) {
-          io.emit("user:connected", user);
-          io.emit("users:online", user);
+          // To every other client, as when the user's first socket connected.
+          io.except(userRoom(user.user_id)).emit("user:connected", user);
+          io.except(userRoom(user.user_id)).emit("users:online", user);
         }
       });
     },
