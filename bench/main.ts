@@ -16,6 +16,8 @@ import { runStorm } from "./scenarios/storm.ts";
 import { runSweep } from "./scenarios/sweep.ts";
 
 const opts = parseOptions(process.argv.slice(2));
+// Exit through process.exit so that every server and generator still running is ended.
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => process.exit(130));
 const started = new Date();
 const stamp = opts.stamp;
 mkdirSync(opts.out, { recursive: true });

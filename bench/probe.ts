@@ -53,3 +53,5 @@ process.on("message", (raw: unknown) => {
 });
 // The IPC channel must not keep a server alive after it has closed everything else.
 process.channel?.unref();
+// Nor may a server outlive the benchmark that started it (killed, crashed, interrupted).
+process.on("disconnect", () => process.kill(process.pid, "SIGTERM"));
