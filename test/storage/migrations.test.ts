@@ -32,9 +32,20 @@ function migrateCli(env: Record<string, string>) {
   });
 }
 
-test("PGlite: migrated at start, idempotent, data kept across restarts, CLI", async (t) => {
+test("PGlite: the CLI migrates DATA_DIR, start finds nothing to apply, data survives restarts", async (t) => {
   const dataDir = await tempDir(t);
   const database = { kind: "pglite" as const, dataDir: path.join(dataDir, "pglite") };
+
+  const { stdout } = await migrateCli({ DATA_DIR: dataDir });
+  assert.ok(stdout.includes(`applied ${MIGRATIONS.join(", ")}`), stdout);
+  const driver = await openDriver(database, log);
+  assert.deepEqual(await migrate(driver), [], "a second run applies nothing");
+  const rows = await driver.query<{ name: string }>("SELECT name FROM schema_migrations");
+  assert.deepEqual(
+    rows.map((r) => r.name),
+    MIGRATIONS,
+  );
+  await driver.close();
 
   const store = await openStore(database, log);
   const user = await store.createUser({ id: randomUUID(), username: "keeper", password_hash: "h" });
@@ -57,10 +68,6 @@ test("PGlite: migrated at start, idempotent, data kept across restarts, CLI", as
   ]);
   await store.close();
 
-  // The CLI on the same DATA_DIR finds nothing to apply.
-  const { stdout } = await migrateCli({ DATA_DIR: dataDir });
-  assert.match(stdout, /up to date, nothing to apply/);
-
   const reopened = await openStore(database, log);
   t.after(() => reopened.close());
   assert.equal((await reopened.findUserByUsername("KEEPER"))?.id, user.id);
@@ -74,20 +81,6 @@ test("PGlite: migrated at start, idempotent, data kept across restarts, CLI", as
     { id: randomUUID(), chat_id: chat.id, sender_id: user.id, body: "after", client_msg_id: null },
   ]);
   assert.equal(next?.kind === "stored" && next.message.seq, 2);
-});
-
-test("the migrate CLI applies migrations to a fresh embedded database", async (t) => {
-  const dataDir = await tempDir(t);
-  const { stdout } = await migrateCli({ DATA_DIR: dataDir });
-  assert.ok(stdout.includes(`applied ${MIGRATIONS.join(", ")}`), stdout);
-  const driver = await openDriver({ kind: "pglite", dataDir: path.join(dataDir, "pglite") }, log);
-  t.after(() => driver.close());
-  assert.deepEqual(await migrate(driver), [], "a second run applies nothing");
-  const rows = await driver.query<{ name: string }>("SELECT name FROM schema_migrations");
-  assert.deepEqual(
-    rows.map((r) => r.name),
-    MIGRATIONS,
-  );
 });
 
 test("PostgreSQL: CLI, idempotent, and nodes starting together migrate once", async (t) => {
