@@ -8,6 +8,7 @@ import { execFile, execFileSync, spawn } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { test, type TestContext } from "node:test";
 import { promisify } from "node:util";
+import { createClient } from "redis";
 import {
   connectSocket,
   createChat,
@@ -436,4 +437,33 @@ test("PostgreSQL restarted: sends fail with UNAVAILABLE, then the pool recovers"
   assert.deepEqual(new Set(stored.messages.map((m) => m.id)), new Set(acked.values()));
   // The reader on the other node has them all after catch-up.
   assert.deepEqual(await catchUp(r, chat.id, seen(r, chat.id)), new Set(acked.values()));
+});
+
+test("a stalled Redis does not hold up delivery to a node's own sockets", async (t) => {
+  const postgres = postgresUrl();
+  const redis = redisUrl();
+  if (!postgres || !redis) return skipLoudly(t, "cluster tests need PostgreSQL and Redis");
+  const env = await clusterEnv(t, postgres, redis);
+  const [here, there] = await startNodes(t, env, 2);
+  const [alice, bob, carol] = await Promise.all([1, 2, 3].map(() => registerUser(here!.url)));
+  const chat = await createChat(here!.url, alice!, "group", [bob!, carol!], "stall");
+  const a = await connectSocket(t, here!.url, alice!.token);
+  const b = await connectSocket(t, here!.url, bob!.token);
+  const c = await connectSocket(t, there!.url, carol!.token);
+
+  // Redis keeps its connections but answers nothing for 3 s (like a silent network cut).
+  const admin = createClient({ url: redis });
+  await admin.connect();
+  t.after(() => admin.close());
+  await admin.sendCommand(["CLIENT", "PAUSE", "3000", "ALL"]);
+  const pausedAt = Date.now();
+  const sent = await emitWithAck(a, "message:send", { chat_id: chat.id, body: "stalled" });
+  assert.equal(sent.ok, true);
+  await until(() => seen(b, chat.id).has(sent.message.id), "delivered on this node", 2000, 10);
+  const local = Date.now() - pausedAt;
+  assert.ok(local < 2500, `local delivery took ${local} ms`);
+  // The other node gets it once Redis answers again.
+  await until(() => seen(c, chat.id).has(sent.message.id), "delivered across", 10_000);
+  t.diagnostic(`local delivery after ${local} ms, cross-node after ${Date.now() - pausedAt} ms`);
+  assert.equal([...seen(c, chat.id).keys()].filter((id) => id === sent.message.id).length, 1);
 });

@@ -31,6 +31,9 @@ export interface ClusterAdapter {
   replay(): number;
 }
 
+/** Longest a publish may hold up delivery to this node's own sockets. */
+const SLOW_MS = 500;
+
 /** Kinds worth replaying late: deliveries and room changes. Requests with replies are not. */
 const REPLAYABLE = new Set<MessageType>([
   MessageType.BROADCAST,
@@ -82,8 +85,8 @@ export function createClusterAdapter(options: ClusterAdapterOptions): ClusterAda
     let lastFailureLog = 0;
     // A publish cut off by a dropped connection is kept for the replay (at least once);
     // one Redis refused while connected (e.g. out of memory) is only logged.
-    const send = (message: ClusterMessage) =>
-      publish(message).catch((error: unknown) => {
+    const send = (message: ClusterMessage) => {
+      const publishing = publish(message).catch((error: unknown) => {
         if (!client.isReady) keep(message);
         else if (Date.now() - lastFailureLog > 10_000) {
           lastFailureLog = Date.now();
@@ -91,6 +94,15 @@ export function createClusterAdapter(options: ClusterAdapterOptions): ClusterAda
         }
         throw error;
       });
+      // A stalled Redis (paused, overloaded, silently cut off) must not hold up this node's
+      // own sockets: after a while the adapter delivers locally; the publish goes on.
+      let timer: NodeJS.Timeout | undefined;
+      const slow = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error("Redis is slow: delivered here first")), SLOW_MS);
+      });
+      publishing.catch(() => undefined).finally(() => clearTimeout(timer));
+      return Promise.race([publishing, slow]);
+    };
 
     const replay = () => {
       const queued = backlog.splice(0);
