@@ -13,6 +13,7 @@ import {
   http,
   nextEvent,
   registerUser,
+  settle,
 } from "../support/clients.ts";
 import { startServer, testConfig } from "../support/server.ts";
 
@@ -110,6 +111,34 @@ test("hostile socket payloads are refused with VALIDATION_ERROR and the server k
     (socket as any).emit("__proto__", {});
     await stillServes("unknown events");
   });
+
+  await t.test(
+    "malformed Socket.IO packets: dropped or the connection closed, never a crash",
+    async (t) => {
+      // Not parseable as a Socket.IO packet: that connection is closed.
+      for (const raw of [
+        "2[garbage",
+        '2{"event":"message:send"}',
+        "2[null]",
+        "9",
+        '2/admin,["x"]',
+      ]) {
+        const victim = await connectSocket(t, url, ana.token);
+        (victim.io as any).engine.write(raw);
+        await eventually(() => assert.equal(victim.connected, false, raw));
+        await stillServes(raw);
+      }
+      // Parseable but meaningless (no such event, prototype names, a binary placeholder that
+      // never gets its attachment): ignored, the connection stays.
+      const odd = await connectSocket(t, url, ana.token);
+      for (const raw of ["2[1,2,3]", '2["toString"]', '2["constructor",{}]', '2["__proto__",{}]']) {
+        (odd.io as any).engine.write(raw);
+      }
+      await settle(odd);
+      assert.equal(odd.connected, true);
+      await stillServes("odd packets");
+    },
+  );
 
   await t.test("a frame over 64 KB closes that connection; the server keeps serving", async (t) => {
     const victim = await connectSocket(t, url, ana.token);
