@@ -10,12 +10,13 @@ import type { DatabaseConfig } from "../../src/server/config.ts";
 import { createChatService } from "../../src/server/domain/chats.ts";
 import { silentChatEvents } from "../../src/server/domain/events.ts";
 import { openStore } from "../../src/server/storage/open.ts";
+import type { SqlStore } from "../../src/server/storage/sql-store.ts";
 import { createTestDatabase, postgresUrl, skipLoudly } from "../support/server.ts";
 
 const log = pino({ level: "silent" });
 
 async function race(t: TestContext, database: DatabaseConfig, nodes: number) {
-  const stores = [];
+  const stores: SqlStore[] = [];
   for (let i = 0; i < nodes; i++) {
     const store = await openStore(database, log);
     t.after(() => store.close());
