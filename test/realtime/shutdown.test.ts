@@ -67,6 +67,12 @@ test("SIGTERM drains and exits 0; acknowledged messages survive the restart", as
     query: { "x-token": ben.token },
   });
   assert.equal(viaQuery.connected, true);
+  const polling = await connectSocket(t, first.url, undefined, {
+    auth: {},
+    query: { "x-token": ben.token },
+    transports: ["polling"],
+  });
+  assert.equal(polling.connected, true);
 
   // Five senders, each sending until refused; SIGTERM arrives while sends are in flight.
   const acked: string[] = [];
