@@ -7,7 +7,14 @@ import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { test, type TestContext } from "node:test";
-import { connectSocket, createChat, emitWithAck, http, registerUser } from "../support/clients.ts";
+import {
+  connectSocket,
+  createChat,
+  emitWithAck,
+  eventually,
+  http,
+  registerUser,
+} from "../support/clients.ts";
 import { tempDir } from "../support/server.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -94,10 +101,7 @@ test("SIGTERM drains and exits 0; acknowledged messages survive the restart", as
       }
     }
   });
-  await new Promise<void>((resolve) => {
-    const check = () => (acked.length >= 10 ? resolve() : setTimeout(check, 5));
-    check();
-  });
+  await eventually(() => assert.ok(acked.length >= 10, `${acked.length} acks`), 30_000, 5);
   first.process.kill("SIGTERM");
   await Promise.all(sends);
   assert.equal(await first.exited, 0, first.output());
