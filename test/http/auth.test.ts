@@ -18,7 +18,7 @@ function assertError(result: { status: number; body: any }, status: number, code
 
 test("accounts and tokens over HTTP", async (t) => {
   const base = testConfig().rateLimits!;
-  const { url } = await startServer(t, {
+  const { url, app } = await startServer(t, {
     rateLimits: { ...base, loginAttempts: 3, loginWindowSeconds: 60 },
   });
 
@@ -42,6 +42,9 @@ test("accounts and tokens over HTTP", async (t) => {
     const me = await http(url, "GET", "/api/users/me", { token });
     assert.equal(me.status, 200);
     assert.deepEqual(me.body, user);
+    const stored = await app.store.findUserByUsername("marta.lopez-1_");
+    assert.match(stored?.password_hash ?? "", /^\$argon2id\$/, "argon2id hash");
+    assert.ok(!stored?.password_hash.includes(PASSWORD));
   });
 
   await t.test("register: usernames are unique regardless of case (409)", async () => {
@@ -204,7 +207,7 @@ test("accounts and tokens over HTTP", async (t) => {
 });
 
 test("an expired token is refused (401)", async (t) => {
-  const { url } = await startServer(t, { tokenTtlSeconds: 3 });
+  const { url, app } = await startServer(t, { tokenTtlSeconds: 3 });
   const someone = await registerUser(url);
   const issued = Date.now();
   const me = await http(url, "GET", "/api/users/me", { token: someone.token });

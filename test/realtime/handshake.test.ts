@@ -95,6 +95,12 @@ test("handshake authentication", async (t) => {
     });
     assert.ok(polling instanceof Error);
     assert.equal((await http(url, "GET", "/healthz")).status, 200, "the server keeps serving");
+    // HTTP gives a foreign origin no CORS permission either.
+    const preflight = await fetch(`${url}/api/chats`, {
+      method: "OPTIONS",
+      headers: { origin: "https://evil.example", "access-control-request-method": "POST" },
+    });
+    assert.equal(preflight.headers.get("access-control-allow-origin"), null);
   });
 });
 
