@@ -207,7 +207,7 @@ test("accounts and tokens over HTTP", async (t) => {
 });
 
 test("an expired token is refused (401)", async (t) => {
-  const { url, app } = await startServer(t, { tokenTtlSeconds: 3 });
+  const { url } = await startServer(t, { tokenTtlSeconds: 3 });
   const someone = await registerUser(url);
   const issued = Date.now();
   const me = await http(url, "GET", "/api/users/me", { token: someone.token });
