@@ -44,7 +44,9 @@ const results: Results = {
     kernel: os.release(),
     ulimitHn: hardFdLimit(),
     postgres: "n/a",
-    charlaCommit: sh(`git -C "${opts.charlaRoot}" log -1 --format=%h 2>/dev/null || echo n/a`),
+    charlaCommit: sh(
+      `git -C "${opts.charlaRoot}" log -1 --format=%h 2>/dev/null || cat "${opts.charlaRoot}/COMMIT" 2>/dev/null || echo n/a`,
+    ),
   },
   options: opts,
   sweep: [],

@@ -16,6 +16,10 @@ export interface Ratios {
   stormMissing: number | null;
   /** Every client of every storm round came back and caught up before the time-out. */
   stormAllBack: boolean | null;
+  /** Baseline CPU per message / Charla's (PostgreSQL, else PGlite): throughput on a quiet box. */
+  cpuCostRatio: number | null;
+  /** PostgreSQL's CPU per message (server + database) / PGlite's. */
+  pgliteVsPgCpu: number | null;
   /** PGlite sustained throughput / PostgreSQL's; target ≥ 0.5. */
   pgliteVsPg: number | null;
 }
@@ -57,6 +61,9 @@ export function computeRatios(res: Results): Ratios {
     stormAllBack: storms.length ? storms.every((r) => r.synced === r.clients) : null,
     stormMissing: storms.length ? storms.reduce((s, r) => s + r.missing, 0) : null,
     pgliteVsPg: pg && lite && pg.maxSustained > 0 ? lite.maxSustained / pg.maxSustained : null,
+    pgliteVsPgCpu: pg && lite && lite.cpuUsPerMsg > 0 ? pg.cpuUsPerMsg / lite.cpuUsPerMsg : null,
+    cpuCostRatio:
+      base && charla && charla.cpuUsPerMsg > 0 ? base.cpuUsPerMsg / charla.cpuUsPerMsg : null,
   };
 }
 
@@ -64,25 +71,25 @@ export function markdown(res: Results): string {
   const out: string[] = [];
   if (res.sweep.length) {
     out.push(
-      "| server | offered msg/s | acked msg/s | delivered/s | lost | unacked | errors | p50 ms | p99 ms | p99.9 ms | max ms | server CPU | postgres CPU | gen CPU | other CPU | server RSS MB |",
-      "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+      "| server | offered msg/s | acked msg/s | delivered/s | lost | unacked | errors | p50 ms | p99 ms | p99.9 ms | max ms | server CPU | postgres CPU | gen CPU | other CPU | server+db CPU µs/msg | server RSS MB |",
+      "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     );
     for (const s of res.sweep) {
       for (const x of s.steps) {
         const errors = Object.values(x.errors).reduce((a, b) => a + b, 0);
         out.push(
-          `| ${s.target} | ${x.offered} | ${x.ackedRate.toFixed(0)} | ${x.deliveredRate.toFixed(0)} | ${x.lost} | ${x.unacked} | ${errors} | ${x.latency.p50} | ${x.latency.p99} | ${x.latency.p999} | ${x.latency.max} | ${x.serverCpuPct.toFixed(0)}% | ${x.postgresCpuPct.toFixed(0)}% | ${x.generatorCpuPct.toFixed(0)}% | ${x.otherCpuPct.toFixed(0)}% | ${x.serverRssMB} |${x.sustained ? "" : " saturated"}${x.generatorBound ? " (generator-bound)" : ""}`,
+          `| ${s.target} | ${x.offered} | ${x.ackedRate.toFixed(0)} | ${x.deliveredRate.toFixed(0)} | ${x.lost} | ${x.unacked} | ${errors} | ${x.latency.p50} | ${x.latency.p99} | ${x.latency.p999} | ${x.latency.max} | ${x.serverCpuPct.toFixed(0)}% | ${x.postgresCpuPct.toFixed(0)}% | ${x.generatorCpuPct.toFixed(0)}% | ${x.otherCpuPct.toFixed(0)}% | ${x.cpuUsPerMsg.toFixed(0)} | ${x.serverRssMB} |${x.sustained ? "" : " saturated"}${x.generatorBound ? " (generator-bound)" : ""}`,
         );
       }
     }
     out.push(
       "",
-      "| server | sustained msg/s | peak acked msg/s | saturated at | connect s (all clients) | connect failures | registrations/s (seed) |",
-      "|---|---:|---:|---:|---:|---:|---:|",
+      "| server | sustained msg/s | peak acked msg/s | saturated at | CPU µs/msg (median) | connect s (all clients) | connect failures | registrations/s (seed) |",
+      "|---|---:|---:|---:|---:|---:|---:|---:|",
     );
     for (const s of res.sweep) {
       out.push(
-        `| ${s.target} | ${s.maxSustained.toFixed(0)} | ${s.peakAcked.toFixed(0)} | ${s.saturatedAt ?? "not reached"} | ${s.connectSeconds.toFixed(1)} | ${s.connectFailed}${s.connectFailed ? ` ${JSON.stringify(s.connectErrors)}` : ""} | ${s.registerRate?.toFixed(1) ?? "–"} |`,
+        `| ${s.target} | ${s.maxSustained.toFixed(0)} | ${s.peakAcked.toFixed(0)} | ${s.saturatedAt ?? "not reached"} | ${s.cpuUsPerMsg.toFixed(0)} | ${s.connectSeconds.toFixed(1)} | ${s.connectFailed}${s.connectFailed ? ` ${JSON.stringify(s.connectErrors)}` : ""} | ${s.registerRate?.toFixed(1) ?? "–"} |`,
       );
     }
     out.push("");
@@ -122,9 +129,11 @@ export function markdown(res: Results): string {
       "| target | measured | goal | |",
       "|---|---:|---:|---|",
       `| persisted throughput on PostgreSQL / ceiling | ${r2(q.persistedThroughput)} | ≥ 0.8 | ${mark(q.persistedThroughput === null ? null : q.persistedThroughput >= 0.8)} |`,
+      `| CPU per message: ceiling's / Charla's (noise-robust throughput ratio) | ${r2(q.cpuCostRatio)} | ≥ 0.8 | ${mark(q.cpuCostRatio === null ? null : q.cpuCostRatio >= 0.8)} |`,
       `| p99 at 3k msg/s / ceiling's | ${r2(q.p99At3k)} | ≤ 1.5 | ${mark(q.p99At3k === null ? null : q.p99At3k <= 1.5)} |`,
       `| heap per idle connection (KB, at ${q.idleConnections ?? "–"}) | ${r2(q.idleHeapPerConnKB)} | ≤ 8 at 100k | ${mark(q.idleHeapPerConnKB === null ? null : q.idleHeapPerConnKB <= 8 && (q.idleConnections ?? 0) >= 100_000)} |`,
       `| reconnect storm: all back and caught up (s), missing | ${q.stormAllBack === false ? "not all back: " : ""}${r2(q.stormSeconds)}, ${q.stormMissing ?? "n/a"} | ≤ 10, 0 | ${mark(q.stormSeconds === null ? null : q.stormAllBack === true && q.stormSeconds <= 10 && q.stormMissing === 0)} |`,
+      `| CPU per message: PostgreSQL's / PGlite's | ${r2(q.pgliteVsPgCpu)} | ≥ 0.5 | ${mark(q.pgliteVsPgCpu === null ? null : q.pgliteVsPgCpu >= 0.5)} |`,
       `| PGlite / PostgreSQL throughput | ${r2(q.pgliteVsPg)} | ≥ 0.5 | ${mark(q.pgliteVsPg === null ? null : q.pgliteVsPg >= 0.5)} |`,
       "",
     );
@@ -187,10 +196,13 @@ export function svgChart(sweeps: SweepResult[], title: string): string {
           `<title>${esc(s.target)}: offered ${p.offered}/s, acked ${p.ackedRate.toFixed(0)}/s, p99 ${p.latency.p99} ms</title></circle>`,
       );
     }
-    const ly = m.t + 10 + i * 18;
+    // Legend at the bottom right: fast and slow points rarely both sit there.
+    const ly = H - m.b - 14 - (sweeps.length - 1 - i) * 18;
+    const lx = W - m.r - 290;
     o.push(
-      `<line x1="${m.l + 14}" y1="${ly}" x2="${m.l + 38}" y2="${ly}" stroke="${c}" stroke-width="2"/>`,
-      `<text x="${m.l + 44}" y="${ly + 4}">${esc(s.target)} (sustained ${s.maxSustained.toFixed(0)} msg/s)</text>`,
+      `<rect x="${lx - 6}" y="${ly - 10}" width="296" height="18" fill="white" opacity="0.8"/>`,
+      `<line x1="${lx}" y1="${ly}" x2="${lx + 24}" y2="${ly}" stroke="${c}" stroke-width="2"/>`,
+      `<text x="${lx + 30}" y="${ly + 4}">${esc(s.target)} (sustained ${s.maxSustained.toFixed(0)} msg/s)</text>`,
     );
   });
   o.push(

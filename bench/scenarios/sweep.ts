@@ -13,6 +13,11 @@ import { kindOf, withServer, type Target } from "../lib/targets.ts";
 export interface SweepStep extends Omit<StepResult, "ackedSeqs"> {
   serverCpuPct: number;
   serverRssMB: number;
+  /**
+   * CPU (server + PostgreSQL) per acknowledged message, µs: the cost of a message, which a
+   * busy shared machine disturbs far less than it disturbs the saturation point.
+   */
+  cpuUsPerMsg: number;
   /** CPU of the PostgreSQL server processes during the step (% of one core). */
   postgresCpuPct: number;
   /** CPU used by everything else on the machine during the step (% of one core). */
@@ -37,9 +42,16 @@ export interface SweepResult {
   steps: SweepStep[];
   /** Highest acknowledged msg/s over the sustained steps. */
   maxSustained: number;
+  /** Median CPU µs per message over the sustained steps (all steps if none was). */
+  cpuUsPerMsg: number;
   /** Highest acknowledged msg/s over every step. */
   peakAcked: number;
   saturatedAt: number | null;
+}
+
+function median(xs: number[]): number {
+  const v = [...xs].sort((a, b) => a - b);
+  return v.length === 0 ? 0 : v[Math.floor(v.length / 2)]!;
 }
 
 export function isSustained(s: StepResult, opts: Options): boolean {
@@ -133,7 +145,9 @@ export async function runSweep(
             serverCpuPct: cpuPercent(c0, c1),
             serverRssMB: Math.round(server.rss() / 1048576),
             otherCpuPct: Math.max(0, (100 * other) / wall),
-            postgresCpuPct: (100 * db) / wall,
+            postgresCpuPct: Math.max(0, (100 * db) / wall),
+            cpuUsPerMsg:
+              r.acked > 0 ? (1e6 * (c1.seconds - c0.seconds + Math.max(0, db))) / r.acked : 0,
             retried,
             sustained: isSustained(r, opts),
             generatorBound: r.maxScheduleLagMs > 250,
@@ -169,6 +183,7 @@ export async function runSweep(
           connectErrors: conn.errors,
           steps,
           maxSustained: Math.max(0, ...sustained.map((s) => s.ackedRate)),
+          cpuUsPerMsg: median((sustained.length ? sustained : steps).map((s) => s.cpuUsPerMsg)),
           peakAcked: Math.max(0, ...steps.map((s) => s.ackedRate)),
           saturatedAt,
         };
