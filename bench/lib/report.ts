@@ -40,6 +40,26 @@ export interface Results {
 const r2 = (x: number | null | undefined): string =>
   x === null || x === undefined || !Number.isFinite(x) ? "n/a" : x.toFixed(2);
 
+/**
+ * `base`'s CPU per message / `other`'s, at the highest offered rate both sustained (the cost
+ * per message falls as the rate rises, so only equal rates compare).
+ */
+function cpuRatioAtCommonRate(
+  base: SweepResult | undefined,
+  other: SweepResult | undefined,
+): number | null {
+  if (!base || !other) return null;
+  const ok = (s: SweepResult) =>
+    new Map(s.steps.filter((x) => x.sustained).map((x) => [x.offered, x]));
+  const b = ok(base);
+  const c = ok(other);
+  const common = [...b.keys()].filter((r) => c.has(r)).sort((x, y) => y - x)[0];
+  if (common === undefined) return null;
+  const cb = b.get(common)!.cpuUsPerMsg;
+  const cc = c.get(common)!.cpuUsPerMsg;
+  return cc > 0 ? cb / cc : null;
+}
+
 export function computeRatios(res: Results): Ratios {
   const sweep = (t: string) => res.sweep.find((s) => s.target === t);
   const base = sweep("baseline");
@@ -61,9 +81,8 @@ export function computeRatios(res: Results): Ratios {
     stormAllBack: storms.length ? storms.every((r) => r.synced === r.clients) : null,
     stormMissing: storms.length ? storms.reduce((s, r) => s + r.missing, 0) : null,
     pgliteVsPg: pg && lite && pg.maxSustained > 0 ? lite.maxSustained / pg.maxSustained : null,
-    pgliteVsPgCpu: pg && lite && lite.cpuUsPerMsg > 0 ? pg.cpuUsPerMsg / lite.cpuUsPerMsg : null,
-    cpuCostRatio:
-      base && charla && charla.cpuUsPerMsg > 0 ? base.cpuUsPerMsg / charla.cpuUsPerMsg : null,
+    pgliteVsPgCpu: cpuRatioAtCommonRate(pg, lite),
+    cpuCostRatio: cpuRatioAtCommonRate(base, charla),
   };
 }
 
@@ -129,11 +148,11 @@ export function markdown(res: Results): string {
       "| target | measured | goal | |",
       "|---|---:|---:|---|",
       `| persisted throughput on PostgreSQL / ceiling | ${r2(q.persistedThroughput)} | ≥ 0.8 | ${mark(q.persistedThroughput === null ? null : q.persistedThroughput >= 0.8)} |`,
-      `| CPU per message: ceiling's / Charla's (noise-robust throughput ratio) | ${r2(q.cpuCostRatio)} | ≥ 0.8 | ${mark(q.cpuCostRatio === null ? null : q.cpuCostRatio >= 0.8)} |`,
+      `| CPU per message, ceiling's / Charla's, at the highest rate both sustained | ${r2(q.cpuCostRatio)} | ≥ 0.8 | ${mark(q.cpuCostRatio === null ? null : q.cpuCostRatio >= 0.8)} |`,
       `| p99 at 3k msg/s / ceiling's | ${r2(q.p99At3k)} | ≤ 1.5 | ${mark(q.p99At3k === null ? null : q.p99At3k <= 1.5)} |`,
       `| heap per idle connection (KB, at ${q.idleConnections ?? "–"}) | ${r2(q.idleHeapPerConnKB)} | ≤ 8 at 100k | ${mark(q.idleHeapPerConnKB === null ? null : q.idleHeapPerConnKB <= 8 && (q.idleConnections ?? 0) >= 100_000)} |`,
       `| reconnect storm: all back and caught up (s), missing | ${q.stormAllBack === false ? "not all back: " : ""}${r2(q.stormSeconds)}, ${q.stormMissing ?? "n/a"} | ≤ 10, 0 | ${mark(q.stormSeconds === null ? null : q.stormAllBack === true && q.stormSeconds <= 10 && q.stormMissing === 0)} |`,
-      `| CPU per message: PostgreSQL's / PGlite's | ${r2(q.pgliteVsPgCpu)} | ≥ 0.5 | ${mark(q.pgliteVsPgCpu === null ? null : q.pgliteVsPgCpu >= 0.5)} |`,
+      `| CPU per message, PostgreSQL's / PGlite's, at the highest rate both sustained | ${r2(q.pgliteVsPgCpu)} | ≥ 0.5 | ${mark(q.pgliteVsPgCpu === null ? null : q.pgliteVsPgCpu >= 0.5)} |`,
       `| PGlite / PostgreSQL throughput | ${r2(q.pgliteVsPg)} | ≥ 0.5 | ${mark(q.pgliteVsPg === null ? null : q.pgliteVsPg >= 0.5)} |`,
       "",
     );
