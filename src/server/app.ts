@@ -106,7 +106,7 @@ export async function createApp(config: Readonly<Config>, options: AppOptions = 
     () => draining,
   );
 
-  startGateway(io, http.server, {
+  const gateway = startGateway(io, http.server, {
     config,
     log,
     metrics,
@@ -129,6 +129,7 @@ export async function createApp(config: Readonly<Config>, options: AppOptions = 
     );
     // Writes already accepted are committed and acknowledged before sockets close.
     await Promise.race([commits.flush(), grace]);
+    gateway.close();
     await io.close().catch(() => undefined);
     await http.close().catch((error: unknown) => log.warn({ err: error }, "http close"));
     await presence.close().catch((error: unknown) => log.warn({ err: error }, "presence close"));

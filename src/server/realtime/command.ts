@@ -1,7 +1,12 @@
 /**
- * One wrapper for every client event: rate limit, validate against the protocol schema, run,
- * then acknowledge `{ ok: true, ... }` or `{ ok: false, error }`. A client that passed no
- * callback (as in the original document) gets an `error` event on failure instead.
+ * Client events: a table of commands (schema + handler) per area, and ONE dispatcher shared by
+ * every socket. For each event: rate limit, validate against the protocol schema, run, then
+ * acknowledge `{ ok: true, ... }` or `{ ok: false, error }`. A client that passed no callback
+ * (as in the original document) gets an `error` event on failure instead.
+ *
+ * Why one shared dispatcher: per-socket listeners and closures cost memory on every idle
+ * connection; Socket.IO calls `onAny` listeners with the socket as `this`, so a single
+ * function serves them all.
  */
 import type { TSchema, Static } from "@sinclair/typebox";
 import type { Logger } from "pino";
@@ -21,48 +26,71 @@ export interface CommandContext {
   isDraining: () => boolean;
 }
 
+export interface Command<S extends TSchema = TSchema> {
+  schema: S;
+  run(socket: ChatSocket, payload: Static<S>): Promise<object | void>;
+}
+
+export type CommandTable = Partial<Record<ClientEventName, Command>>;
+
+/** A command: what its payload must look like, and what it does for the socket that sent it. */
+export function command<S extends TSchema>(
+  schema: S,
+  run: (socket: ChatSocket, payload: Static<S>) => Promise<object | void>,
+): Command {
+  return { schema, run } as Command;
+}
+
 type Ack = (response: unknown) => void;
 
-export function onCommand<S extends TSchema>(
-  socket: ChatSocket,
-  context: CommandContext,
-  event: ClientEventName,
-  schema: S,
-  handler: (payload: Static<S>) => Promise<object | void>,
-): void {
-  // Registered untyped: what arrives is whatever the client sent, checked below.
-  (socket as unknown as { on(event: string, listener: (...args: unknown[]) => void): void }).on(
-    event,
-    (...args: unknown[]) => {
-      const ack = typeof args.at(-1) === "function" ? (args.pop() as Ack) : undefined;
-      void run(args[0], ack);
-    },
-  );
-
-  async function run(raw: unknown, ack: Ack | undefined) {
-    const stop = context.metrics.socketEventSeconds.startTimer({ event });
-    let result: object | void;
-    try {
-      if (context.isDraining())
-        throw new ChatError("UNAVAILABLE", "This node is shutting down; try again.");
-      if (context.limiter) {
-        await context.limiter.consume(socket.data.user.id).catch((rejection: unknown) => {
-          if (rejection instanceof Error) throw rejection;
-          throw new ChatError("RATE_LIMITED", "Too many events; slow down.");
-        });
-      }
-      result = await handler(validate(schema, raw));
-    } catch (error) {
-      const { code, message } = toChatError(error, context.log, {
-        event,
-        user_id: socket.data.user.id,
-      });
-      stop({ result: code });
-      if (ack) ack({ ok: false, error: { code, message } });
-      else socket.emit("error", { event, code, message });
+/** The `onAny` listener every socket shares; `this` is the socket that sent the event. */
+export function createDispatcher(commands: CommandTable, context: CommandContext) {
+  return function dispatch(this: ChatSocket, event: unknown, ...args: unknown[]): void {
+    const ack = typeof args.at(-1) === "function" ? (args.pop() as Ack) : undefined;
+    const spec =
+      typeof event === "string" && Object.hasOwn(commands, event)
+        ? commands[event as ClientEventName]
+        : undefined;
+    if (!spec) {
+      // Not part of the protocol: say so when the client waits for an answer.
+      ack?.({ ok: false, error: { code: "VALIDATION_ERROR", message: "Unknown event." } });
       return;
     }
-    stop({ result: "ok" });
-    ack?.({ ok: true, ...(result ?? {}) });
+    void execute(this, event as ClientEventName, spec, args[0], ack, context);
+  };
+}
+
+async function execute(
+  socket: ChatSocket,
+  event: ClientEventName,
+  spec: Command,
+  raw: unknown,
+  ack: Ack | undefined,
+  context: CommandContext,
+) {
+  const stop = context.metrics.socketEventSeconds.startTimer({ event });
+  let result: object | void;
+  try {
+    if (context.isDraining()) {
+      throw new ChatError("UNAVAILABLE", "This node is shutting down; try again.");
+    }
+    if (context.limiter) {
+      await context.limiter.consume(socket.data.user.id).catch((rejection: unknown) => {
+        if (rejection instanceof Error) throw rejection;
+        throw new ChatError("RATE_LIMITED", "Too many events; slow down.");
+      });
+    }
+    result = await spec.run(socket, validate(spec.schema, raw));
+  } catch (error) {
+    const { code, message } = toChatError(error, context.log, {
+      event,
+      user_id: socket.data.user.id,
+    });
+    stop({ result: code });
+    if (ack) ack({ ok: false, error: { code, message } });
+    else socket.emit("error", { event, code, message });
+    return;
   }
+  stop({ result: "ok" });
+  ack?.({ ok: true, ...(result ?? {}) });
 }

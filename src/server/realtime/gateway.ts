@@ -14,11 +14,12 @@ import type { Presence } from "../domain/presence.ts";
 import type { Metrics } from "../metrics.ts";
 import type { Store } from "../storage/store.ts";
 import { createAuthMiddleware } from "./auth-middleware.ts";
-import type { CommandContext } from "./command.ts";
-import { registerChatHandlers } from "./handlers/chats.ts";
-import { registerMessageHandlers } from "./handlers/messages.ts";
-import { registerPresenceHandlers } from "./handlers/presence.ts";
-import { chatRoom, userRoom, type ChatServer } from "./types.ts";
+import { createDispatcher, type CommandContext } from "./command.ts";
+import { createExpiryWheel } from "./expiry.ts";
+import { chatCommands } from "./handlers/chats.ts";
+import { messageCommands } from "./handlers/messages.ts";
+import { createPresenceTracking } from "./handlers/presence.ts";
+import { chatRoom, userRoom, type ChatServer, type ChatSocket } from "./types.ts";
 
 export interface GatewayDeps {
   config: Readonly<Config>;
@@ -51,9 +52,6 @@ interface SlimRequest {
   connection: { encrypted: boolean };
 }
 
-// setTimeout cannot wait longer than this; longer token lifetimes are re-armed.
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
 /**
  * The Socket.IO server, not yet attached: the domain's broadcaster needs it before the
  * handlers (which need the domain) are registered by `startGateway`.
@@ -79,7 +77,12 @@ export function createSocketServer(
 }
 
 /** Authenticates sockets, registers every area's handlers, and attaches to the HTTP server. */
-export function startGateway(io: ChatServer, httpServer: HttpServer, deps: GatewayDeps): void {
+/** Authenticates sockets, dispatches their events, attaches to the HTTP server; returns a stop. */
+export function startGateway(
+  io: ChatServer,
+  httpServer: HttpServer,
+  deps: GatewayDeps,
+): { close(): void } {
   const { config, log, metrics, presence } = deps;
   const limiter = config.rateLimits
     ? new RateLimiterMemory({
@@ -90,6 +93,27 @@ export function startGateway(io: ChatServer, httpServer: HttpServer, deps: Gatew
     : undefined;
   const context: CommandContext = { log, metrics, limiter, isDraining: deps.isDraining };
 
+  const tracking = createPresenceTracking(io, presence, log);
+  const dispatch = createDispatcher(
+    { ...tracking.commands, ...messageCommands(deps.messages), ...chatCommands(deps.chats) },
+    context,
+  );
+  const expiry = createExpiryWheel((socket) => {
+    socket.emit("error", {
+      event: "auth",
+      code: "UNAUTHORIZED",
+      message: "The token has expired.",
+    });
+    socket.disconnect(true);
+  });
+  // Shared by every socket (EventEmitter calls listeners with the socket as `this`): no
+  // per-connection closure.
+  function onDisconnect(this: ChatSocket) {
+    expiry.remove(this, this.data.user.expiresAt);
+    metrics.socketsConnected.dec();
+    tracking.disconnected(this);
+  }
+
   io.use(createAuthMiddleware(deps));
 
   io.on("connection", (socket) => {
@@ -97,33 +121,10 @@ export function startGateway(io: ChatServer, httpServer: HttpServer, deps: Gatew
     socket.join([userRoom(user.id), ...chatIds.map(chatRoom)]);
     socket.data.chatIds = [];
     metrics.socketsConnected.inc();
-
-    // A token that expires while connected ends the connection.
-    let expiry: NodeJS.Timeout | undefined;
-    const armExpiry = () => {
-      const left = user.expiresAt * 1000 - Date.now();
-      expiry = setTimeout(
-        () => {
-          if (user.expiresAt * 1000 > Date.now()) return armExpiry();
-          socket.emit("error", {
-            event: "auth",
-            code: "UNAUTHORIZED",
-            message: "The token has expired.",
-          });
-          socket.disconnect(true);
-        },
-        Math.max(0, Math.min(left, MAX_TIMER_MS)),
-      );
-    };
-    armExpiry();
-    socket.on("disconnect", () => {
-      clearTimeout(expiry);
-      metrics.socketsConnected.dec();
-    });
-
-    registerPresenceHandlers(io, socket, context, presence);
-    registerMessageHandlers(socket, context, deps.messages);
-    registerChatHandlers(socket, context, deps.chats);
+    expiry.add(socket, user.expiresAt);
+    socket.on("disconnect", onDisconnect);
+    socket.onAny(dispatch);
+    tracking.connected(socket);
   });
 
   // Called on the one node that found them gone (it reaped a dead node): tell every node.
@@ -146,4 +147,5 @@ export function startGateway(io: ChatServer, httpServer: HttpServer, deps: Gatew
       connection: { encrypted: Boolean((request.socket as { encrypted?: boolean }).encrypted) },
     };
   });
+  return { close: () => expiry.close() };
 }

@@ -10,6 +10,8 @@ export interface SocketData {
   user: AuthenticatedUser;
   /** The chats the user belonged to at the handshake; joined as rooms on connect. */
   chatIds: string[];
+  /** This socket's presence updates, chained so that they apply in order. */
+  presence: Promise<unknown>;
 }
 
 export type ChatServer = Server<

@@ -6,29 +6,21 @@ import {
   SyncPayload,
 } from "../../../protocol/schemas.ts";
 import type { MessageService } from "../../domain/messages.ts";
-import { onCommand, type CommandContext } from "../command.ts";
-import type { ChatSocket } from "../types.ts";
+import { command, type CommandTable } from "../command.ts";
 
-export function registerMessageHandlers(
-  socket: ChatSocket,
-  context: CommandContext,
-  messages: MessageService,
-): void {
-  const me = () => socket.data.user.id;
-
-  onCommand(socket, context, "message:send", MessageSendPayload, async (payload) => {
-    const { message } = await messages.send(me(), payload);
-    return { message };
-  });
-
-  onCommand(socket, context, "message:update", MessageUpdatePayload, async ({ id, body }) => ({
-    message: await messages.edit(me(), id, body),
-  }));
-
-  onCommand(socket, context, "message:delete", MessageDeletePayload, async ({ id }) => {
-    await messages.remove(me(), id);
-    return { id };
-  });
-
-  onCommand(socket, context, "sync", SyncPayload, (payload) => messages.sync(me(), payload));
+export function messageCommands(messages: MessageService): CommandTable {
+  return {
+    "message:send": command(MessageSendPayload, async (socket, payload) => {
+      const { message } = await messages.send(socket.data.user.id, payload);
+      return { message };
+    }),
+    "message:update": command(MessageUpdatePayload, async (socket, { id, body }) => ({
+      message: await messages.edit(socket.data.user.id, id, body),
+    })),
+    "message:delete": command(MessageDeletePayload, async (socket, { id }) => {
+      await messages.remove(socket.data.user.id, id);
+      return { id };
+    }),
+    sync: command(SyncPayload, (socket, payload) => messages.sync(socket.data.user.id, payload)),
+  };
 }
