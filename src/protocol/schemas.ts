@@ -61,7 +61,12 @@ export type User = Static<typeof User>;
 export const UserListItem = Obj({ id: Uuid, username: Type.String(), online: Type.Boolean() });
 export type UserListItem = Static<typeof UserListItem>;
 
-export const ChatMember = Obj({ user_id: Uuid, username: Type.String(), role: MemberRole });
+export const ChatMember = Obj({
+  user_id: Uuid,
+  username: Type.String(),
+  role: MemberRole,
+  last_read_seq: Type.Integer({ minimum: 0, description: "How far this member has read." }),
+});
 export type ChatMember = Static<typeof ChatMember>;
 
 export const Message = Obj({

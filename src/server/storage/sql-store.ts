@@ -174,8 +174,9 @@ export class SqlStore implements Store {
       user_id: string;
       username: string;
       role: string;
+      last_read_seq: number;
     }>(
-      `SELECT m.chat_id, m.user_id, u.username, m.role
+      `SELECT m.chat_id, m.user_id, u.username, m.role, m.last_read_seq
          FROM chat_members m JOIN users u ON u.id = m.user_id
         WHERE m.chat_id = ANY($1::uuid[])
         ORDER BY m.role DESC, m.joined_at, lower(u.username)`,
@@ -188,6 +189,7 @@ export class SqlStore implements Store {
         user_id: row.user_id,
         username: row.username,
         role: row.role as ChatMember["role"],
+        last_read_seq: Number(row.last_read_seq),
       });
       byChat.set(row.chat_id, list);
     }
