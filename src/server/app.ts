@@ -54,7 +54,12 @@ export async function createApp(config: Readonly<Config>, options: AppOptions = 
   }
   const presence: Presence = cluster?.presence ?? createLocalPresence();
   const secret = await resolveJwtSecret(config);
-  const auth = createAuthService({ store, secret, tokenTtlSeconds: config.tokenTtlSeconds });
+  const auth = createAuthService({
+    store,
+    secret,
+    tokenTtlSeconds: config.tokenTtlSeconds,
+    passwordHash: config.passwordHash,
+  });
 
   const commits = new GroupCommit(store);
   commits.onBatch = (size, seconds) => {

@@ -37,6 +37,8 @@ export interface Config {
   /** Token signing key; undefined means "generate once and keep under dataDir". */
   jwtSecret: string | undefined;
   tokenTtlSeconds: number;
+  /** argon2id cost: memory in KiB and passes. */
+  passwordHash: { memoryKib: number; timeCost: number };
   /** Origins allowed for HTTP CORS and the socket handshake; empty means same origin only. */
   corsOrigins: readonly string[];
   logLevel: string;
@@ -149,6 +151,12 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     redisPrefix: redisPrefix(env),
     jwtSecret,
     tokenTtlSeconds: integer(env, "TOKEN_TTL_SECONDS", 86_400, 1, 31_536_000),
+    // OWASP's minimum for argon2id (19 MiB, 2 passes, 1 lane): about 8× cheaper than the
+    // library's default of 64 MiB × 3 passes, which let a login burst eat both cores here.
+    passwordHash: {
+      memoryKib: integer(env, "PASSWORD_HASH_MEMORY_KIB", 19_456, 8_192, 4_194_304),
+      timeCost: integer(env, "PASSWORD_HASH_TIME_COST", 2, 1, 100),
+    },
     corsOrigins: Object.freeze(corsOrigins),
     logLevel,
     production,

@@ -21,19 +21,28 @@ export interface AuthServiceOptions {
   store: Store;
   secret: Uint8Array;
   tokenTtlSeconds: number;
+  /** argon2id cost; hashes made with other costs still verify (the cost is in the hash). */
+  passwordHash: { memoryKib: number; timeCost: number };
 }
 
 const ISSUER = "charla";
-
-// A fixed hash to verify against when the username does not exist, so that a failed login
-// costs the same either way and does not reveal which usernames are taken.
-const DUMMY_HASH_PROMISE = argon2.hash("charla-timing-equaliser", { type: argon2.argon2id });
 
 export function publicUser(user: StoredUser): User {
   return { id: user.id, username: user.username, created_at: user.created_at };
 }
 
-export function createAuthService({ store, secret, tokenTtlSeconds }: AuthServiceOptions) {
+export function createAuthService(options: AuthServiceOptions) {
+  const { store, secret, tokenTtlSeconds } = options;
+  const hashOptions = {
+    type: argon2.argon2id,
+    memoryCost: options.passwordHash.memoryKib,
+    timeCost: options.passwordHash.timeCost,
+    parallelism: 1,
+  } as const;
+  // A fixed hash to verify against when the username does not exist, so that a failed login
+  // costs the same either way and does not reveal which usernames are taken.
+  const dummyHash = argon2.hash("charla-timing-equaliser", hashOptions);
+
   async function issue(user: StoredUser): Promise<AuthResult> {
     const now = Math.floor(Date.now() / 1000);
     const exp = now + tokenTtlSeconds;
@@ -72,7 +81,7 @@ export function createAuthService({ store, secret, tokenTtlSeconds }: AuthServic
 
   return {
     async register(username: string, password: string): Promise<AuthResult> {
-      const passwordHash = await argon2.hash(password, { type: argon2.argon2id });
+      const passwordHash = await argon2.hash(password, hashOptions);
       try {
         const user = await store.createUser({
           id: randomUUID(),
@@ -90,7 +99,7 @@ export function createAuthService({ store, secret, tokenTtlSeconds }: AuthServic
 
     async login(username: string, password: string): Promise<AuthResult> {
       const user = await store.findUserByUsername(username);
-      const hash = user?.password_hash ?? (await DUMMY_HASH_PROMISE);
+      const hash = user?.password_hash ?? (await dummyHash);
       const valid = await argon2.verify(hash, password).catch(() => false);
       if (!user || !valid) throw new ChatError("UNAUTHORIZED", "Wrong username or password.");
       return issue(user);

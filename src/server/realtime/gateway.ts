@@ -45,13 +45,6 @@ export function isAllowedOrigin(req: IncomingMessage, allowed: readonly string[]
   }
 }
 
-interface SlimRequest {
-  headers: Record<string, string | undefined>;
-  _query: Record<string, string>;
-  url: string;
-  connection: { encrypted: boolean };
-}
-
 /**
  * The Socket.IO server, not yet attached: the domain's broadcaster needs it before the
  * handlers (which need the domain) are registered by `startGateway`.
@@ -133,19 +126,5 @@ export function startGateway(
   });
 
   io.attach(httpServer);
-  // The upgrade request (socket, buffers, parser state) stays referenced for the connection's
-  // whole life; only a few fields are needed to build the handshake. Keeping just those saves
-  // several KB per idle connection (see Socket.IO's memory-usage guide, which drops it whole:
-  // we cannot, the Authorization header and x-token query carry tokens).
-  io.engine.on("connection", (rawSocket: { request: SlimRequest | IncomingMessage }) => {
-    const request = rawSocket.request as IncomingMessage & { _query?: Record<string, string> };
-    const { authorization, origin, host } = request.headers;
-    rawSocket.request = {
-      headers: { authorization, origin, host },
-      _query: request._query ?? {},
-      url: request.url ?? "",
-      connection: { encrypted: Boolean((request.socket as { encrypted?: boolean }).encrypted) },
-    };
-  });
   return { close: () => expiry.close() };
 }
