@@ -117,6 +117,27 @@ export function markReadInChatList(queryClient: QueryClient, chatId: string, seq
   );
 }
 
+/** A member's read position (from a live `message:read`) kept on the chat's member list. */
+export function markMemberRead(
+  queryClient: QueryClient,
+  chatId: string,
+  userId: string,
+  seq: number,
+): void {
+  queryClient.setQueryData<ChatListItem[]>(chatsKey, (chats) =>
+    chats?.map((chat) =>
+      chat.id === chatId && chat.members.some((m) => m.user_id === userId && m.last_read_seq < seq)
+        ? {
+            ...chat,
+            members: chat.members.map((m) =>
+              m.user_id === userId ? { ...m, last_read_seq: seq } : m,
+            ),
+          }
+        : chat,
+    ),
+  );
+}
+
 /** A deleted message that was a chat's last one shows as deleted in the list too. */
 export function deleteInChatList(queryClient: QueryClient, event: MessageDeletedEvent): void {
   queryClient.setQueryData<ChatListItem[]>(chatsKey, (chats) =>

@@ -25,6 +25,7 @@ import {
   chatsKey,
   deleteInChatList,
   deleteInHistory,
+  markMemberRead,
   markReadInChatList,
   upsertHistory,
 } from "./cache.ts";
@@ -38,7 +39,8 @@ export interface Live {
   online: ReadonlyMap<string, string>;
   /** chat id → user ids typing there. */
   typing: ReadonlyMap<string, ReadonlySet<string>>;
-  /** chat id → user id → highest seq read. */
+  /** chat id → user id → highest seq read while the page is open (the chat list's
+   * `members[].last_read_seq` holds the positions from before). */
   reads: ReadonlyMap<string, ReadonlyMap<string, number>>;
   /** The chat on screen: its messages do not count as unread. */
   setActiveChat(chatId: string | null): void;
@@ -115,6 +117,7 @@ function openClient(
   client.on("chat:member_added", refreshChats);
   client.on("chat:member_removed", refreshChats);
   client.on("read", (event) => {
+    markMemberRead(queryClient, event.chat_id, event.user_id, event.seq);
     if (event.user_id === session.user.id)
       markReadInChatList(queryClient, event.chat_id, event.seq);
   });

@@ -125,14 +125,16 @@ export function ChatView({ chat, me }: { chat: ChatListItem; me: User }) {
     client.markRead(chat.id, lastSeq).catch(() => undefined);
   }, [visible, atBottom, lastSeq, chat.id, chat.last_read_seq, client, queryClient]);
 
-  // "Seen" under the last own message that others have read.
-  const chatReads = reads.get(chat.id);
+  // "Seen" under the last own message that others have read: the positions the chat
+  // came with, raised by what was read since.
+  const liveReads = reads.get(chat.id);
+  const readSeq = (userId: string, stored: number) => Math.max(stored, liveReads?.get(userId) ?? 0);
   const lastOwn = [...messages].reverse().find((m) => m.sender_id === me.id);
   let seenLabel: string | null = null;
-  if (lastOwn && chatReads) {
-    const readers = [...chatReads]
-      .filter(([userId, seq]) => userId !== me.id && seq >= lastOwn.seq)
-      .map(([userId]) => names.get(userId) ?? "?");
+  if (lastOwn) {
+    const readers = chat.members
+      .filter((m) => m.user_id !== me.id && readSeq(m.user_id, m.last_read_seq) >= lastOwn.seq)
+      .map((m) => m.username);
     if (readers.length > 0) seenLabel = chat.type === "direct" ? t.seen : t.seenBy(readers);
   }
 
