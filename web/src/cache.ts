@@ -138,6 +138,14 @@ export function markMemberRead(
   );
 }
 
+/** A chat the user left or was removed from leaves the list, and its history the cache. */
+export function dropChat(queryClient: QueryClient, chatId: string): void {
+  queryClient.setQueryData<ChatListItem[]>(chatsKey, (chats) =>
+    chats?.filter((chat) => chat.id !== chatId),
+  );
+  queryClient.removeQueries({ queryKey: historyKey(chatId) });
+}
+
 /** A deleted message that was a chat's last one shows as deleted in the list too. */
 export function deleteInChatList(queryClient: QueryClient, event: MessageDeletedEvent): void {
   queryClient.setQueryData<ChatListItem[]>(chatsKey, (chats) =>

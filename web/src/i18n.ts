@@ -55,6 +55,14 @@ const en = {
       : names.length === 2
         ? `${names[0]} and ${names[1]} are typing…`
         : "Several people are typing…",
+  membersTitle: "Members",
+  owner: "Owner",
+  member: "Member",
+  addMembers: "Add people",
+  peopleToAdd: "People to add",
+  add: "Add",
+  leaveGroup: "Leave group",
+  done: "Done",
   seen: "Seen",
   seenBy: (names: string[]) => `Seen by ${names.join(", ")}`,
   unread: (n: number) => (n === 1 ? "1 unread message" : `${n} unread messages`),
@@ -137,6 +145,14 @@ const es: Strings = {
       : names.length === 2
         ? `${names[0]} y ${names[1]} están escribiendo…`
         : "Varias personas están escribiendo…",
+  membersTitle: "Miembros",
+  owner: "Propietario",
+  member: "Miembro",
+  addMembers: "Añadir personas",
+  peopleToAdd: "Personas para añadir",
+  add: "Añadir",
+  leaveGroup: "Salir del grupo",
+  done: "Hecho",
   seen: "Visto",
   seenBy: (names) => `Visto por ${names.join(", ")}`,
   unread: (n) => (n === 1 ? "1 mensaje sin leer" : `${n} mensajes sin leer`),

@@ -25,6 +25,7 @@ import {
   chatsKey,
   deleteInChatList,
   deleteInHistory,
+  dropChat,
   markMemberRead,
   markReadInChatList,
   upsertHistory,
@@ -115,7 +116,10 @@ function openClient(
   const refreshChats = () => void queryClient.invalidateQueries({ queryKey: chatsKey });
   client.on("chat:created", refreshChats);
   client.on("chat:member_added", refreshChats);
-  client.on("chat:member_removed", refreshChats);
+  client.on("chat:member_removed", (event) => {
+    if (event.user_id === session.user.id) dropChat(queryClient, event.chat_id);
+    else refreshChats();
+  });
   client.on("read", (event) => {
     markMemberRead(queryClient, event.chat_id, event.user_id, event.seq);
     if (event.user_id === session.user.id)

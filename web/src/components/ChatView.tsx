@@ -13,11 +13,12 @@ import {
 import { randomId, type ChatListItem, type Message, type User } from "../../../src/client/index.ts";
 import { historyKey, markReadInChatList } from "../cache.ts";
 import { formatDay, formatTime, t } from "../i18n.ts";
-import { BackIcon, EditIcon, SendIcon, TrashIcon } from "../icons.tsx";
+import { BackIcon, EditIcon, SendIcon, TrashIcon, UsersIcon } from "../icons.tsx";
 import { useLive } from "../live.tsx";
 import { api } from "../session.ts";
 import { errorText } from "./AuthScreen.tsx";
 import { Avatar, hueOf } from "./Avatar.tsx";
+import { MembersDialog } from "./MembersDialog.tsx";
 import { chatTitle, openChat, otherMember } from "./Shell.tsx";
 
 const PAGE = 50;
@@ -38,6 +39,7 @@ export function ChatView({ chat, me }: { chat: ChatListItem; me: User }) {
   const list = useRef<HTMLDivElement>(null);
   const [atBottom, setAtBottom] = useState(true);
   const [pending, setPending] = useState<Pending[]>([]);
+  const [membersOpen, setMembersOpen] = useState(false);
   const prepend = useRef<{ height: number; top: number } | null>(null);
 
   const history = useInfiniteQuery({
@@ -182,7 +184,21 @@ export function ChatView({ chat, me }: { chat: ChatListItem; me: User }) {
             {subtitle}
           </p>
         </div>
+        {chat.type === "group" && (
+          <button
+            className="icon-btn members-btn"
+            title={t.membersTitle}
+            aria-haspopup="dialog"
+            onClick={() => setMembersOpen(true)}
+          >
+            <UsersIcon />
+            <span className="sr-only">{t.membersTitle}</span>
+          </button>
+        )}
       </header>
+      {membersOpen && (
+        <MembersDialog chat={chat} myId={me.id} onClose={() => setMembersOpen(false)} />
+      )}
 
       <div className="messages" ref={list} onScroll={onScroll}>
         {history.isFetchingPreviousPage && (

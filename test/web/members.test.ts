@@ -1,0 +1,98 @@
+/**
+ * A group's members dialog: the owner adds someone found by search and removes them;
+ * the people concerned see the group come and go live.
+ */
+import assert from "node:assert/strict";
+import path from "node:path";
+import { test } from "node:test";
+import { createChat, registerUser } from "../support/clients.ts";
+import { startServer } from "../support/server.ts";
+import {
+  ensureWebBuild,
+  launchBrowser,
+  messageItem,
+  openPerson,
+  PASSWORD,
+  SCREENSHOTS,
+  sendWithEnter,
+} from "./browser.ts";
+import type { Page } from "playwright-core";
+
+async function logIn(page: Page, username: string): Promise<void> {
+  await page.getByLabel("Username").fill(username);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await page.getByRole("button", { name: "New chat" }).waitFor();
+}
+
+test("the owner adds and removes a group member live", { timeout: 150_000 }, async (t) => {
+  const browser = await launchBrowser(t);
+  if (!browser) return;
+  ensureWebBuild();
+  const { url } = await startServer(t);
+  const alice = await registerUser(url, "alice");
+  const bob = await registerUser(url, "bob");
+  await registerUser(url, "carol");
+  await createChat(url, alice, "group", [bob], "Book club");
+
+  const a = await openPerson(browser, url);
+  const c = await openPerson(browser, url);
+  await logIn(a.page, "alice");
+  await logIn(c.page, "carol");
+  const carolsGroup = c.page.getByRole("button", { name: /Book club/ });
+  assert.equal(await carolsGroup.count(), 0);
+
+  await a.page.getByRole("button", { name: /Book club/ }).click();
+  await a.page.getByRole("heading", { name: "Book club" }).waitFor();
+  await a.page.getByRole("button", { name: "Members" }).click();
+  const dialog = a.page.getByRole("dialog", { name: "Members" });
+  const members = dialog.getByRole("list", { name: "Members" }).getByRole("listitem");
+  await members.filter({ hasText: "bob" }).waitFor();
+  assert.equal(await members.count(), 2);
+  await members.filter({ hasText: "alice" }).getByText("Owner").waitFor();
+  // carol is online: her page is open.
+  await dialog.getByLabel("Add people").fill("carol");
+  await dialog.getByRole("button", { name: "Add carol" }).click();
+  await members.filter({ hasText: "carol" }).getByText("online").waitFor();
+  assert.equal(await members.count(), 3);
+  await members.filter({ hasText: "carol" }).getByText("Member", { exact: true }).waitFor();
+  await a.page.screenshot({ path: path.join(SCREENSHOTS, "members.png") });
+  await dialog.getByRole("button", { name: "Done" }).click();
+  await dialog.waitFor({ state: "detached" });
+
+  // carol sees the group appear and gets new messages there.
+  await carolsGroup.waitFor();
+  await carolsGroup.click();
+  await c.page.getByRole("heading", { name: "Book club" }).waitFor();
+  await sendWithEnter(a.page, "Welcome, carol!");
+  await messageItem(c.page, "Welcome, carol!").waitFor();
+  await sendWithEnter(c.page, "Thanks!");
+  await messageItem(a.page, "Thanks!").waitFor();
+  // A member who is not the owner sees the list without owner controls.
+  await c.page.getByRole("button", { name: "Members" }).click();
+  const carolsDialog = c.page.getByRole("dialog", { name: "Members" });
+  await carolsDialog.getByRole("button", { name: "Leave group" }).waitFor();
+  assert.equal(await carolsDialog.getByRole("button", { name: /^Remove/ }).count(), 0);
+  assert.equal(await carolsDialog.getByLabel("Add people").count(), 0);
+  await carolsDialog.getByRole("button", { name: "Close" }).click();
+
+  // alice removes carol: the group leaves carol's list.
+  await a.page.getByRole("button", { name: "Members" }).click();
+  await dialog.getByRole("button", { name: "Remove carol" }).click();
+  await members.filter({ hasText: "carol" }).waitFor({ state: "detached" });
+  assert.equal(await members.count(), 2);
+  await carolsGroup.waitFor({ state: "detached" });
+  await c.page.getByRole("heading", { name: "Book club" }).waitFor({ state: "detached" });
+
+  // bob leaves by himself.
+  const b = await openPerson(browser, url);
+  await logIn(b.page, "bob");
+  await b.page.getByRole("button", { name: /Book club/ }).click();
+  await b.page.getByRole("button", { name: "Members" }).click();
+  await b.page.getByRole("dialog").getByRole("button", { name: "Leave group" }).click();
+  await b.page.getByRole("button", { name: /Book club/ }).waitFor({ state: "detached" });
+  await members.filter({ hasText: "bob" }).waitFor({ state: "detached" });
+  assert.equal(await members.count(), 1);
+
+  assert.deepEqual([...a.errors, ...b.errors, ...c.errors], []);
+});

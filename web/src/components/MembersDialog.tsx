@@ -1,0 +1,196 @@
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useId, useRef, useState } from "react";
+import type { ChatListItem } from "../../../src/client/index.ts";
+import { chatsKey, dropChat } from "../cache.ts";
+import { t } from "../i18n.ts";
+import { PlusIcon } from "../icons.tsx";
+import { useLive } from "../live.tsx";
+import { api } from "../session.ts";
+import { errorText } from "./AuthScreen.tsx";
+import { Avatar } from "./Avatar.tsx";
+import { chatTitle, openChat } from "./Shell.tsx";
+
+/**
+ * A group's members, with presence and roles. The owner adds people found by search and
+ * removes members; anyone may leave. The list follows live changes through the chat list.
+ */
+export function MembersDialog({
+  chat,
+  myId,
+  onClose,
+}: {
+  chat: ChatListItem;
+  myId: string;
+  onClose: () => void;
+}) {
+  const id = useId();
+  const dialog = useRef<HTMLDialogElement>(null);
+  const queryClient = useQueryClient();
+  const { online } = useLive();
+  const [query, setQuery] = useState("");
+  const [debounced, setDebounced] = useState("");
+  const isOwner = chat.members.some((m) => m.user_id === myId && m.role === "owner");
+
+  useEffect(() => {
+    dialog.current?.showModal();
+  }, []);
+
+  useEffect(() => {
+    const timer = setTimeout(() => setDebounced(query.trim()), 200);
+    return () => clearTimeout(timer);
+  }, [query]);
+
+  const users = useQuery({
+    queryKey: ["users", debounced],
+    queryFn: () => api.searchUsers(debounced ? { q: debounced, limit: 20 } : { limit: 20 }),
+    placeholderData: (previous) => previous,
+    enabled: isOwner,
+  });
+  const memberIds = new Set(chat.members.map((m) => m.user_id));
+  const candidates = (users.data ?? []).filter((u) => !memberIds.has(u.id));
+
+  const refresh = () => queryClient.invalidateQueries({ queryKey: chatsKey });
+  const add = useMutation({
+    mutationFn: (userId: string) => api.addMember(chat.id, userId),
+    onSuccess: () => {
+      setQuery("");
+      return refresh();
+    },
+  });
+  const remove = useMutation({
+    mutationFn: (userId: string) => api.removeMember(chat.id, userId),
+    onSuccess: refresh,
+  });
+  const leave = useMutation({
+    mutationFn: () => api.removeMember(chat.id, myId),
+    onSuccess: () => {
+      dropChat(queryClient, chat.id);
+      dialog.current?.close();
+      openChat(null);
+    },
+  });
+  const error = add.error ?? remove.error ?? leave.error;
+  const busy = add.isPending || remove.isPending || leave.isPending;
+
+  const members = [...chat.members].sort(
+    (a, b) =>
+      Number(b.role === "owner") - Number(a.role === "owner") ||
+      a.username.localeCompare(b.username),
+  );
+
+  return (
+    <dialog
+      ref={dialog}
+      className="dialog"
+      aria-labelledby={`${id}-title`}
+      onClose={onClose}
+      onClick={(e) => {
+        // A click on the backdrop closes.
+        if (e.target === dialog.current) dialog.current.close();
+      }}
+    >
+      <div className="dialog-body">
+        <header className="dialog-header">
+          <h2 id={`${id}-title`}>{t.membersTitle}</h2>
+          <button type="button" className="icon-btn" onClick={() => dialog.current?.close()}>
+            <span aria-hidden="true">✕</span>
+            <span className="sr-only">{t.close}</span>
+          </button>
+        </header>
+        <p className="dialog-hint">
+          {chatTitle(chat, myId)} · {t.members(chat.members.length)}
+        </p>
+        <ul className="user-results member-list" aria-label={t.membersTitle}>
+          {members.map((member) => {
+            const isOnline = online.has(member.user_id);
+            const isMe = member.user_id === myId;
+            return (
+              <li key={member.user_id} className="member-row">
+                <Avatar name={member.username} online={isOnline} size={34} />
+                <span className="user-result-name">
+                  {member.username}
+                  {isMe && <span className="muted"> ({t.you})</span>}
+                  <span className="sr-only">, {isOnline ? t.online : t.offline}</span>
+                </span>
+                <span className={`role-badge${member.role === "owner" ? " is-owner" : ""}`}>
+                  {member.role === "owner" ? t.owner : t.member}
+                </span>
+                {isOwner && !isMe && (
+                  <button
+                    type="button"
+                    className="btn btn-small btn-ghost danger-text"
+                    disabled={busy}
+                    onClick={() => remove.mutate(member.user_id)}
+                  >
+                    {t.remove}
+                    <span className="sr-only"> {member.username}</span>
+                  </button>
+                )}
+              </li>
+            );
+          })}
+        </ul>
+        {isOwner && (
+          <>
+            <div className="field">
+              <label htmlFor={`${id}-search`}>{t.addMembers}</label>
+              <input
+                id={`${id}-search`}
+                type="search"
+                placeholder={t.searchPlaceholder}
+                autoComplete="off"
+                autoCapitalize="none"
+                spellCheck={false}
+                value={query}
+                onChange={(e) => setQuery(e.target.value)}
+              />
+            </div>
+            <ul
+              className="user-results add-results"
+              aria-label={t.peopleToAdd}
+              aria-busy={users.isFetching}
+            >
+              {candidates.map((user) => (
+                <li key={user.id} className="member-row">
+                  <Avatar name={user.username} online={user.online} size={34} />
+                  <span className="user-result-name">{user.username}</span>
+                  <button
+                    type="button"
+                    className="btn btn-small btn-secondary"
+                    disabled={busy}
+                    onClick={() => add.mutate(user.id)}
+                  >
+                    <PlusIcon />
+                    <span>{t.add}</span>
+                    <span className="sr-only"> {user.username}</span>
+                  </button>
+                </li>
+              ))}
+              {users.isSuccess && candidates.length === 0 && (
+                <li className="muted user-results-empty">{t.noUsersFound}</li>
+              )}
+            </ul>
+          </>
+        )}
+        {error && (
+          <p className="form-error" role="alert">
+            {errorText(error)}
+          </p>
+        )}
+        <footer className="dialog-footer">
+          <button
+            type="button"
+            className="btn btn-ghost danger-text"
+            disabled={busy}
+            onClick={() => leave.mutate()}
+          >
+            {t.leaveGroup}
+          </button>
+          <button type="button" className="btn btn-primary" onClick={() => dialog.current?.close()}>
+            {t.done}
+          </button>
+        </footer>
+      </div>
+    </dialog>
+  );
+}
