@@ -1,11 +1,12 @@
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useId, useRef, useState } from "react";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useId, useRef } from "react";
 import type { ChatListItem } from "../../../src/client/index.ts";
 import { chatsKey, dropChat } from "../cache.ts";
 import { t } from "../i18n.ts";
 import { PlusIcon } from "../icons.tsx";
 import { useLive } from "../live.tsx";
 import { api } from "../session.ts";
+import { useUserSearch } from "../user-search.ts";
 import { errorText } from "./AuthScreen.tsx";
 import { Avatar } from "./Avatar.tsx";
 import { chatTitle, openChat } from "./Shell.tsx";
@@ -27,25 +28,13 @@ export function MembersDialog({
   const dialog = useRef<HTMLDialogElement>(null);
   const queryClient = useQueryClient();
   const { online } = useLive();
-  const [query, setQuery] = useState("");
-  const [debounced, setDebounced] = useState("");
   const isOwner = chat.members.some((m) => m.user_id === myId && m.role === "owner");
 
   useEffect(() => {
     dialog.current?.showModal();
   }, []);
 
-  useEffect(() => {
-    const timer = setTimeout(() => setDebounced(query.trim()), 200);
-    return () => clearTimeout(timer);
-  }, [query]);
-
-  const users = useQuery({
-    queryKey: ["users", debounced],
-    queryFn: () => api.searchUsers(debounced ? { q: debounced, limit: 20 } : { limit: 20 }),
-    placeholderData: (previous) => previous,
-    enabled: isOwner,
-  });
+  const { query, setQuery, users } = useUserSearch(isOwner);
   const memberIds = new Set(chat.members.map((m) => m.user_id));
   const candidates = (users.data ?? []).filter((u) => !memberIds.has(u.id));
 

@@ -1,9 +1,10 @@
-import { useMutation, useQuery } from "@tanstack/react-query";
+import { useMutation } from "@tanstack/react-query";
 import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 import type { Chat, UserListItem } from "../../../src/client/index.ts";
 import { t } from "../i18n.ts";
 import { CheckIcon } from "../icons.tsx";
 import { api } from "../session.ts";
+import { useUserSearch } from "../user-search.ts";
 import { errorText } from "./AuthScreen.tsx";
 import { Avatar } from "./Avatar.tsx";
 
@@ -19,8 +20,6 @@ export function NewChatDialog({
 }) {
   const id = useId();
   const dialog = useRef<HTMLDialogElement>(null);
-  const [query, setQuery] = useState("");
-  const [debounced, setDebounced] = useState("");
   const [picked, setPicked] = useState<UserListItem[]>([]);
   const [groupName, setGroupName] = useState("");
 
@@ -28,16 +27,7 @@ export function NewChatDialog({
     dialog.current?.showModal();
   }, []);
 
-  useEffect(() => {
-    const timer = setTimeout(() => setDebounced(query.trim()), 200);
-    return () => clearTimeout(timer);
-  }, [query]);
-
-  const users = useQuery({
-    queryKey: ["users", debounced],
-    queryFn: () => api.searchUsers(debounced ? { q: debounced, limit: 20 } : { limit: 20 }),
-    placeholderData: (previous) => previous,
-  });
+  const { query, setQuery, users } = useUserSearch();
   const results = (users.data ?? []).filter((u) => u.id !== myId);
 
   const create = useMutation({
