@@ -10,6 +10,7 @@ import { useUserSearch } from "../user-search.ts";
 import { errorText } from "./AuthScreen.tsx";
 import { Avatar } from "./Avatar.tsx";
 import { chatTitle, openChat } from "./Shell.tsx";
+import { UserSearchField } from "./UserSearchField.tsx";
 
 /**
  * A group's members, with presence and roles. The owner adds people found by search and
@@ -121,19 +122,12 @@ export function MembersDialog({
         </ul>
         {isOwner && (
           <>
-            <div className="field">
-              <label htmlFor={`${id}-search`}>{t.addMembers}</label>
-              <input
-                id={`${id}-search`}
-                type="search"
-                placeholder={t.searchPlaceholder}
-                autoComplete="off"
-                autoCapitalize="none"
-                spellCheck={false}
-                value={query}
-                onChange={(e) => setQuery(e.target.value)}
-              />
-            </div>
+            <UserSearchField
+              id={`${id}-search`}
+              label={t.addMembers}
+              query={query}
+              onChange={setQuery}
+            />
             <ul
               className="user-results add-results"
               aria-label={t.peopleToAdd}

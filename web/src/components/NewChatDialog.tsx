@@ -7,6 +7,7 @@ import { api } from "../session.ts";
 import { useUserSearch } from "../user-search.ts";
 import { errorText } from "./AuthScreen.tsx";
 import { Avatar } from "./Avatar.tsx";
+import { UserSearchField } from "./UserSearchField.tsx";
 
 /** Search users; one picked starts a direct chat, several a group (which needs a name). */
 export function NewChatDialog({
@@ -75,20 +76,13 @@ export function NewChatDialog({
           </button>
         </header>
         <p className="dialog-hint">{t.directHint}</p>
-        <div className="field">
-          <label htmlFor={`${id}-search`}>{t.searchUsers}</label>
-          <input
-            id={`${id}-search`}
-            type="search"
-            placeholder={t.searchPlaceholder}
-            autoComplete="off"
-            autoCapitalize="none"
-            spellCheck={false}
-            value={query}
-            onChange={(e) => setQuery(e.target.value)}
-            autoFocus
-          />
-        </div>
+        <UserSearchField
+          id={`${id}-search`}
+          label={t.searchUsers}
+          query={query}
+          onChange={setQuery}
+          autoFocus
+        />
         {picked.length > 0 && (
           <ul className="chips" aria-label={t.selected}>
             {picked.map((user) => (
