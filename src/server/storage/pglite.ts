@@ -1,27 +1,119 @@
-/** The embedded backend: PostgreSQL compiled to WebAssembly, files under DATA_DIR. */
-import { PGlite } from "@electric-sql/pglite";
+/**
+ * The embedded backend: PostgreSQL compiled to WebAssembly, files under DATA_DIR. It runs on
+ * its own thread (pglite-worker.ts) so that queries, which execute synchronously, do not stop
+ * the sockets; this side turns calls into messages and keeps transactions whole.
+ */
+import { Worker } from "node:worker_threads";
+import { Mutex } from "@electric-sql/pglite";
 import type { SqlDriver, SqlQueryable } from "./driver.ts";
+import type { WorkerFailure, WorkerReply, WorkerRequest } from "./pglite-protocol.ts";
+
+const WORKER_MODULE = new URL("./pglite-worker.ts", import.meta.url);
+// Node does not carry tsx's loader into worker threads, so the thread registers it before it
+// loads the TypeScript module. No other flag is passed on (a profiler preload, say).
+const WORKER_BOOTSTRAP = new URL(
+  "data:text/javascript," +
+    encodeURIComponent(
+      `import { register } from ${JSON.stringify(import.meta.resolve("tsx/esm/api"))};` +
+        `register(); await import(${JSON.stringify(WORKER_MODULE.href)});`,
+    ),
+);
+
+type Request = WorkerRequest extends infer R ? (R extends unknown ? Omit<R, "id"> : never) : never;
+
+/** Rebuilt on this side with the fields callers test (`code` for SQLSTATE, `constraint`…). */
+function toError(failure: WorkerFailure): Error {
+  const { message, ...fields } = failure;
+  return Object.assign(new Error(message), fields);
+}
 
 /** Opens PGlite at `dataDir`, or in memory when `dataDir` is undefined. */
 export async function openPgliteDriver(dataDir: string | undefined): Promise<SqlDriver> {
-  const db = dataDir === undefined ? new PGlite() : new PGlite(dataDir);
-  await db.waitReady;
-  const asQueryable = (target: Pick<PGlite, "query" | "exec">): SqlQueryable => ({
-    async query<R>(text: string, params: readonly unknown[] = []) {
-      const result = await target.query<R>(text, params as unknown[]);
-      return result.rows;
-    },
-    async exec(script: string) {
-      await target.exec(script);
-    },
+  const worker = new Worker(WORKER_BOOTSTRAP, { execArgv: [], workerData: { dataDir } });
+  const pending = new Map<
+    number,
+    { resolve: (rows: unknown[]) => void; reject: (e: Error) => void }
+  >();
+  let nextId = 1;
+  // Set once the database is closed or its thread is gone; every later call fails with it.
+  // isConnectionError() reads "PGlite is closed" as UNAVAILABLE.
+  let gone: Error | undefined;
+
+  const opened = new Promise<void>((resolve, reject) => {
+    pending.set(0, { resolve: () => resolve(), reject });
   });
-  const root = asQueryable(db);
+  worker.on("message", (reply: WorkerReply) => {
+    const waiting = pending.get(reply.id);
+    if (!waiting) return;
+    pending.delete(reply.id);
+    if (reply.ok) waiting.resolve(reply.rows ?? []);
+    else waiting.reject(toError(reply.error));
+    // An idle database thread must not keep the process alive; a busy one must.
+    if (pending.size === 0) worker.unref();
+  });
+  const fail = (reason: string) => {
+    gone ??= new Error(`PGlite is closed (${reason})`);
+    for (const waiting of pending.values()) waiting.reject(gone);
+    pending.clear();
+  };
+  worker.on("error", (error) => fail(`database thread failed: ${error.message}`));
+  worker.on("exit", (code) => fail(`database thread exited with code ${code}`));
+
+  const call = (request: Request): Promise<unknown[]> => {
+    if (gone) return Promise.reject(gone);
+    const id = nextId++;
+    const reply = new Promise<unknown[]>((resolve, reject) => pending.set(id, { resolve, reject }));
+    worker.ref();
+    worker.postMessage({ ...request, id });
+    return reply;
+  };
+
+  try {
+    await opened;
+  } catch (error) {
+    await worker.terminate();
+    throw error;
+  }
+  worker.unref();
+
+  const inTransaction: SqlQueryable = {
+    query: async <R>(text: string, params: readonly unknown[] = []) =>
+      (await call({ op: "query", text, params })) as R[],
+    exec: async (text: string) => {
+      await call({ op: "exec", text });
+    },
+  };
+  // One session serves everyone: while a transaction is open, other statements wait, or they
+  // would run inside it. Outside transactions they are sent at once and run in order.
+  const transactions = new Mutex();
+  const outside = async <T>(send: () => Promise<T>): Promise<T> => {
+    while (transactions.isLocked()) await transactions.waitForUnlock();
+    return send();
+  };
+
   let closing: Promise<void> | undefined;
   return {
     kind: "pglite",
-    query: root.query,
-    exec: root.exec,
-    transaction: (work) => db.transaction((tx) => work(asQueryable(tx))),
-    close: () => (closing ??= db.close()),
+    query: (text, params) => outside(() => inTransaction.query(text, params)),
+    exec: (text) => outside(() => inTransaction.exec(text)),
+    transaction: (work) =>
+      transactions.runExclusive(async () => {
+        await inTransaction.exec("BEGIN");
+        try {
+          const result = await work(inTransaction);
+          await inTransaction.exec("COMMIT");
+          return result;
+        } catch (error) {
+          await inTransaction.exec("ROLLBACK").catch(() => {});
+          throw error;
+        }
+      }),
+    close: () =>
+      (closing ??= (async () => {
+        await transactions.waitForUnlock();
+        await call({ op: "close" }).catch(() => {});
+        fail("closed");
+        await worker.terminate();
+      })()),
   };
 }
