@@ -11,7 +11,7 @@ import { SqlStore } from "./sql-store.ts";
 export async function openDriver(database: DatabaseConfig, log: Logger): Promise<SqlDriver> {
   if (database.kind === "postgres") return openPostgresDriver(database.url, database.poolSize, log);
   if (database.dataDir !== undefined) await mkdir(database.dataDir, { recursive: true });
-  return openPgliteDriver(database.dataDir);
+  return openPgliteDriver(database.dataDir, log);
 }
 
 export async function openStore(database: DatabaseConfig, log: Logger): Promise<SqlStore> {

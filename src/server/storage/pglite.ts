@@ -5,6 +5,7 @@
  */
 import { Worker } from "node:worker_threads";
 import { Mutex } from "@electric-sql/pglite";
+import type { Logger } from "pino";
 import type { SqlDriver, SqlQueryable } from "./driver.ts";
 import type { WorkerFailure, WorkerReply, WorkerRequest } from "./pglite-protocol.ts";
 
@@ -28,7 +29,10 @@ function toError(failure: WorkerFailure): Error {
 }
 
 /** Opens PGlite at `dataDir`, or in memory when `dataDir` is undefined. */
-export async function openPgliteDriver(dataDir: string | undefined): Promise<SqlDriver> {
+export async function openPgliteDriver(
+  dataDir: string | undefined,
+  log?: Logger,
+): Promise<SqlDriver> {
   const worker = new Worker(WORKER_BOOTSTRAP, { execArgv: [], workerData: { dataDir } });
   const pending = new Map<
     number,
@@ -56,8 +60,15 @@ export async function openPgliteDriver(dataDir: string | undefined): Promise<Sql
     for (const waiting of pending.values()) waiting.reject(gone);
     pending.clear();
   };
-  worker.on("error", (error) => fail(`database thread failed: ${error.message}`));
-  worker.on("exit", (code) => fail(`database thread exited with code ${code}`));
+  worker.on("error", (error) => {
+    if (!gone)
+      log?.error({ err: error }, "embedded database thread failed; requests answer UNAVAILABLE");
+    fail(`database thread failed: ${error.message}`);
+  });
+  worker.on("exit", (code) => {
+    if (!gone) log?.error({ code }, "embedded database thread exited; requests answer UNAVAILABLE");
+    fail(`database thread exited with code ${code}`);
+  });
 
   const call = (request: Request): Promise<unknown[]> => {
     if (gone) return Promise.reject(gone);
