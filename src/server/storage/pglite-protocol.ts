@@ -1,8 +1,11 @@
 /** Messages between the main thread (pglite.ts) and the database thread (pglite-worker.ts). */
-export type WorkerRequest =
-  | { id: number; op: "query"; text: string; params: readonly unknown[] }
-  | { id: number; op: "exec"; text: string }
-  | { id: number; op: "close" };
+export type WorkerCommand =
+  | { op: "query"; text: string; params: readonly unknown[] }
+  | { op: "exec"; text: string }
+  | { op: "close" };
+
+/** A command as posted: numbered, so that its reply finds its caller. */
+export type WorkerRequest = WorkerCommand & { id: number };
 
 /** An error as it crosses threads: its message and PostgreSQL's fields (code, detail…). */
 export type WorkerFailure = { message: string } & Record<string, string>;

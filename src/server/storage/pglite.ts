@@ -7,7 +7,7 @@ import { Worker } from "node:worker_threads";
 import { Mutex } from "@electric-sql/pglite";
 import type { Logger } from "pino";
 import type { SqlDriver, SqlQueryable } from "./driver.ts";
-import type { WorkerFailure, WorkerReply, WorkerRequest } from "./pglite-protocol.ts";
+import type { WorkerCommand, WorkerFailure, WorkerReply } from "./pglite-protocol.ts";
 
 const WORKER_MODULE = new URL("./pglite-worker.ts", import.meta.url);
 // Node does not carry tsx's loader into worker threads, so the thread registers it before it
@@ -19,8 +19,6 @@ const WORKER_BOOTSTRAP = new URL(
         `register(); await import(${JSON.stringify(WORKER_MODULE.href)});`,
     ),
 );
-
-type Request = WorkerRequest extends infer R ? (R extends unknown ? Omit<R, "id"> : never) : never;
 
 /** Rebuilt on this side with the fields callers test (`code` for SQLSTATE, `constraint`…). */
 function toError(failure: WorkerFailure): Error {
@@ -70,12 +68,12 @@ export async function openPgliteDriver(
     fail(`database thread exited with code ${code}`);
   });
 
-  const call = (request: Request): Promise<unknown[]> => {
+  const call = (command: WorkerCommand): Promise<unknown[]> => {
     if (gone) return Promise.reject(gone);
     const id = nextId++;
     const reply = new Promise<unknown[]>((resolve, reject) => pending.set(id, { resolve, reject }));
     worker.ref();
-    worker.postMessage({ ...request, id });
+    worker.postMessage({ ...command, id });
     return reply;
   };
 
@@ -85,7 +83,6 @@ export async function openPgliteDriver(
     await worker.terminate();
     throw error;
   }
-  worker.unref();
 
   const inTransaction: SqlQueryable = {
     query: async <R>(text: string, params: readonly unknown[] = []) =>
