@@ -46,6 +46,22 @@ export function toMessage(row: Row): Message {
   };
 }
 
+/** A message just stored: as sent, with what the append assigned. */
+function appendedMessage(sent: NewMessage, row: Row): Message {
+  return {
+    id: sent.id,
+    chat_id: sent.chat_id,
+    sender_id: sent.sender_id,
+    body: sent.body,
+    status: "sent",
+    seq: Number(row.seq),
+    change_seq: Number(row.change_seq),
+    client_msg_id: sent.client_msg_id,
+    created_at: iso(row.created_at),
+    updated_at: null,
+  };
+}
+
 const MESSAGE_COLUMNS =
   "id, chat_id, sender_id, body, status, seq, change_seq, client_msg_id, created_at, updated_at";
 
@@ -57,9 +73,14 @@ const MESSAGE_COLUMNS =
  * planned on every call, which cost 3× the time on PGlite.
  */
 const APPEND_ARGS = "($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[])";
-const APPEND_SET_WISE = `SELECT ${MESSAGE_COLUMNS} FROM charla_append_messages${APPEND_ARGS}`;
+/**
+ * Only what the database decides comes back; the rest of each message is what was sent
+ * (half the bytes to receive and parse per message, the body among them).
+ */
+const APPENDED_COLUMNS = "id, seq, change_seq, created_at";
+const APPEND_SET_WISE = `SELECT ${APPENDED_COLUMNS} FROM charla_append_messages${APPEND_ARGS}`;
 /** Message by message: measured cheaper than the set-wise plan up to about this many. */
-const APPEND_EACH = `SELECT ${MESSAGE_COLUMNS} FROM charla_append_each${APPEND_ARGS}`;
+const APPEND_EACH = `SELECT ${APPENDED_COLUMNS} FROM charla_append_each${APPEND_ARGS}`;
 const SET_WISE_FROM = 5;
 
 export class SqlStore implements Store {
@@ -332,8 +353,8 @@ export class SqlStore implements Store {
       batch.map((m) => m.body),
       batch.map((m) => m.client_msg_id),
     ]);
-    const stored = new Map(rows.map((row) => [row.id as string, toMessage(row)]));
-    const missing = batch.filter((m) => !stored.has(m.id) && m.client_msg_id !== null);
+    const appended = new Map(rows.map((row) => [row.id as string, row]));
+    const missing = batch.filter((m) => !appended.has(m.id) && m.client_msg_id !== null);
     const originals = new Map<string, Message>();
     if (missing.length > 0) {
       const found = await db.query(
@@ -345,8 +366,8 @@ export class SqlStore implements Store {
         originals.set(`${row.sender_id}\u0000${row.client_msg_id}`, toMessage(row));
     }
     return batch.map((m): AppendResult => {
-      const message = stored.get(m.id);
-      if (message) return { kind: "stored", message };
+      const row = appended.get(m.id);
+      if (row) return { kind: "stored", message: appendedMessage(m, row) };
       const original = originals.get(`${m.sender_id}\u0000${m.client_msg_id}`);
       return original ? { kind: "duplicate", message: original } : { kind: "not_member" };
     });
