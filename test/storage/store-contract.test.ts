@@ -175,10 +175,28 @@ async function storeContract(t: TestContext, store: Store) {
         ],
       );
       assert.equal(history.has_more, false);
-      // A chat that does not exist is like one the sender is not in.
+      // A chat that does not exist is like one the sender is not in, and so is a sender that
+      // does not exist (messages have no foreign keys: the membership check is the guard).
       assert.equal((await send(store, msg(randomUUID(), owner.id, "x"))).kind, "not_member");
+      assert.equal((await send(store, msg(chat.id, randomUUID(), "x"))).kind, "not_member");
+      assert.equal((await store.history(chat.id, { limit: 50 })).messages.length, 3);
     },
   );
+
+  await t.test("append: the message acknowledged is the message read back", async () => {
+    const [owner, a] = await Promise.all([user(store), user(store)]);
+    const chat = await group(store, owner.id, [a.id]);
+    const results = await store.appendMessages([
+      msg(chat.id, owner.id, "first", "k-1"),
+      msg(chat.id, a.id, 'with "quotes", {braces} and \\ backslash'),
+      msg(chat.id, owner.id, "último ✓"),
+      msg(chat.id, a.id, "four", "k-4"),
+      msg(chat.id, owner.id, "five"),
+    ]);
+    const acknowledged = results.map((r) => (r.kind === "stored" ? r.message : r.kind));
+    const history = await store.history(chat.id, { limit: 50 });
+    assert.deepEqual(acknowledged, history.messages);
+  });
 
   await t.test(
     "edit and delete take the next change_seq; a deleted message stays deleted",
