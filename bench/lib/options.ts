@@ -98,7 +98,10 @@ export function parseOptions(argv: string[]): Options {
     servers: list("servers", "baseline,charla"),
     clients: num("clients", 1000),
     room: num("room", 10),
-    rates: nums("rates", "500,1000,2000,3000,4000,5000,6000,7000,8000,9000,10000,11000,12000,13000,14000,15000"),
+    rates: nums(
+      "rates",
+      "500,1000,2000,3000,4000,5000,6000,7000,8000,9000,10000,11000,12000,13000,14000,15000",
+    ),
     stepSeconds: num("step-seconds", full ? 8 : 4),
     drainMs: num("drain-ms", 4000),
     bodyBytes: num("body-bytes", 100),
