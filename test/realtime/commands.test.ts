@@ -63,6 +63,38 @@ test("client events and their acknowledgements", async (t) => {
     assert.equal(received(benSocket).filter((e) => e.event === "message:send").length, 1);
   });
 
+  await t.test(
+    "a burst of sends reaches every member whole and in seq order, each acked once",
+    async () => {
+      // Sent without waiting, the burst is committed in a few batches and each socket is sent
+      // many frames at once (queued, then flushed together): none may be lost or reordered.
+      const group = await createChat(url, ana, "group", [ben], "burst");
+      const watcher = await connectSocket(t, url, ben.token);
+      const bodies = Array.from({ length: 60 }, (_, i) => `burst ${i}`);
+      const acks = await Promise.all(
+        bodies.map((body, i) =>
+          emitWithAck(i % 2 ? benSocket : socket, "message:send", { chat_id: group.id, body }),
+        ),
+      );
+      assert.ok(acks.every((ack) => ack.ok));
+      const bySeq = acks.map((ack) => ack.message).sort((a, b) => a.seq - b.seq);
+      assert.deepEqual(
+        bySeq.map((m) => m.seq),
+        bodies.map((_, i) => i + 1),
+      );
+      for (const receiver of [socket, benSocket, watcher]) {
+        const got = await eventually(() => {
+          const sent = received(receiver)
+            .filter((e) => e.event === "message:send" && e.payload.chat_id === group.id)
+            .map((e) => e.payload);
+          assert.equal(sent.length, bodies.length);
+          return sent;
+        });
+        assert.deepEqual(got, bySeq);
+      }
+    },
+  );
+
   await t.test("message:update → { ok, message }; message:delete → { ok, id }", async () => {
     const { message } = await emitWithAck(socket, "message:send", { chat_id: chat.id, body: "v1" });
     const benGetsUpdate = nextEvent(benSocket, "message:update", (m: any) => m.id === message.id);

@@ -14,6 +14,7 @@ import type { Presence } from "../domain/presence.ts";
 import type { Metrics } from "../metrics.ts";
 import type { Store } from "../storage/store.ts";
 import { createAuthMiddleware } from "./auth-middleware.ts";
+import { coalesceQueuedFrames } from "./coalesce-writes.ts";
 import { createDispatcher, type CommandContext } from "./command.ts";
 import { createExpiryWheel } from "./expiry.ts";
 import { chatCommands } from "./handlers/chats.ts";
@@ -69,7 +70,6 @@ export function createSocketServer(
   });
 }
 
-/** Authenticates sockets, registers every area's handlers, and attaches to the HTTP server. */
 /** Authenticates sockets, dispatches their events, attaches to the HTTP server; returns a stop. */
 export function startGateway(
   io: ChatServer,
@@ -126,5 +126,6 @@ export function startGateway(
   });
 
   io.attach(httpServer);
+  coalesceQueuedFrames(io);
   return { close: () => expiry.close() };
 }
