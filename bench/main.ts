@@ -88,11 +88,14 @@ async function attempt(what: string, fn: () => Promise<void>): Promise<void> {
 }
 
 if (wants("sweep")) {
-  for (const t of targets(true)) {
-    await attempt(
-      `sweep ${t}`,
-      async () => void results.sweep.push(await runSweep(opts, seeds, t, log)),
-    );
+  // In turns, so that a slow spell of the box falls on both servers' rounds alike.
+  for (let round = 1; round <= opts.rounds; round++) {
+    for (const t of targets(true)) {
+      await attempt(`sweep ${t} (round ${round})`, async () => {
+        const sweep = await runSweep(opts, seeds, t, log);
+        results.sweep.push(opts.rounds > 1 ? { ...sweep, round } : sweep);
+      });
+    }
   }
 }
 if (wants("db") && opts.servers.includes("charla")) {

@@ -11,6 +11,11 @@ export interface Options {
   clients: number;
   room: number;
   rates: number[];
+  /**
+   * Sweeps of each server, taken in turns (baseline, Charla, baseline, Charla…): the box's
+   * speed drifts by tens of per cent over minutes, so each ratio uses each server's best round.
+   */
+  rounds: number;
   stepSeconds: number;
   drainMs: number;
   bodyBytes: number;
@@ -47,6 +52,7 @@ const HELP = `npm run bench -- [options]
   --servers baseline,charla         which servers (default: both)
   --clients 1000 --room 10          sweep: connections and room size
   --rates 500,1000,...              sweep: offered msg/s, ascending; stops at saturation
+  --rounds 2                        sweep: rounds of each server, in turns; ratios use the best
   --step-seconds 4 --drain-ms 4000  sweep: length of a step, longest wait for stragglers
   --body-bytes 100 --slo-p99-ms 1000
   --idle 1000,5000 --idle-users 100 idle: connection counts (clamped to ulimit -Hn)
@@ -102,6 +108,7 @@ export function parseOptions(argv: string[]): Options {
       "rates",
       "500,1000,2000,3000,4000,5000,6000,7000,8000,9000,10000,11000,12000,13000,14000,15000",
     ),
+    rounds: num("rounds", 2),
     stepSeconds: num("step-seconds", full ? 8 : 4),
     drainMs: num("drain-ms", 4000),
     bodyBytes: num("body-bytes", 100),

@@ -4,9 +4,11 @@ import type { StormResult } from "../scenarios/storm.ts";
 import type { SweepResult } from "../scenarios/sweep.ts";
 
 export interface Ratios {
-  /** Charla (PostgreSQL) sustained throughput / baseline's; target ≥ 0.8. */
+  /** Charla (PostgreSQL) sustained throughput / baseline's, best round of each; target ≥ 0.8. */
   persistedThroughput: number | null;
-  /** Charla p99 / baseline p99 at 3000 msg/s offered; target ≤ 1.5. */
+  /** The same ratio round by round (round i of Charla against round i of the baseline). */
+  persistedThroughputByRound: number[];
+  /** Charla p99 / baseline p99 at 3000 msg/s offered, lowest round of each; target ≤ 1.5. */
   p99At3k: number | null;
   /** Charla heap per idle connection, KB, at the most connections held; target ≤ 8. */
   idleHeapPerConnKB: number | null;
@@ -60,21 +62,41 @@ function cpuRatioAtCommonRate(
   return cc > 0 ? cb / cc : null;
 }
 
+/** Each server's best round: the one that sustained the most (a slow spell only lowers it). */
+function bestRound(res: Results, target: string): SweepResult | undefined {
+  const rounds = res.sweep.filter((s) => s.target === target);
+  return rounds.sort((a, b) => b.maxSustained - a.maxSustained)[0];
+}
+
+/** A server's lowest p99 at `offered` msg/s over its rounds. */
+function lowestP99(res: Results, target: string, offered: number): number | undefined {
+  const p99s = res.sweep
+    .filter((s) => s.target === target)
+    .flatMap((s) => s.steps.filter((x) => x.offered === offered && x.acked > 0))
+    .map((x) => x.latency.p99);
+  return p99s.length ? Math.min(...p99s) : undefined;
+}
+
 export function computeRatios(res: Results): Ratios {
-  const sweep = (t: string) => res.sweep.find((s) => s.target === t);
-  const base = sweep("baseline");
-  const pg = sweep("charla-pg");
-  const lite = sweep("charla-pglite");
+  const base = bestRound(res, "baseline");
+  const pg = bestRound(res, "charla-pg");
+  const lite = bestRound(res, "charla-pglite");
   const charla = pg ?? lite;
-  const at3k = (s: SweepResult | undefined) => s?.steps.find((x) => x.offered === 3000);
-  const b3 = at3k(base);
-  const c3 = at3k(charla);
+  const b3 = lowestP99(res, "baseline", 3000);
+  const c3 = charla && lowestP99(res, charla.target, 3000);
+  const byRound = res.sweep
+    .filter((s) => s.target === "charla-pg")
+    .flatMap((c) => {
+      const b = res.sweep.find((s) => s.target === "baseline" && s.round === c.round);
+      return b && b.maxSustained > 0 ? [c.maxSustained / b.maxSustained] : [];
+    });
   const idle = res.idle.find((i) => i.target.startsWith("charla"));
   const lastIdle = idle?.points.at(-1);
   const storms = res.storm.filter((s) => s.target.startsWith("charla")).flatMap((s) => s.rounds);
   return {
     persistedThroughput: base && pg ? pg.maxSustained / base.maxSustained : null,
-    p99At3k: b3 && c3 && c3.acked > 0 ? c3.latency.p99 / b3.latency.p99 : null,
+    persistedThroughputByRound: byRound,
+    p99At3k: b3 && c3 ? c3 / b3 : null,
     idleHeapPerConnKB: lastIdle ? lastIdle.heapPerConnKB : null,
     idleConnections: lastIdle ? lastIdle.connections : null,
     stormSeconds: storms.length ? Math.max(...storms.map((r) => r.lastSyncS)) : null,
@@ -84,6 +106,11 @@ export function computeRatios(res: Results): Ratios {
     pgliteVsPgCpu: cpuRatioAtCommonRate(pg, lite),
     cpuCostRatio: cpuRatioAtCommonRate(base, charla),
   };
+}
+
+/** A sweep's name in tables and on the chart: the server, and its round when there were several. */
+export function sweepLabel(s: SweepResult): string {
+  return s.round === undefined ? s.target : `${s.target} #${s.round}`;
 }
 
 export function markdown(res: Results): string {
@@ -97,7 +124,7 @@ export function markdown(res: Results): string {
       for (const x of s.steps) {
         const errors = Object.values(x.errors).reduce((a, b) => a + b, 0);
         out.push(
-          `| ${s.target} | ${x.offered} | ${x.ackedRate.toFixed(0)} | ${x.deliveredRate.toFixed(0)} | ${x.lost} | ${x.unacked} | ${errors} | ${x.latency.p50} | ${x.latency.p99} | ${x.latency.p999} | ${x.latency.max} | ${x.serverCpuPct.toFixed(0)}% | ${x.postgresCpuPct.toFixed(0)}% | ${x.generatorCpuPct.toFixed(0)}% | ${x.otherCpuPct.toFixed(0)}% | ${x.cpuUsPerMsg.toFixed(0)} | ${x.serverRssMB} |${x.sustained ? "" : " saturated"}${x.generatorBound ? " (generator-bound)" : ""}`,
+          `| ${sweepLabel(s)} | ${x.offered} | ${x.ackedRate.toFixed(0)} | ${x.deliveredRate.toFixed(0)} | ${x.lost} | ${x.unacked} | ${errors} | ${x.latency.p50} | ${x.latency.p99} | ${x.latency.p999} | ${x.latency.max} | ${x.serverCpuPct.toFixed(0)}% | ${x.postgresCpuPct.toFixed(0)}% | ${x.generatorCpuPct.toFixed(0)}% | ${x.otherCpuPct.toFixed(0)}% | ${x.cpuUsPerMsg.toFixed(0)} | ${x.serverRssMB} |${x.sustained ? "" : " saturated"}${x.generatorBound ? " (generator-bound)" : ""}`,
         );
       }
     }
@@ -108,7 +135,7 @@ export function markdown(res: Results): string {
     );
     for (const s of res.sweep) {
       out.push(
-        `| ${s.target} | ${s.maxSustained.toFixed(0)} | ${s.peakAcked.toFixed(0)} | ${s.saturatedAt ?? "not reached"} | ${s.cpuUsPerMsg.toFixed(0)} | ${s.connectSeconds.toFixed(1)} | ${s.connectFailed}${s.connectFailed ? ` ${JSON.stringify(s.connectErrors)}` : ""} | ${s.registerRate?.toFixed(1) ?? "–"} |`,
+        `| ${sweepLabel(s)} | ${s.maxSustained.toFixed(0)} | ${s.peakAcked.toFixed(0)} | ${s.saturatedAt ?? "not reached"} | ${s.cpuUsPerMsg.toFixed(0)} | ${s.connectSeconds.toFixed(1)} | ${s.connectFailed}${s.connectFailed ? ` ${JSON.stringify(s.connectErrors)}` : ""} | ${s.registerRate?.toFixed(1) ?? "–"} |`,
       );
     }
     out.push("");
@@ -147,9 +174,9 @@ export function markdown(res: Results): string {
     out.push(
       "| target | measured | goal | |",
       "|---|---:|---:|---|",
-      `| persisted throughput on PostgreSQL / ceiling | ${r2(q.persistedThroughput)} | ≥ 0.8 | ${mark(q.persistedThroughput === null ? null : q.persistedThroughput >= 0.8)} |`,
+      `| persisted throughput on PostgreSQL / ceiling (best round of each${q.persistedThroughputByRound.length > 1 ? `; round by round ${q.persistedThroughputByRound.map(r2).join(", ")}` : ""}) | ${r2(q.persistedThroughput)} | ≥ 0.8 | ${mark(q.persistedThroughput === null ? null : q.persistedThroughput >= 0.8)} |`,
       `| CPU per message, ceiling's / Charla's, at the highest rate both sustained | ${r2(q.cpuCostRatio)} | ≥ 0.8 | ${mark(q.cpuCostRatio === null ? null : q.cpuCostRatio >= 0.8)} |`,
-      `| p99 at 3k msg/s / ceiling's | ${r2(q.p99At3k)} | ≤ 1.5 | ${mark(q.p99At3k === null ? null : q.p99At3k <= 1.5)} |`,
+      `| p99 at 3k msg/s / ceiling's (lowest round of each) | ${r2(q.p99At3k)} | ≤ 1.5 | ${mark(q.p99At3k === null ? null : q.p99At3k <= 1.5)} |`,
       `| heap per idle connection (KB, at ${q.idleConnections ?? "–"}) | ${r2(q.idleHeapPerConnKB)} | ≤ 8 at 100k | ${mark(q.idleHeapPerConnKB === null ? null : q.idleHeapPerConnKB <= 8 && (q.idleConnections ?? 0) >= 100_000)} |`,
       `| reconnect storm: all back and caught up (s), missing | ${q.stormAllBack === false ? "not all back: " : ""}${r2(q.stormSeconds)}, ${q.stormMissing ?? "n/a"} | ≤ 10, 0 | ${mark(q.stormSeconds === null ? null : q.stormAllBack === true && q.stormSeconds <= 10 && q.stormMissing === 0)} |`,
       `| CPU per message, PostgreSQL's / PGlite's, at the highest rate both sustained | ${r2(q.pgliteVsPgCpu)} | ≥ 0.5 | ${mark(q.pgliteVsPgCpu === null ? null : q.pgliteVsPgCpu >= 0.5)} |`,
@@ -212,7 +239,7 @@ export function svgChart(sweeps: SweepResult[], title: string): string {
       o.push(
         `<circle cx="${X(p.ackedRate).toFixed(1)}" cy="${Y(p.latency.p99).toFixed(1)}" r="4" ` +
           `fill="${p.sustained ? c : "white"}" stroke="${c}" stroke-width="2">` +
-          `<title>${esc(s.target)}: offered ${p.offered}/s, acked ${p.ackedRate.toFixed(0)}/s, p99 ${p.latency.p99} ms</title></circle>`,
+          `<title>${esc(sweepLabel(s))}: offered ${p.offered}/s, acked ${p.ackedRate.toFixed(0)}/s, p99 ${p.latency.p99} ms</title></circle>`,
       );
     }
     // Legend at the bottom right: fast and slow points rarely both sit there.
@@ -221,7 +248,7 @@ export function svgChart(sweeps: SweepResult[], title: string): string {
     o.push(
       `<rect x="${lx - 6}" y="${ly - 10}" width="296" height="18" fill="white" opacity="0.8"/>`,
       `<line x1="${lx}" y1="${ly}" x2="${lx + 24}" y2="${ly}" stroke="${c}" stroke-width="2"/>`,
-      `<text x="${lx + 30}" y="${ly + 4}">${esc(s.target)} (sustained ${s.maxSustained.toFixed(0)} msg/s)</text>`,
+      `<text x="${lx + 30}" y="${ly + 4}">${esc(sweepLabel(s))} (sustained ${s.maxSustained.toFixed(0)} msg/s)</text>`,
     );
   });
   o.push(

@@ -31,6 +31,8 @@ export interface SweepStep extends Omit<StepResult, "ackedSeqs"> {
 
 export interface SweepResult {
   target: Target;
+  /** Which of the run's rounds (1…), when the sweep was taken more than once. */
+  round?: number;
   clients: number;
   room: number;
   startMs: number;

@@ -8,7 +8,7 @@ import { parseOptions } from "../../bench/lib/options.ts";
 import { computeRatios, markdown, svgChart, type Results } from "../../bench/lib/report.ts";
 import { Seeds } from "../../bench/lib/seed.ts";
 import { runStorm } from "../../bench/scenarios/storm.ts";
-import { runSweep } from "../../bench/scenarios/sweep.ts";
+import { runSweep, type SweepResult } from "../../bench/scenarios/sweep.ts";
 
 const quiet = (): void => undefined;
 const port = 3450 + Math.floor(Math.random() * 40);
@@ -70,4 +70,39 @@ test("sweep and storm against the baseline, with report", { timeout: 120_000 }, 
   results.ratios = computeRatios(results);
   assert.match(markdown(results), /\| baseline \| 100 \|/);
   assert.match(svgChart([sweep], "t"), /^<svg[\s\S]*<polyline[\s\S]*<\/svg>$/);
+
+  // Rounds taken in turns: each ratio uses each server's best round, and the report shows
+  // the ratio round by round. (The measured sweep stands in for every round; only the
+  // figures the choice depends on differ.)
+  const sweepRound = (
+    target: SweepResult["target"],
+    n: number,
+    maxSustained: number,
+    p99At3k: number,
+  ): SweepResult => ({
+    ...sweep,
+    target,
+    round: n,
+    maxSustained,
+    steps: [
+      { ...sweep.steps[0]!, offered: 3000, latency: { ...sweep.steps[0]!.latency, p99: p99At3k } },
+    ],
+  });
+  const rounds: Results = {
+    ...results,
+    sweep: [
+      sweepRound("baseline", 1, 10_000, 20),
+      sweepRound("charla-pg", 1, 6_000, 50),
+      sweepRound("baseline", 2, 8_000, 30),
+      sweepRound("charla-pg", 2, 9_000, 40),
+    ],
+  };
+  const ratios = computeRatios(rounds);
+  assert.equal(ratios.persistedThroughput, 0.9);
+  assert.deepEqual(ratios.persistedThroughputByRound, [0.6, 1.125]);
+  assert.equal(ratios.p99At3k, 2);
+  rounds.ratios = ratios;
+  const report = markdown(rounds);
+  assert.match(report, /\| charla-pg #2 \| 3000 \|/);
+  assert.match(report, /round by round 0\.60, 1\.13\) \| 0\.90 \|/);
 });
