@@ -4,6 +4,7 @@
  */
 import { fork, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
+import type { WireProtocol } from "./connection.ts";
 import { merge, percentiles, type Percentiles } from "./hist.ts";
 import type {
   ConnectResult,
@@ -113,7 +114,12 @@ export class GeneratorGroup {
   async connect(
     url: string,
     specs: ClientSpec[],
-    options: { reconnection: boolean; track: boolean; concurrency?: number },
+    options: {
+      reconnection: boolean;
+      track: boolean;
+      concurrency?: number;
+      protocol?: WireProtocol;
+    },
   ): Promise<ConnectResult> {
     const n = Math.max(1, Math.ceil(specs.length / this.opts.maxPerProcess));
     while (this.gens.length < n) this.gens.push(new Generator());
@@ -124,6 +130,7 @@ export class GeneratorGroup {
         g.clients = slice.length;
         return g.call<ConnectResult>({
           cmd: "connect",
+          ...(options.protocol ? { protocol: options.protocol } : {}),
           url,
           specs: slice,
           localAddresses: this.opts.localAddresses,

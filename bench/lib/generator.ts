@@ -1,8 +1,9 @@
 /**
- * A load-generator process (forked by `gen-control.ts`): holds many `socket.io-client`
- * connections (websocket transport only, one Manager each), sends on an open-loop schedule,
- * and measures send→receive latency from the intended send time carried in each message
- * body, so that a slow server cannot slow the offered load (no coordinated omission).
+ * A load-generator process (forked by `gen-control.ts`): holds many connections, either
+ * `socket.io-client` ones (websocket transport only, one Manager each: Charla and the
+ * baseline) or XMPP ones (`xmpp-driver.ts`: Prosody, ejabberd), sends on an open-loop
+ * schedule, and measures send→receive latency from the intended send time carried in each
+ * message body, so that a slow server cannot slow the offered load (no coordinated omission).
  */
 import { io, type Socket } from "socket.io-client";
 import type {
@@ -12,6 +13,7 @@ import type {
   ServerToClientEvents,
   SyncResult,
 } from "../../src/protocol/index.ts";
+import { bodyIntendedMs, bodyStep, type BenchConnection } from "./connection.ts";
 import { encode, newHistogram, recordMs, type Histogram } from "./hist.ts";
 import type {
   ConnectCmd,
@@ -24,11 +26,14 @@ import type {
   StormStartCmd,
   VerifyResult,
 } from "./protocol.ts";
+import { openXmpp, type XmppAuth } from "./xmpp-driver.ts";
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 interface Client {
-  socket: ClientSocket;
+  conn: BenchConnection;
+  /** Socket.IO clients only: the reconnect storm's catch-up speaks Charla's protocol. */
+  socket: ClientSocket | undefined;
   chatId: string;
   /** Seqs seen live or through `sync` (storm only). */
   seen: Set<number> | undefined;
@@ -60,34 +65,52 @@ let storm:
   { t0: number; syncLimit: number; errors: Record<string, number>; messages: number } | undefined;
 let stormSyncTimes: Histogram = newHistogram();
 
+/** A message body arrived at one client: a delivery of the current step, or not ours. */
+function onBody(body: string): void {
+  if (current === undefined || bodyStep(body) !== current.step) return;
+  current.delivered++;
+  recordMs(current.latency, now() - bodyIntendedMs(body));
+}
+
 function onMessage(c: Client, m: Message): void {
   if (c.seen) {
     c.seen.add(m.seq);
     if (m.change_seq === c.safe + 1) c.safe = m.change_seq;
   }
-  const b = m.body;
-  // Bench bodies are "b|<step>|<intended send time>|<padding>".
-  if (current === undefined || b.charCodeAt(0) !== 98 || b.charCodeAt(1) !== 124) return;
-  const i1 = b.indexOf("|", 2);
-  if (Number(b.slice(2, i1)) !== current.step) return;
-  const t = Number(b.slice(i1 + 1, b.indexOf("|", i1 + 1)));
-  current.delivered++;
-  recordMs(current.latency, now() - t);
+  onBody(m.body);
+}
+
+/** `socket.io-client` behind the generator's connection interface. */
+function socketConnection(socket: ClientSocket, chatId: string): BenchConnection {
+  return {
+    get connected() {
+      return socket.connected;
+    },
+    send(body, onAck) {
+      socket.emit("message:send", { chat_id: chatId, body }, (res) =>
+        onAck(res.ok ? { ok: true, seq: res.message.seq } : { ok: false, code: res.error.code }),
+      );
+    },
+    close() {
+      socket.close();
+    },
+  };
 }
 
 /** Catch-up after a (re)connect, from `from`, page by page, retried while connected. */
 function sync(c: Client, from: number, epoch: number): void {
   const s = storm;
-  if (!s || epoch !== c.epoch) return;
+  const socket = c.socket;
+  if (!s || !socket || epoch !== c.epoch) return;
   let answered = false;
   const retry = (code: string): void => {
     s.errors[code] = (s.errors[code] ?? 0) + 1;
-    if (c.socket.connected) setTimeout(() => sync(c, from, epoch), 200);
+    if (socket.connected) setTimeout(() => sync(c, from, epoch), 200);
   };
   const timer = setTimeout(() => {
     if (!answered) retry("TIMEOUT");
   }, 30_000);
-  c.socket.emit(
+  socket.emit(
     "sync",
     { chats: [{ chat_id: c.chatId, after_change_seq: from }], limit: s.syncLimit },
     (res: Ack<SyncResult>) => {
@@ -125,7 +148,46 @@ async function connect(cmd: ConnectCmd): Promise<ConnectResult> {
   let connected = 0;
   let failed = 0;
   let next = 0;
-  const one = (i: number): Promise<void> => {
+  const newClient = (conn: BenchConnection, chatId: string): Client => ({
+    conn,
+    socket: undefined,
+    chatId,
+    seen: cmd.track ? new Set() : undefined,
+    safe: 0,
+    epoch: 0,
+    epochAtStorm: 0,
+    reconnectedAt: undefined,
+    syncedAt: undefined,
+  });
+  const settled = (c: Client | undefined, err?: string): void => {
+    if (err === undefined && c) {
+      connected++;
+      clients.push(c);
+    } else {
+      failed++;
+      const key = err ?? "unknown";
+      errors[key] = (errors[key] ?? 0) + 1;
+      c?.conn.close();
+    }
+  };
+  const oneXmpp = async (i: number): Promise<void> => {
+    const spec = cmd.specs[i]!;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const conn = await Promise.race([
+        openXmpp(spec.auth as unknown as XmppAuth, onBody),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error("connect timeout")), 60_000);
+        }),
+      ]);
+      settled(newClient(conn, spec.chatId));
+    } catch (e) {
+      settled(undefined, e instanceof Error ? e.message : String(e));
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  const oneSocketIo = (i: number): Promise<void> => {
     const spec = cmd.specs[i]!;
     const global = cmd.firstIndex + i;
     const localAddress =
@@ -138,16 +200,8 @@ async function connect(cmd: ConnectCmd): Promise<ConnectResult> {
       timeout: 60_000,
       ...(localAddress ? { localAddress } : {}),
     });
-    const c: Client = {
-      socket,
-      chatId: spec.chatId,
-      seen: cmd.track ? new Set() : undefined,
-      safe: 0,
-      epoch: 0,
-      epochAtStorm: 0,
-      reconnectedAt: undefined,
-      syncedAt: undefined,
-    };
+    const c = newClient(socketConnection(socket, spec.chatId), spec.chatId);
+    c.socket = socket;
     socket.on("message:send", (m) => onMessage(c, m));
     socket.on("connect", () => {
       c.epoch++;
@@ -164,14 +218,7 @@ async function connect(cmd: ConnectCmd): Promise<ConnectResult> {
         socket.off("connect", ok);
         socket.off("connect_error", bad);
         clearTimeout(timer);
-        if (err === undefined) {
-          connected++;
-          clients.push(c);
-        } else {
-          failed++;
-          errors[err] = (errors[err] ?? 0) + 1;
-          socket.close();
-        }
+        settled(c, err);
         resolve();
       };
       const ok = (): void => done();
@@ -181,6 +228,7 @@ async function connect(cmd: ConnectCmd): Promise<ConnectResult> {
       socket.once("connect_error", bad);
     });
   };
+  const one = cmd.protocol === "xmpp" ? oneXmpp : oneSocketIo;
   await Promise.all(
     Array.from({ length: Math.min(cmd.concurrency, cmd.specs.length) }, async () => {
       while (next < cmd.specs.length) await one(next++);
@@ -214,19 +262,19 @@ async function load(cmd: LoadCmd): Promise<LoadResult> {
     // Round-robin over clients, skipping those that are not connected right now.
     for (let tries = 0; tries < clients.length; tries++) {
       const c = clients[rr++ % clients.length]!;
-      if (!c.socket.connected) continue;
+      if (!c.conn.connected) continue;
       pending++;
       sent++;
       const body = `b|${cmd.step}|${intended.toFixed(3)}|${pad}`;
-      c.socket.emit("message:send", { chat_id: c.chatId, body }, (res) => {
+      c.conn.send(body, (res) => {
         pending--;
         if (res.ok) {
           acked++;
           expected += cmd.roomSizes[c.chatId] ?? 0;
           recordMs(ackLatency, now() - intended);
-          if (c.seen) (ackedSeqs[c.chatId] ??= []).push(res.message.seq);
+          if (c.seen && res.seq !== undefined) (ackedSeqs[c.chatId] ??= []).push(res.seq);
         } else {
-          errors[res.error.code] = (errors[res.error.code] ?? 0) + 1;
+          errors[res.code] = (errors[res.code] ?? 0) + 1;
         }
       });
       return;
@@ -299,7 +347,7 @@ function stormStart(cmd: StormStartCmd): { clients: number } {
   }
   // Closing the engine (not `socket.disconnect()`) looks like a network cut to the client,
   // which then reconnects with its usual backoff, as after a server restart.
-  if (cmd.mode === "drop") for (const c of clients) c.socket.io.engine?.close();
+  if (cmd.mode === "drop") for (const c of clients) c.socket?.io.engine?.close();
   return { clients: clients.length };
 }
 
@@ -308,7 +356,7 @@ async function stormWait(timeoutMs: number): Promise<StormResult> {
   if (!s) throw new Error("no storm started");
   const deadline = performance.now() + timeoutMs;
   const back = (c: Client): boolean =>
-    c.epoch > c.epochAtStorm && c.syncedAt !== undefined && c.socket.connected;
+    c.epoch > c.epochAtStorm && c.syncedAt !== undefined && c.conn.connected;
   const count = () => clients.filter(back).length;
   while (performance.now() < deadline && count() < clients.length) {
     await new Promise((r) => setTimeout(r, 50));
@@ -343,7 +391,7 @@ function verify(ackedSeqs: Record<string, number[]>): VerifyResult {
   let clientsMissing = 0;
   for (const c of clients) {
     // A client that never caught up is reported as such by storm-wait, not as loss here.
-    if (c.syncedAt === undefined || !c.socket.connected) continue;
+    if (c.syncedAt === undefined || !c.conn.connected) continue;
     let miss = 0;
     for (const seq of ackedSeqs[c.chatId] ?? []) {
       checked++;
@@ -371,7 +419,7 @@ async function handle(msg: GeneratorCmd): Promise<unknown> {
     case "verify":
       return verify(msg.ackedSeqs);
     case "close":
-      for (const c of clients) c.socket.close();
+      for (const c of clients) c.conn.close();
       clients.length = 0;
       setTimeout(() => process.exit(0), 100);
       return {};

@@ -1,8 +1,11 @@
 /** Messages between the orchestrator and its generator processes (Node IPC). */
+import type { WireProtocol } from "./connection.ts";
 import type { ClientSpec } from "./setup.ts";
 
 export interface ConnectCmd {
   cmd: "connect";
+  /** Default "socket.io"; "xmpp" takes each spec's `auth` as an `XmppAuth`. */
+  protocol?: WireProtocol;
   url: string;
   specs: ClientSpec[];
   /** Source addresses to spread connections over (each 127.0.0.x): past one address's ports. */

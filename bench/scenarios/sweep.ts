@@ -4,8 +4,15 @@
  * refused or lost). The same load generator drives every target.
  */
 import { GeneratorGroup, type StepResult } from "../lib/gen-control.ts";
+import type { LoadCmd } from "../lib/protocol.ts";
 import type { Options } from "../lib/options.ts";
-import { cpuPercent, machineCpuSeconds, postgresCpuSeconds, settleCpu } from "../lib/servers.ts";
+import {
+  cpuPercent,
+  machineCpuSeconds,
+  postgresCpuSeconds,
+  settleCpu,
+  type CpuSample,
+} from "../lib/servers.ts";
 import type { Seeds } from "../lib/seed.ts";
 import { clientSpecs } from "../lib/setup.ts";
 import { kindOf, withServer, type Target } from "../lib/targets.ts";
@@ -82,6 +89,51 @@ export function fmtStep(label: string, s: SweepStep): string {
   );
 }
 
+/** What a step measures of the server under test: its processes' CPU and RSS. */
+export interface MeasuredServer {
+  cpu(): CpuSample;
+  rss(): number;
+}
+
+/** The load of every step but its rate and length (same for warm-up and steps). */
+export type StepLoad = Omit<LoadCmd, "cmd" | "step" | "rate">;
+
+/**
+ * One open-loop step at `rate` msg/s for `opts.stepSeconds`, with the machine's accounting:
+ * the server's CPU and RSS, PostgreSQL's CPU, the generator's, and everything else's.
+ */
+export async function measureStep(
+  server: MeasuredServer,
+  gens: GeneratorGroup,
+  load: StepLoad,
+  rate: number,
+  retried: boolean,
+  opts: Options,
+): Promise<SweepStep> {
+  const c0 = server.cpu();
+  const m0 = machineCpuSeconds();
+  const g0 = gens.cpuSeconds();
+  const p0 = postgresCpuSeconds();
+  const r = await gens.load({ ...load, durationMs: opts.stepSeconds * 1000, rate });
+  const c1 = server.cpu();
+  const wall = (c1.at - c0.at) / 1000;
+  const db = postgresCpuSeconds() - p0;
+  const other =
+    machineCpuSeconds() - m0 - (c1.seconds - c0.seconds) - (gens.cpuSeconds() - g0) - db;
+  const { ackedSeqs: _unused, ...rest } = r;
+  return {
+    ...rest,
+    serverCpuPct: cpuPercent(c0, c1),
+    serverRssMB: Math.round(server.rss() / 1048576),
+    otherCpuPct: Math.max(0, (100 * other) / wall),
+    postgresCpuPct: Math.max(0, (100 * db) / wall),
+    cpuUsPerMsg: r.acked > 0 ? (1e6 * (c1.seconds - c0.seconds + Math.max(0, db))) / r.acked : 0,
+    retried,
+    sustained: isSustained(r, opts),
+    generatorBound: r.maxScheduleLagMs > 250,
+  };
+}
+
 export async function runSweep(
   opts: Options,
   seeds: Seeds,
@@ -130,31 +182,8 @@ export async function runSweep(
         await gens.load({ ...common, rate: Math.min(200, opts.rates[0] ?? 200) }); // warm-up (JIT)
         const steps: SweepStep[] = [];
         let saturatedAt: number | null = null;
-        const runStep = async (rate: number, retried: boolean): Promise<SweepStep> => {
-          const c0 = server.cpu();
-          const m0 = machineCpuSeconds();
-          const g0 = gens.cpuSeconds();
-          const p0 = postgresCpuSeconds();
-          const r = await gens.load({ ...common, durationMs: opts.stepSeconds * 1000, rate });
-          const c1 = server.cpu();
-          const wall = (c1.at - c0.at) / 1000;
-          const db = postgresCpuSeconds() - p0;
-          const other =
-            machineCpuSeconds() - m0 - (c1.seconds - c0.seconds) - (gens.cpuSeconds() - g0) - db;
-          const { ackedSeqs: _unused, ...rest } = r;
-          return {
-            ...rest,
-            serverCpuPct: cpuPercent(c0, c1),
-            serverRssMB: Math.round(server.rss() / 1048576),
-            otherCpuPct: Math.max(0, (100 * other) / wall),
-            postgresCpuPct: Math.max(0, (100 * db) / wall),
-            cpuUsPerMsg:
-              r.acked > 0 ? (1e6 * (c1.seconds - c0.seconds + Math.max(0, db))) / r.acked : 0,
-            retried,
-            sustained: isSustained(r, opts),
-            generatorBound: r.maxScheduleLagMs > 250,
-          };
-        };
+        const runStep = (rate: number, retried: boolean): Promise<SweepStep> =>
+          measureStep(server, gens, common, rate, retried, opts);
         await server.profileStart();
         for (const rate of opts.rates) {
           let step = await runStep(rate, false);
