@@ -7,11 +7,14 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
 import { parseOptions } from "./lib/options.ts";
+import { computePeerRatios, peerMarkdown } from "./lib/peer-report.ts";
 import { pgReachable } from "./lib/pg.ts";
 import { Seeds } from "./lib/seed.ts";
 import { computeRatios, markdown, svgChart, type Results } from "./lib/report.ts";
+import { machineCpuSeconds, sleep } from "./lib/servers.ts";
 import type { Target } from "./lib/targets.ts";
 import { hardFdLimit, runIdle } from "./scenarios/idle.ts";
+import { runPeerCharla, runPeerProsody, type PeerResults } from "./scenarios/peer.ts";
 import { runStorm } from "./scenarios/storm.ts";
 import { runSweep } from "./scenarios/sweep.ts";
 
@@ -128,11 +131,60 @@ if (wants("storm")) {
   }
 }
 
+if (wants("peer")) {
+  // Charla on PostgreSQL when it answers, so that both servers persist to the same database.
+  const charla: Target = pgOk ? "charla-pg" : "charla-pglite";
+  const m0 = machineCpuSeconds();
+  await sleep(2000);
+  const loadavg = sh("cut -d' ' -f1-3 /proc/loadavg");
+  const peer: PeerResults = {
+    clients: opts.peerClients,
+    room: opts.room,
+    rates: opts.peerRates,
+    servers: [
+      {
+        server: charla,
+        version: `${results.machine.charlaCommit} (node ${process.version})`,
+        storage:
+          charla === "charla-pg"
+            ? `PostgreSQL ${results.machine.postgres} (group commit; acked after commit)`
+            : "PGlite (group commit; acked after commit)",
+      },
+    ],
+    runs: [],
+    machineLoad: `load average ${loadavg}, ${((100 * (machineCpuSeconds() - m0)) / 2).toFixed(0)}% of a core busy over 2 s before starting`,
+  };
+  const peerSeeds = new Seeds({ ...opts, clients: opts.peerClients }, log);
+  const peers = opts.peerServers.filter((s) => s !== "charla");
+  log(`peer: ${[charla, ...peers].join(", ")}; ${peer.machineLoad}`);
+  // In turns, so that a slow spell of the box falls on every server's rounds alike.
+  for (let round = 1; round <= opts.rounds; round++) {
+    const tag = opts.rounds > 1 ? { round } : {};
+    for (const server of opts.peerServers) {
+      await attempt(`peer ${server} (round ${round})`, async () => {
+        if (server === "charla") {
+          peer.runs.push({ ...(await runPeerCharla(opts, peerSeeds, charla, log)), ...tag });
+        } else if (server === "prosody") {
+          const run = await runPeerProsody(opts, log, (info) => {
+            if (!peer.servers.some((s) => s.server === info.server)) peer.servers.push(info);
+          });
+          peer.runs.push({ ...run, ...tag });
+        } else {
+          throw new Error(`unknown peer server ${server}`);
+        }
+      });
+    }
+  }
+  peer.ratios = peers.map((p) => computePeerRatios(peer, charla, p));
+  results.peer = peer;
+}
+
 results.ratios = computeRatios(results);
 results.finishedAt = new Date().toISOString();
 const base = join(opts.out, stamp);
 writeFileSync(`${base}.json`, JSON.stringify(results, null, 2) + "\n");
-const md = markdown(results);
+const md =
+  markdown(results) + (results.peer ? peerMarkdown(results.peer, results.peer.ratios ?? []) : "");
 writeFileSync(
   `${base}.md`,
   `# Charla benchmark ${results.startedAt}\n\n\`${results.command}\`\n\n${md}`,
@@ -141,6 +193,18 @@ if (results.sweep.length) {
   writeFileSync(
     `${base}.svg`,
     svgChart(results.sweep, `Throughput vs p99: ${opts.clients} clients, rooms of ${opts.room}`),
+  );
+}
+if (results.peer) {
+  writeFileSync(
+    `${base}-peer.svg`,
+    svgChart(
+      results.peer.runs.map((r) => ({
+        ...r,
+        label: r.round === undefined ? r.server : `${r.server} #${r.round}`,
+      })),
+      `Charla and its peers: ${results.peer.clients} clients, rooms of ${results.peer.room}, persisted`,
+    ),
   );
 }
 console.log(`\n${md}`);

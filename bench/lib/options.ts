@@ -28,6 +28,13 @@ export interface Options {
   stormRate: number;
   stormModes: string[];
   stormTimeoutS: number;
+  /** Peer scenario: connections (one user each) and the servers run side by side. */
+  peerClients: number;
+  peerServers: string[];
+  /** Peer scenario's offered msg/s, ascending: finer at the low end, where peers saturate. */
+  peerRates: number[];
+  /** Prosody's storage: "sql" (PostgreSQL via LuaDBI) or "internal" (its files). */
+  peerStorage: "sql" | "internal";
   /** PostgreSQL server for Charla (a fresh database is created on it and dropped). */
   pgUrl: string | undefined;
   /** Main backend for Charla: "pg" when DATABASE_URL is set, else "pglite". */
@@ -57,6 +64,9 @@ const HELP = `npm run bench -- [options]
   --body-bytes 100 --slo-p99-ms 1000
   --idle 1000,5000 --idle-users 100 idle: connection counts (clamped to ulimit -Hn)
   --storm-clients 2000 --storm-users 200 --storm-rate 100 --storm-modes drop,restart
+  --scenarios peer                  opt-in: Charla against Prosody (and ejabberd), same work
+  --peer-clients 2000 --peer-servers charla,prosody --peer-storage sql|internal
+  --peer-rates 100,200,...          peer: offered msg/s, ascending; each server stops at saturation
   --pg-url postgres://root@127.0.0.1:5432/postgres   (default: DATABASE_URL or that)
   --cpu-prof                        write V8 CPU profiles of the servers under bench/results/
   --charla-root DIR                 run Charla from another checkout (before/after comparisons)
@@ -120,6 +130,13 @@ export function parseOptions(argv: string[]): Options {
     stormRate: num("storm-rate", 100),
     stormModes: list("storm-modes", "drop,restart"),
     stormTimeoutS: num("storm-timeout-s", 30),
+    peerClients: num("peer-clients", 2000),
+    peerServers: list("peer-servers", "charla,prosody"),
+    peerRates: nums(
+      "peer-rates",
+      "100,200,300,500,750,1000,1500,2000,3000,4000,5000,6000,7000,8000,9000,10000",
+    ),
+    peerStorage: get("peer-storage", "sql") === "internal" ? "internal" : "sql",
     pgUrl: args.get("pg-url") ?? databaseUrl ?? "postgres://root@127.0.0.1:5432/postgres",
     mainBackend: databaseUrl ? "pg" : "pglite",
     cpuProf: get("cpu-prof", "false") === "true",

@@ -1,7 +1,8 @@
 /** The run's outputs: a printed summary table, a markdown summary and an SVG chart. */
 import type { IdleResult } from "../scenarios/idle.ts";
 import type { StormResult } from "../scenarios/storm.ts";
-import type { SweepResult } from "../scenarios/sweep.ts";
+import type { PeerResults } from "../scenarios/peer.ts";
+import type { SweepResult, SweepStep } from "../scenarios/sweep.ts";
 
 export interface Ratios {
   /** Charla (PostgreSQL) sustained throughput / baseline's, best round of each; target ≥ 0.8. */
@@ -35,6 +36,8 @@ export interface Results {
   sweep: SweepResult[];
   idle: IdleResult[];
   storm: StormResult[];
+  /** The peer scenario (Charla against Prosody/ejabberd), when it ran. */
+  peer?: PeerResults;
   ratios?: Ratios;
   notes: string[];
 }
@@ -190,11 +193,24 @@ export function markdown(res: Results): string {
 const COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e"];
 const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;");
 
+/** One line of the chart: a sweep, or a peer scenario's run (which names itself). */
+export interface ChartSeries {
+  label?: string;
+  target?: string;
+  round?: number;
+  room: number;
+  maxSustained: number;
+  steps: SweepStep[];
+}
+
+const seriesLabel = (s: ChartSeries): string =>
+  s.label ?? (s.round === undefined ? String(s.target) : `${s.target} #${s.round}`);
+
 /**
  * Throughput (acknowledged msg/s, linear x) against p99 send→receive latency (ms, log y),
  * one line per server; hollow points are saturated steps.
  */
-export function svgChart(sweeps: SweepResult[], title: string): string {
+export function svgChart(sweeps: ChartSeries[], title: string): string {
   const W = 760;
   const H = 440;
   const m = { l: 70, r: 20, t: 40, b: 60 };
@@ -239,7 +255,7 @@ export function svgChart(sweeps: SweepResult[], title: string): string {
       o.push(
         `<circle cx="${X(p.ackedRate).toFixed(1)}" cy="${Y(p.latency.p99).toFixed(1)}" r="4" ` +
           `fill="${p.sustained ? c : "white"}" stroke="${c}" stroke-width="2">` +
-          `<title>${esc(sweepLabel(s))}: offered ${p.offered}/s, acked ${p.ackedRate.toFixed(0)}/s, p99 ${p.latency.p99} ms</title></circle>`,
+          `<title>${esc(seriesLabel(s))}: offered ${p.offered}/s, acked ${p.ackedRate.toFixed(0)}/s, p99 ${p.latency.p99} ms</title></circle>`,
       );
     }
     // Legend at the bottom right: fast and slow points rarely both sit there.
@@ -248,7 +264,7 @@ export function svgChart(sweeps: SweepResult[], title: string): string {
     o.push(
       `<rect x="${lx - 6}" y="${ly - 10}" width="296" height="18" fill="white" opacity="0.8"/>`,
       `<line x1="${lx}" y1="${ly}" x2="${lx + 24}" y2="${ly}" stroke="${c}" stroke-width="2"/>`,
-      `<text x="${lx + 30}" y="${ly + 4}">${esc(sweepLabel(s))} (sustained ${s.maxSustained.toFixed(0)} msg/s)</text>`,
+      `<text x="${lx + 30}" y="${ly + 4}">${esc(seriesLabel(s))} (sustained ${s.maxSustained.toFixed(0)} msg/s)</text>`,
     );
   });
   o.push(

@@ -271,7 +271,7 @@ export function sleep(ms: number): Promise<void> {
 
 /** Waits until `server` uses under `pct`% of a core over one second, or `maxMs`; seconds waited. */
 export async function settleCpu(
-  server: ServerProcess,
+  server: { cpu(): CpuSample },
   pct: number,
   maxMs: number,
 ): Promise<number> {

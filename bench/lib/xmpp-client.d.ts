@@ -30,6 +30,8 @@ declare module "@xmpp/client" {
   export interface XmppClient extends EventEmitter {
     status: string;
     start(): Promise<unknown>;
+    connect(service: string): Promise<unknown>;
+    open(options: { domain: string }): Promise<unknown>;
     stop(): Promise<unknown>;
     send(element: Element): Promise<void>;
     reconnect: { stop(): void };
@@ -39,6 +41,7 @@ declare module "@xmpp/client" {
     service: string;
     domain: string;
     resource?: string;
+    timeout?: number;
     credentials?: (authenticate: Authenticate, mechanisms: string[]) => Promise<void>;
   }): XmppClient;
 }

@@ -54,6 +54,9 @@ class XmppConnection implements BenchConnection {
       service: auth.service,
       domain: auth.domain,
       resource: "bench",
+      // Each step of opening a stream waits up to this (default 2 s); under a burst of
+      // logins a busy server answers later, and the generator's own 60 s limit applies.
+      timeout: 60_000,
       // PLAIN without TLS: the library only picks it by itself on a secure connection, and
       // the server under test listens on loopback only.
       credentials: (authenticate) =>
@@ -84,7 +87,17 @@ class XmppConnection implements BenchConnection {
 
   /** Logs in, binds a resource and joins the room (without its history). */
   async open(): Promise<void> {
-    await this.xmpp.start();
+    // What `start()` does, minus its flaw: it waits for "online" through a promise made
+    // before the stream opens, which nobody awaits when opening fails (a reset connection
+    // then ends the process as an unhandled rejection).
+    const online = new Promise<void>((resolve, reject) => {
+      this.xmpp.once("online", () => resolve());
+      this.xmpp.once("error", reject);
+    });
+    online.catch(() => undefined);
+    await this.xmpp.connect(this.auth.service);
+    await this.xmpp.open({ domain: this.auth.domain });
+    await online;
     const joined = new Promise<void>((resolve, reject) => {
       const onStanza = (s: Element): void => {
         if (s.name !== "presence" || s.attrs.from !== this.occupant) return;
