@@ -19,7 +19,7 @@ import type {
   Message,
   ServerToClientEvents,
   SyncResult,
-} from "../src/protocol/index.ts";
+} from "@charla/protocol";
 
 interface SocketData {
   userId: string;

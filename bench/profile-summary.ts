@@ -2,7 +2,7 @@
  * Summarises a V8 CPU profile (`node --cpu-prof`, or `npm run bench -- --cpu-prof`): self
  * time by function and by package (node_modules/<pkg>, src/server/<area>, node internals).
  *
- *   node --import tsx bench/profile-summary.ts bench/results/profiles/sweep-charla-pglite/*.cpuprofile
+ *   node --conditions=source --import tsx bench/profile-summary.ts bench/results/profiles/sweep-charla-pglite/*.cpuprofile
  */
 import { readFileSync } from "node:fs";
 

@@ -7,4 +7,4 @@ ulimit -n "$(ulimit -Hn)" || true
 if [ "$(ulimit -n)" -lt 100000 ]; then
   echo "note: ulimit -Hn is $(ulimit -Hn): idle connections per server process are capped below it" >&2
 fi
-exec node --import tsx bench/main.ts "$@"
+exec node --conditions=source --import tsx bench/main.ts "$@"

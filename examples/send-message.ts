@@ -2,12 +2,12 @@
  * Two users, one direct chat, one message, end to end through the typed client.
  *
  *   npm start                                   # a server on http://localhost:3000
- *   node --import tsx examples/send-message.ts  # CHARLA_URL=… for another server
+ *   node --conditions=source --import tsx examples/send-message.ts  # CHARLA_URL=… for another server
  *
  * Registers (or logs in) "ana_example" and "ben_example", opens their direct chat, connects
  * both over Socket.IO, sends from ana and prints what ben receives.
  */
-import { ChatError, connect, createHttpApi, type HttpApi } from "charla/client";
+import { ChatError, connect, createHttpApi, type HttpApi } from "@charla/client";
 
 const url = process.env.CHARLA_URL ?? "http://localhost:3000";
 const password = "example-password";

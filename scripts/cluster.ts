@@ -76,7 +76,7 @@ let stopping = false;
 function start(index: number): Promise<void> {
   const name = `node${index + 1}`;
   const port = basePort + index;
-  const child = spawn(process.execPath, ["--import", "tsx", main], {
+  const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", main], {
     env: {
       ...process.env,
       PORT: String(port),

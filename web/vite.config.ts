@@ -1,5 +1,5 @@
 import react from "@vitejs/plugin-react";
-import { defineConfig } from "vite";
+import { defaultClientConditions, defineConfig } from "vite";
 
 const root = decodeURIComponent(new URL(".", import.meta.url).pathname);
 // Typed without Node's globals so that web/ type-checks with browser types only.
@@ -15,6 +15,9 @@ export default defineConfig({
   root,
   base: "/",
   plugins: [react()],
+  // The workspace packages (@charla/client, @charla/protocol) are used from their TypeScript
+  // sources, not their built dist/.
+  resolve: { conditions: ["source", ...defaultClientConditions] },
   build: { outDir: "dist", emptyOutDir: true, sourcemap: true },
   server: {
     proxy: {

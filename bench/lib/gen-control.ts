@@ -27,7 +27,7 @@ class Generator {
   constructor() {
     this.child = fork(join(ROOT, "bench/lib/generator.ts"), [], {
       cwd: ROOT,
-      execArgv: ["--import", "tsx", "--max-old-space-size=8192"],
+      execArgv: ["--conditions=source", "--import", "tsx", "--max-old-space-size=8192"],
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
     this.child.on("message", (raw) => {

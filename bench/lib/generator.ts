@@ -12,7 +12,7 @@ import type {
   Message,
   ServerToClientEvents,
   SyncResult,
-} from "../../src/protocol/index.ts";
+} from "@charla/protocol";
 import { bodyIntendedMs, bodyStep, type BenchConnection } from "./connection.ts";
 import { encode, newHistogram, recordMs, type Histogram } from "./hist.ts";
 import type {

@@ -84,7 +84,14 @@ export class ServerProcess {
     const { kind, port, databaseUrl } = this.spec;
     const entry =
       kind === "baseline" ? join(ROOT, "bench/baseline-server.ts") : "src/server/main.ts";
-    const args = ["--expose-gc", "--import", "tsx", "--import", join(ROOT, "bench/probe.ts")];
+    const args = [
+      "--expose-gc",
+      "--conditions=source",
+      "--import",
+      "tsx",
+      "--import",
+      join(ROOT, "bench/probe.ts"),
+    ];
     args.push(entry);
     const env: Record<string, string | undefined> = {
       ...process.env,

@@ -5,7 +5,7 @@
  * Nothing is cached across runs: every scenario starts on fresh storage.
  */
 import { randomBytes, randomUUID } from "node:crypto";
-import type { AuthResult, Chat } from "../../src/protocol/index.ts";
+import type { AuthResult, Chat } from "@charla/protocol";
 import type { ServerKind } from "./servers.ts";
 
 export const BASELINE_TOKEN = "baseline";

@@ -4,7 +4,7 @@
  * answered INTERNAL without its message, which could leak internals.
  */
 import type { Logger } from "pino";
-import { ChatError } from "../protocol/errors.ts";
+import { ChatError } from "@charla/protocol/errors";
 import { isConnectionError } from "./storage/driver.ts";
 
 export function toChatError(

@@ -5,7 +5,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import addFormatsImport from "ajv-formats";
 import type { Static, TSchema } from "@sinclair/typebox";
-import { ChatError } from "../protocol/errors.ts";
+import { ChatError } from "@charla/protocol/errors";
 
 // ajv-formats is CommonJS with a default export; under NodeNext it arrives wrapped.
 const addFormats = addFormatsImport as unknown as typeof addFormatsImport.default;

@@ -12,7 +12,7 @@ import {
   type ConnectOptions,
   type HttpApi,
   type Message,
-} from "../../src/client/index.ts";
+} from "@charla/client";
 import { eventually, uniqueName } from "../support/clients.ts";
 import { startServer } from "../support/server.ts";
 

@@ -94,13 +94,13 @@ export interface ChildNode {
 
 const MAIN = path.resolve(import.meta.dirname, "../../src/server/main.ts");
 
-/** A node as a real child process (`node --import tsx src/server/main.ts`), port 0. */
+/** A node as a real child process (`node --conditions=source --import tsx src/server/main.ts`), port 0. */
 export async function spawnNode(
   t: TestContext,
   env: ClusterEnv,
   extraEnv: Record<string, string> = {},
 ): Promise<ChildNode> {
-  const child = spawn(process.execPath, ["--import", "tsx", MAIN], {
+  const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", MAIN], {
     env: {
       ...process.env,
       PORT: "0",

@@ -96,7 +96,7 @@ test("the server refuses to start on a bad configuration, naming the variable", 
   const { JWT_SECRET: _drop, ...env } = process.env;
   const result = await promisify(execFile)(
     process.execPath,
-    ["--import", "tsx", "src/server/main.ts"],
+    ["--conditions=source", "--import", "tsx", "src/server/main.ts"],
     { cwd: root, env: { ...env, NODE_ENV: "production", PORT: "0" }, timeout: 60_000 },
   ).then(
     () => ({ code: 0, stderr: "" }),

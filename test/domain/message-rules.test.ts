@@ -4,8 +4,8 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { ChatError } from "../../src/protocol/errors.ts";
-import { MessageSendPayload } from "../../src/protocol/schemas.ts";
+import { ChatError } from "@charla/protocol/errors";
+import { MessageSendPayload } from "@charla/protocol/schemas";
 import { normaliseBody } from "../../src/server/domain/messages.ts";
 import { validate } from "../../src/server/validation.ts";
 

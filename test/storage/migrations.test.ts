@@ -25,11 +25,15 @@ const MIGRATIONS = readdirSync(path.join(ROOT, "src/server/storage/migrations"))
 
 function migrateCli(env: Record<string, string>) {
   const { DATABASE_URL: _unset, ...base } = process.env;
-  return run(process.execPath, ["--import", "tsx", "src/server/cli/migrate.ts"], {
-    cwd: ROOT,
-    env: { ...base, LOG_LEVEL: "warn", ...env },
-    timeout: 60_000,
-  });
+  return run(
+    process.execPath,
+    ["--conditions=source", "--import", "tsx", "src/server/cli/migrate.ts"],
+    {
+      cwd: ROOT,
+      env: { ...base, LOG_LEVEL: "warn", ...env },
+      timeout: 60_000,
+    },
+  );
 }
 
 test("PGlite: the CLI migrates DATA_DIR, start finds nothing to apply, data survives restarts", async (t) => {

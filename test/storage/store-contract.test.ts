@@ -11,7 +11,7 @@ import { sqlState } from "../../src/server/storage/driver.ts";
 import { GroupCommit } from "../../src/server/storage/group-commit.ts";
 import { openStore } from "../../src/server/storage/open.ts";
 import type { DatabaseConfig } from "../../src/server/config.ts";
-import type { Message } from "../../src/protocol/schemas.ts";
+import type { Message } from "@charla/protocol/schemas";
 import type { NewMessage, Store } from "../../src/server/storage/store.ts";
 import { createTestDatabase, postgresUrl, skipLoudly } from "../support/server.ts";
 

@@ -4,8 +4,8 @@
 import { randomBytes } from "node:crypto";
 import type { TestContext } from "node:test";
 import { io, type Socket } from "socket.io-client";
-import type { ClientToServerEvents, ServerToClientEvents } from "../../src/protocol/events.ts";
-import type { Chat, Message, User } from "../../src/protocol/schemas.ts";
+import type { ClientToServerEvents, ServerToClientEvents } from "@charla/protocol/events";
+import type { Chat, Message, User } from "@charla/protocol/schemas";
 
 export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 

@@ -3,12 +3,7 @@
  * chat's history (`["history", chatId]`, pages of `before_seq` cursors, oldest page first).
  */
 import type { InfiniteData, QueryClient } from "@tanstack/react-query";
-import type {
-  ChatListItem,
-  History,
-  Message,
-  MessageDeletedEvent,
-} from "../../src/client/index.ts";
+import type { ChatListItem, History, Message, MessageDeletedEvent } from "@charla/client";
 
 export type HistoryData = InfiniteData<History, number | null>;
 

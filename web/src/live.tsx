@@ -19,7 +19,7 @@ import {
   type ChatClient,
   type ChatListItem,
   type ConnectionState,
-} from "../../src/client/index.ts";
+} from "@charla/client";
 import {
   applyToChatList,
   chatsKey,

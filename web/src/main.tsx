@@ -1,7 +1,7 @@
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
-import { ChatError } from "../../src/client/index.ts";
+import { ChatError } from "@charla/client";
 import { App } from "./App.tsx";
 import { lang } from "./i18n.ts";
 import { logOut } from "./session.ts";

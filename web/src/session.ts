@@ -3,7 +3,7 @@
  * observable with `useSession()` (React's `useSyncExternalStore`).
  */
 import { useSyncExternalStore } from "react";
-import { createHttpApi, type AuthResult, type User } from "../../src/client/index.ts";
+import { createHttpApi, type AuthResult, type User } from "@charla/client";
 
 export interface Session {
   token: string;

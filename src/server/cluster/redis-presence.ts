@@ -10,7 +10,7 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import type { createClient } from "redis";
-import type { OnlineUser } from "../../protocol/schemas.ts";
+import type { OnlineUser } from "@charla/protocol/schemas";
 import type { Presence } from "../domain/presence.ts";
 import { CONNECT, DISCONNECT, HEARTBEAT, REAP, RESYNC, type Script } from "./scripts.ts";
 

@@ -5,8 +5,8 @@
 import { randomUUID } from "node:crypto";
 import argon2 from "argon2";
 import { SignJWT, jwtVerify, errors as joseErrors } from "jose";
-import { ChatError } from "../../protocol/errors.ts";
-import type { AuthResult, User } from "../../protocol/schemas.ts";
+import { ChatError } from "@charla/protocol/errors";
+import type { AuthResult, User } from "@charla/protocol/schemas";
 import { SQLSTATE, sqlState } from "../storage/driver.ts";
 import type { Store, StoredUser } from "../storage/store.ts";
 

@@ -1,7 +1,7 @@
 /** Chats and membership: who may see, join and leave a chat. */
 import { randomUUID } from "node:crypto";
-import { ChatError } from "../../protocol/errors.ts";
-import type { Chat, ChatListItem, CreateChat } from "../../protocol/schemas.ts";
+import { ChatError } from "@charla/protocol/errors";
+import type { Chat, ChatListItem, CreateChat } from "@charla/protocol/schemas";
 import { SQLSTATE, sqlState } from "../storage/driver.ts";
 import type { Store } from "../storage/store.ts";
 import type { ChatEvents } from "./events.ts";

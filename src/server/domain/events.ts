@@ -2,7 +2,7 @@
  * What the domain tells the world after a change is committed. The realtime gateway
  * implements it (rooms, across nodes); the domain never imports Socket.IO.
  */
-import type { Chat, Message, ReadEvent } from "../../protocol/schemas.ts";
+import type { Chat, Message, ReadEvent } from "@charla/protocol/schemas";
 
 export interface ChatEvents {
   messageSent(message: Message): void;

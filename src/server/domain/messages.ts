@@ -3,7 +3,7 @@
  * is committed before it is announced (ChatEvents) or acknowledged (the return value).
  */
 import { randomUUID } from "node:crypto";
-import { ChatError } from "../../protocol/errors.ts";
+import { ChatError } from "@charla/protocol/errors";
 import {
   MESSAGE_BODY_MAX,
   type HistoryQuery,
@@ -11,7 +11,7 @@ import {
   type MessageSendPayload,
   type SyncPayload,
   type SyncResult,
-} from "../../protocol/schemas.ts";
+} from "@charla/protocol/schemas";
 import type { GroupCommit } from "../storage/group-commit.ts";
 import type { HistoryPage, Store } from "../storage/store.ts";
 import type { ChatEvents } from "./events.ts";

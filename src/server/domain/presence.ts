@@ -3,7 +3,7 @@
  * first socket and `user:disconnected` on the last one. This is the one-node implementation;
  * cluster/redis-presence.ts counts across nodes.
  */
-import type { OnlineUser } from "../../protocol/schemas.ts";
+import type { OnlineUser } from "@charla/protocol/schemas";
 
 export interface Presence {
   /** Records a live socket; true when it is the user's first one anywhere. */

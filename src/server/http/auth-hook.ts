@@ -1,6 +1,6 @@
 /** Bearer-token authentication for the routes that need a user. */
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { ChatError } from "../../protocol/errors.ts";
+import { ChatError } from "@charla/protocol/errors";
 import type { AuthenticatedUser, AuthService } from "../domain/auth.ts";
 
 declare module "fastify" {

@@ -4,7 +4,7 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import type { Logger } from "pino";
-import { ChatError, type ErrorCode } from "../../protocol/errors.ts";
+import { ChatError, type ErrorCode } from "@charla/protocol/errors";
 import { toChatError } from "../errors.ts";
 import { describeAjvErrors } from "../validation.ts";
 

@@ -1,5 +1,5 @@
 import type { RateLimiterAbstract } from "rate-limiter-flexible";
-import { ChatError } from "../../protocol/errors.ts";
+import { ChatError } from "@charla/protocol/errors";
 
 /** Spends one point of `key`, or throws RATE_LIMITED saying when to try again. */
 export async function spend(limiter: RateLimiterAbstract | undefined, key: string): Promise<void> {

@@ -10,7 +10,7 @@ import fastifyStatic from "@fastify/static";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import type { Logger } from "pino";
-import { ChatError } from "../../protocol/errors.ts";
+import { ChatError } from "@charla/protocol/errors";
 import type { Config } from "../config.ts";
 import { queryAjv, strictAjv } from "../validation.ts";
 import type { HttpDeps } from "./deps.ts";

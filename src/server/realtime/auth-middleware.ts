@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage } from "node:http";
 import type { Logger } from "pino";
-import { UNAUTHORIZED_CONNECT_ERROR } from "../../protocol/events.ts";
+import { UNAUTHORIZED_CONNECT_ERROR } from "@charla/protocol/events";
 import type { AuthService } from "../domain/auth.ts";
 import { toChatError } from "../errors.ts";
 import type { ChatSocket } from "./types.ts";

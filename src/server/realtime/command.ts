@@ -11,8 +11,8 @@
 import type { TSchema, Static } from "@sinclair/typebox";
 import type { Logger } from "pino";
 import type { RateLimiterAbstract } from "rate-limiter-flexible";
-import { ChatError } from "../../protocol/errors.ts";
-import type { ClientEventName } from "../../protocol/events.ts";
+import { ChatError } from "@charla/protocol/errors";
+import type { ClientEventName } from "@charla/protocol/events";
 import { toChatError } from "../errors.ts";
 import { validate } from "../validation.ts";
 import type { Metrics } from "../metrics.ts";

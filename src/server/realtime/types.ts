@@ -1,6 +1,6 @@
 /** Socket.IO typed with the protocol's event maps (STYLE.md, habit 1). */
 import type { Server, Socket } from "socket.io";
-import type { ClientToServerEvents, ServerToClientEvents } from "../../protocol/events.ts";
+import type { ClientToServerEvents, ServerToClientEvents } from "@charla/protocol/events";
 import type { AuthenticatedUser } from "../domain/auth.ts";
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type

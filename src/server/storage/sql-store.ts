@@ -3,7 +3,7 @@
  * statement that checks membership, bumps the chat's counters under its row lock and inserts:
  * seq stays gap-free in commit order however many nodes send at once.
  */
-import type { Chat, ChatListItem, ChatMember, Message } from "../../protocol/index.ts";
+import type { Chat, ChatListItem, ChatMember, Message } from "@charla/protocol";
 import { SQLSTATE, sqlState, type SqlDriver, type SqlQueryable } from "./driver.ts";
 import type {
   AppendResult,

@@ -3,7 +3,7 @@
  * (`SqlStore`) holds the SQL, written once; the backends (PGlite, PostgreSQL) only provide
  * a `SqlDriver`. The contract test suite (test/server/storage/) runs against each backend.
  */
-import type { Chat, ChatListItem, Message, MemberRole } from "../../protocol/index.ts";
+import type { Chat, ChatListItem, Message, MemberRole } from "@charla/protocol";
 import type { Static } from "@sinclair/typebox";
 
 export interface StoredUser {

@@ -1,6 +1,6 @@
 import { useMutation } from "@tanstack/react-query";
 import { useId, useState, type FormEvent } from "react";
-import { ChatError } from "../../../src/client/index.ts";
+import { ChatError } from "@charla/client";
 import { ChatBubblesIcon } from "../icons.tsx";
 import { t } from "../i18n.ts";
 import { api, logIn } from "../session.ts";

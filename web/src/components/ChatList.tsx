@@ -1,4 +1,4 @@
-import type { ChatListItem } from "../../../src/client/index.ts";
+import type { ChatListItem } from "@charla/client";
 import { formatListTime, t } from "../i18n.ts";
 import { useLive } from "../live.tsx";
 import { Avatar } from "./Avatar.tsx";

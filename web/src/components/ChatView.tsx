@@ -10,7 +10,7 @@ import {
   type FormEvent,
   type KeyboardEvent,
 } from "react";
-import { randomId, type ChatListItem, type Message, type User } from "../../../src/client/index.ts";
+import { randomId, type ChatListItem, type Message, type User } from "@charla/client";
 import { historyKey, markReadInChatList } from "../cache.ts";
 import { formatDay, formatTime, t } from "../i18n.ts";
 import { BackIcon, EditIcon, SendIcon, TrashIcon, UsersIcon } from "../icons.tsx";

@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useId, useRef } from "react";
-import type { ChatListItem } from "../../../src/client/index.ts";
+import type { ChatListItem } from "@charla/client";
 import { chatsKey, dropChat } from "../cache.ts";
 import { t } from "../i18n.ts";
 import { PlusIcon } from "../icons.tsx";

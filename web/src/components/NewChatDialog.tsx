@@ -1,6 +1,6 @@
 import { useMutation } from "@tanstack/react-query";
 import { useEffect, useId, useRef, useState, type FormEvent } from "react";
-import type { Chat, UserListItem } from "../../../src/client/index.ts";
+import type { Chat, UserListItem } from "@charla/client";
 import { t } from "../i18n.ts";
 import { CheckIcon } from "../icons.tsx";
 import { api } from "../session.ts";

@@ -1,6 +1,6 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState, useSyncExternalStore } from "react";
-import type { Chat, ChatListItem } from "../../../src/client/index.ts";
+import type { Chat, ChatListItem } from "@charla/client";
 import { chatsKey } from "../cache.ts";
 import { t } from "../i18n.ts";
 import { LogOutIcon, PlusIcon, WifiOffIcon } from "../icons.tsx";

@@ -1,7 +1,7 @@
 /** POST /api/auth/register, /login, /logout. */
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
-import { AuthResult, Credentials, ErrorBody } from "../../../protocol/schemas.ts";
+import { AuthResult, Credentials, ErrorBody } from "@charla/protocol/schemas";
 import { caller, requireUser } from "../auth-hook.ts";
 import type { HttpDeps } from "../deps.ts";
 import { spend } from "../rate-limit.ts";

@@ -14,7 +14,7 @@ import {
   Message,
   PostMessage,
   ReadPosition,
-} from "../../../protocol/schemas.ts";
+} from "@charla/protocol/schemas";
 import { caller, requireUser } from "../auth-hook.ts";
 import type { HttpDeps } from "../deps.ts";
 

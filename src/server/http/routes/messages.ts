@@ -1,7 +1,7 @@
 /** PATCH and DELETE /api/messages/:id. */
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
-import { ErrorBody, IdParam, Message, PatchMessage } from "../../../protocol/schemas.ts";
+import { ErrorBody, IdParam, Message, PatchMessage } from "@charla/protocol/schemas";
 import { caller, requireUser } from "../auth-hook.ts";
 import type { HttpDeps } from "../deps.ts";
 

@@ -1,8 +1,8 @@
 /** GET /api/users/me and GET /api/users (search, online filter). */
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
-import { ErrorBody, User, UserListItem, UsersQuery } from "../../../protocol/schemas.ts";
-import { ChatError } from "../../../protocol/errors.ts";
+import { ErrorBody, User, UserListItem, UsersQuery } from "@charla/protocol/schemas";
+import { ChatError } from "@charla/protocol/errors";
 import { publicUser } from "../../domain/auth.ts";
 import { caller, requireUser } from "../auth-hook.ts";
 import type { HttpDeps } from "../deps.ts";

@@ -1,6 +1,6 @@
 /** typing and message:read: per-chat signals of a member. */
-import { ChatError } from "../../../protocol/errors.ts";
-import { MessageReadPayload, TypingPayload } from "../../../protocol/schemas.ts";
+import { ChatError } from "@charla/protocol/errors";
+import { MessageReadPayload, TypingPayload } from "@charla/protocol/schemas";
 import type { ChatService } from "../../domain/chats.ts";
 import { command, type CommandTable } from "../command.ts";
 import { chatRoom, userRoom } from "../types.ts";

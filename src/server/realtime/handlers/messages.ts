@@ -4,7 +4,7 @@ import {
   MessageSendPayload,
   MessageUpdatePayload,
   SyncPayload,
-} from "../../../protocol/schemas.ts";
+} from "@charla/protocol/schemas";
 import type { MessageService } from "../../domain/messages.ts";
 import { command, type CommandTable } from "../command.ts";
 

@@ -3,8 +3,8 @@
  * everyone else, the last one `user:disconnected`; each new socket gets `users:list`.
  */
 import type { Logger } from "pino";
-import { ChatError } from "../../../protocol/errors.ts";
-import { UserConnectedPayload, UserDisconnectedPayload } from "../../../protocol/schemas.ts";
+import { ChatError } from "@charla/protocol/errors";
+import { UserConnectedPayload, UserDisconnectedPayload } from "@charla/protocol/schemas";
 import type { Presence } from "../../domain/presence.ts";
 import { command, type CommandTable } from "../command.ts";
 import type { ChatServer, ChatSocket } from "../types.ts";

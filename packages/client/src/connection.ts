@@ -5,13 +5,13 @@
  * connection state the UI can show.
  */
 import { io, type ManagerOptions, type Socket, type SocketOptions } from "socket.io-client";
-import { ChatError, isErrorCode, type ErrorCode } from "../protocol/errors.ts";
+import { ChatError, isErrorCode, type ErrorCode } from "@charla/protocol/errors";
 import {
   UNAUTHORIZED_CONNECT_ERROR,
   type Ack,
   type ClientToServerEvents,
   type ServerToClientEvents,
-} from "../protocol/events.ts";
+} from "@charla/protocol/events";
 import type {
   Chat,
   MemberEvent,
@@ -22,7 +22,7 @@ import type {
   SocketErrorEvent,
   SyncResult,
   TypingEvent,
-} from "../protocol/schemas.ts";
+} from "@charla/protocol/schemas";
 import { Emitter, type Unsubscribe } from "./emitter.ts";
 
 /** The socket with the contract's event maps, from the client's side. */
@@ -161,7 +161,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  *
  * @example
  * ```ts
- * import { connect, createHttpApi } from "charla/client";
+ * import { connect, createHttpApi } from "@charla/client";
  *
  * const url = "http://localhost:3000";
  * const { token, user } = await createHttpApi(url).login({ username: "ana", password: "…" });

@@ -4,7 +4,7 @@
  *
  * @example
  * ```ts
- * import { connect, createHttpApi } from "charla/client";
+ * import { connect, createHttpApi } from "@charla/client";
  *
  * const api = createHttpApi("http://localhost:3000");
  * const { token } = await api.login({ username: "ana", password: "correct horse" });
@@ -24,9 +24,9 @@ export type {
 export type { Unsubscribe } from "./emitter.ts";
 export { createHttpApi, errorFromResponse } from "./http.ts";
 export type { HttpApi, HttpApiOptions, TokenSource } from "./http.ts";
-export { ChatError, ERRORS, isErrorCode } from "../protocol/errors.ts";
-export type { ErrorCode, ErrorInfo } from "../protocol/errors.ts";
-export type { Ack, ClientToServerEvents, ServerToClientEvents } from "../protocol/events.ts";
+export { ChatError, ERRORS, isErrorCode } from "@charla/protocol/errors";
+export type { ErrorCode, ErrorInfo } from "@charla/protocol/errors";
+export type { Ack, ClientToServerEvents, ServerToClientEvents } from "@charla/protocol/events";
 export type {
   AuthResult,
   Chat,
@@ -45,4 +45,4 @@ export type {
   TypingEvent,
   User,
   UserListItem,
-} from "../protocol/schemas.ts";
+} from "@charla/protocol/schemas";
