@@ -11,6 +11,7 @@ import { createAuthService } from "./domain/auth.ts";
 import { createChatService } from "./domain/chats.ts";
 import { createMessageService } from "./domain/messages.ts";
 import { createLocalPresence, type Presence } from "./domain/presence.ts";
+import { createUserService } from "./domain/users.ts";
 import { createHttpServer } from "./http/server.ts";
 import { createLogger } from "./logger.ts";
 import { createMetrics } from "./metrics.ts";
@@ -54,23 +55,26 @@ export async function createApp(config: Readonly<Config>, options: AppOptions = 
   }
   const presence: Presence = cluster?.presence ?? createLocalPresence();
   const secret = await resolveJwtSecret(config);
+
+  let draining = false;
+  const io = createSocketServer(config, () => draining);
+  const events = createBroadcaster(io);
   const auth = createAuthService({
     store,
+    events,
     secret,
     tokenTtlSeconds: config.tokenTtlSeconds,
     passwordHash: config.passwordHash,
   });
 
-  const commits = new GroupCommit(store);
+  const commits = new GroupCommit(store.messages);
   commits.onBatch = (size, seconds) => {
     metrics.commitBatchSize.observe(size);
     metrics.commitSeconds.observe(seconds);
     metrics.messagesStored.inc(size);
   };
 
-  let draining = false;
-  const io = createSocketServer(config, () => draining);
-  const events = createBroadcaster(io);
+  const users = createUserService({ store, presence });
   const chats = createChatService({ store, events });
   const messages = createMessageService({ store, commits, events });
 
@@ -80,11 +84,9 @@ export async function createApp(config: Readonly<Config>, options: AppOptions = 
     log,
     {
       auth,
+      users,
       chats,
       messages,
-      presence,
-      store,
-      events,
       metrics,
       loginLimiter: limits
         ? new RateLimiterMemory({
@@ -115,7 +117,6 @@ export async function createApp(config: Readonly<Config>, options: AppOptions = 
     config,
     log,
     metrics,
-    store,
     auth,
     chats,
     messages,

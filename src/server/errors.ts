@@ -5,7 +5,7 @@
  */
 import type { Logger } from "pino";
 import { ChatError } from "@charla/protocol/errors";
-import { isConnectionError } from "./storage/driver.ts";
+import { StoreUnavailable } from "./storage/errors.ts";
 
 export function toChatError(
   error: unknown,
@@ -13,7 +13,7 @@ export function toChatError(
   context: Record<string, unknown> = {},
 ): ChatError {
   if (error instanceof ChatError) return error;
-  if (isConnectionError(error)) {
+  if (error instanceof StoreUnavailable) {
     log.warn({ err: error, ...context }, "database unavailable");
     return new ChatError(
       "UNAVAILABLE",

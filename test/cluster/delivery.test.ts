@@ -168,7 +168,7 @@ test("three nodes behave as one service", async (t) => {
       assert.equal(first.message.id, second.message.id);
       assert.equal(first.message.id, third.body.id);
       other.disconnect();
-      const rows = await n0!.app.store.changesSince(group.id, 0, 1000);
+      const rows = await n0!.app.store.messages.changesSince(group.id, 0, 1000);
       assert.equal(rows.messages.filter((m) => m.client_msg_id === client_msg_id).length, 1);
       // Broadcast once: bob sees it exactly once.
       await waitFor(sb, "message:send", (m) => m.id === first.message.id);

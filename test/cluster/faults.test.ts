@@ -127,7 +127,7 @@ test("SIGKILL a node while clients send: no acknowledged message is lost", async
   }
 
   // Stored: every acknowledged message, exactly one row per client_msg_id.
-  const stored = await survivor!.app.store.changesSince(chat.id, 0, 10_000);
+  const stored = await survivor!.app.store.messages.changesSince(chat.id, 0, 10_000);
   const byClientId = new Map<string, string[]>();
   for (const m of stored.messages) {
     byClientId.set(m.client_msg_id!, [...(byClientId.get(m.client_msg_id!) ?? []), m.id]);
@@ -432,7 +432,7 @@ test("PostgreSQL restarted: sends fail with UNAVAILABLE, then the pool recovers"
     assert.equal(ack.ok, true);
     acked.set(clientMsgId, ack.message!.id);
   }
-  const stored = await n0!.app.store.changesSince(chat.id, 0, 10_000);
+  const stored = await n0!.app.store.messages.changesSince(chat.id, 0, 10_000);
   assert.equal(stored.messages.length, acked.size);
   assert.deepEqual(new Set(stored.messages.map((m) => m.id)), new Set(acked.values()));
   // The reader on the other node has them all after catch-up.

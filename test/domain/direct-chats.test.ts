@@ -10,13 +10,13 @@ import type { DatabaseConfig } from "../../src/server/config.ts";
 import { createChatService } from "../../src/server/domain/chats.ts";
 import { silentChatEvents } from "../../src/server/domain/events.ts";
 import { openStore } from "../../src/server/storage/open.ts";
-import type { SqlStore } from "../../src/server/storage/sql-store.ts";
+import type { Store } from "../../src/server/storage/store.ts";
 import { createTestDatabase, postgresUrl, skipLoudly } from "../support/server.ts";
 
 const log = pino({ level: "silent" });
 
 async function race(t: TestContext, database: DatabaseConfig, nodes: number) {
-  const stores: SqlStore[] = [];
+  const stores: Store[] = [];
   for (let i = 0; i < nodes; i++) {
     const store = await openStore(database, log);
     t.after(() => store.close());
@@ -25,7 +25,7 @@ async function race(t: TestContext, database: DatabaseConfig, nodes: number) {
   const services = stores.map((store) => createChatService({ store, events: silentChatEvents }));
   const users = await Promise.all(
     Array.from({ length: 8 }, (_, i) =>
-      stores[0]!.createUser({ id: randomUUID(), username: `pair_${i}`, password_hash: "h" }),
+      stores[0]!.users.create({ id: randomUUID(), username: `pair_${i}`, password_hash: "h" }),
     ),
   );
   // Four pairs; each opens the chat from both sides, on every node, at once.

@@ -42,7 +42,7 @@ test("accounts and tokens over HTTP", async (t) => {
     const me = await http(url, "GET", "/api/users/me", { token });
     assert.equal(me.status, 200);
     assert.deepEqual(me.body, user);
-    const stored = await app.store.findUserByUsername("marta.lopez-1_");
+    const stored = await app.store.users.findByUsername("marta.lopez-1_");
     assert.match(stored?.password_hash ?? "", /^\$argon2id\$/, "argon2id hash");
     assert.ok(!stored?.password_hash.includes(PASSWORD));
   });

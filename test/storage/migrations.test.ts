@@ -52,8 +52,12 @@ test("PGlite: the CLI migrates DATA_DIR, start finds nothing to apply, data surv
   await driver.close();
 
   const store = await openStore(database, log);
-  const user = await store.createUser({ id: randomUUID(), username: "keeper", password_hash: "h" });
-  const chat = await store.createChat({
+  const user = await store.users.create({
+    id: randomUUID(),
+    username: "keeper",
+    password_hash: "h",
+  });
+  const chat = await store.chats.create({
     id: randomUUID(),
     type: "group",
     name: "kept",
@@ -61,7 +65,7 @@ test("PGlite: the CLI migrates DATA_DIR, start finds nothing to apply, data surv
     direct_key: null,
     member_ids: [],
   });
-  await store.appendMessages([
+  await store.messages.append([
     {
       id: randomUUID(),
       chat_id: chat.id,
@@ -74,14 +78,14 @@ test("PGlite: the CLI migrates DATA_DIR, start finds nothing to apply, data surv
 
   const reopened = await openStore(database, log);
   t.after(() => reopened.close());
-  assert.equal((await reopened.findUserByUsername("KEEPER"))?.id, user.id);
-  const history = await reopened.history(chat.id, { limit: 10 });
+  assert.equal((await reopened.users.findByUsername("KEEPER"))?.id, user.id);
+  const history = await reopened.messages.history(chat.id, { limit: 10 });
   assert.deepEqual(
     history.messages.map((m) => [m.seq, m.body]),
     [[1, "still here"]],
   );
   // The next message continues the sequence.
-  const [next] = await reopened.appendMessages([
+  const [next] = await reopened.messages.append([
     { id: randomUUID(), chat_id: chat.id, sender_id: user.id, body: "after", client_msg_id: null },
   ]);
   assert.equal(next?.kind === "stored" && next.message.seq, 2);
@@ -113,6 +117,6 @@ test("PostgreSQL: CLI, idempotent, and nodes starting together migrate once", as
     MIGRATIONS,
   );
   assert.deepEqual(await migrate(driver), []);
-  await stores[0]!.createUser({ id: randomUUID(), username: "works", password_hash: "h" });
-  assert.ok(await stores[2]!.findUserByUsername("works"));
+  await stores[0]!.users.create({ id: randomUUID(), username: "works", password_hash: "h" });
+  assert.ok(await stores[2]!.users.findByUsername("works"));
 });

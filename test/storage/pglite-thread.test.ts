@@ -7,8 +7,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import { isConnectionError, sqlState } from "../../src/server/storage/driver.ts";
-import { openPgliteDriver } from "../../src/server/storage/pglite.ts";
+import { isConnectionError, sqlState } from "../../src/server/storage/drivers/driver.ts";
+import { openPgliteDriver } from "../../src/server/storage/drivers/pglite.ts";
 
 test("PGlite: a slow statement leaves the event loop free", async (t) => {
   const db = await openPgliteDriver(undefined);

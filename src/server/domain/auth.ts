@@ -6,9 +6,12 @@ import { randomUUID } from "node:crypto";
 import argon2 from "argon2";
 import { SignJWT, jwtVerify, errors as joseErrors } from "jose";
 import { ChatError } from "@charla/protocol/errors";
-import type { AuthResult, User } from "@charla/protocol/schemas";
-import { SQLSTATE, sqlState } from "../storage/driver.ts";
-import type { Store, StoredUser } from "../storage/store.ts";
+import type { AuthResult } from "@charla/protocol/schemas";
+import { UsernameTaken } from "../storage/errors.ts";
+import type { Store } from "../storage/store.ts";
+import type { StoredUser } from "../storage/user-store.ts";
+import type { ChatEvents } from "./events.ts";
+import { publicUser } from "./users.ts";
 
 export interface AuthenticatedUser {
   id: string;
@@ -19,6 +22,7 @@ export interface AuthenticatedUser {
 
 export interface AuthServiceOptions {
   store: Store;
+  events: Pick<ChatEvents, "sessionsEnded">;
   secret: Uint8Array;
   tokenTtlSeconds: number;
   /** argon2id cost; hashes made with other costs still verify (the cost is in the hash). */
@@ -27,12 +31,8 @@ export interface AuthServiceOptions {
 
 const ISSUER = "charla";
 
-export function publicUser(user: StoredUser): User {
-  return { id: user.id, username: user.username, created_at: user.created_at };
-}
-
 export function createAuthService(options: AuthServiceOptions) {
-  const { store, secret, tokenTtlSeconds } = options;
+  const { store, events, secret, tokenTtlSeconds } = options;
   const hashOptions = {
     type: argon2.argon2id,
     memoryCost: options.passwordHash.memoryKib,
@@ -83,14 +83,14 @@ export function createAuthService(options: AuthServiceOptions) {
     async register(username: string, password: string): Promise<AuthResult> {
       const passwordHash = await argon2.hash(password, hashOptions);
       try {
-        const user = await store.createUser({
+        const user = await store.users.create({
           id: randomUUID(),
           username,
           password_hash: passwordHash,
         });
         return await issue(user);
       } catch (error) {
-        if (sqlState(error) === SQLSTATE.uniqueViolation) {
+        if (error instanceof UsernameTaken) {
           throw new ChatError("CONFLICT", "That username is taken.");
         }
         throw error;
@@ -98,22 +98,23 @@ export function createAuthService(options: AuthServiceOptions) {
     },
 
     async login(username: string, password: string): Promise<AuthResult> {
-      const user = await store.findUserByUsername(username);
+      const user = await store.users.findByUsername(username);
       const hash = user?.password_hash ?? (await dummyHash);
       const valid = await argon2.verify(hash, password).catch(() => false);
       if (!user || !valid) throw new ChatError("UNAUTHORIZED", "Wrong username or password.");
       return issue(user);
     },
 
-    /** Ends every token of the user (all devices, all nodes). */
+    /** Ends every token of the user and their live sockets (all devices, all nodes). */
     async logout(userId: string): Promise<void> {
-      await store.bumpTokenVersion(userId);
+      await store.users.bumpTokenVersion(userId);
+      events.sessionsEnded(userId);
     },
 
     /** The user a token belongs to; UNAUTHORIZED when it is bad, expired or revoked. */
     async verify(token: unknown): Promise<AuthenticatedUser> {
       const claims = await decode(token);
-      return current(claims, await loadUser(claims, store.findUserById.bind(store)));
+      return current(claims, await store.users.findById(claims.userId));
     },
 
     /**
@@ -122,7 +123,7 @@ export function createAuthService(options: AuthServiceOptions) {
      */
     async verifyWithChats(token: unknown): Promise<{ user: AuthenticatedUser; chatIds: string[] }> {
       const claims = await decode(token);
-      const found = await loadUser(claims, store.findUserWithChats.bind(store));
+      const found = await store.users.findWithChats(claims.userId);
       return { user: current(claims, found?.user), chatIds: found?.chatIds ?? [] };
     },
   };
@@ -132,14 +133,6 @@ interface Claims {
   userId: string;
   version: unknown;
   expiresAt: number;
-}
-
-/** Loads by the token's subject; a malformed subject (not from our signer) is "no such user". */
-async function loadUser<T>(claims: Claims, load: (id: string) => Promise<T | undefined>) {
-  return load(claims.userId).catch((error: unknown) => {
-    if (sqlState(error) === "22P02") return undefined;
-    throw error;
-  });
 }
 
 /** The user, when the token is still current: logout bumps the version and revokes it. */

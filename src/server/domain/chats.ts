@@ -2,7 +2,7 @@
 import { randomUUID } from "node:crypto";
 import { ChatError } from "@charla/protocol/errors";
 import type { Chat, ChatListItem, CreateChat } from "@charla/protocol/schemas";
-import { SQLSTATE, sqlState } from "../storage/driver.ts";
+import { DirectChatExists } from "../storage/errors.ts";
 import type { Store } from "../storage/store.ts";
 import type { ChatEvents } from "./events.ts";
 
@@ -11,7 +11,7 @@ const NO_SUCH_CHAT = "No such chat.";
 export function createChatService({ store, events }: { store: Store; events: ChatEvents }) {
   /** The chat, if the caller is a member; NOT_FOUND otherwise so ids cannot be probed. */
   async function visibleChat(callerId: string, chatId: string): Promise<Chat> {
-    const chat = await store.getChat(chatId);
+    const chat = await store.chats.get(chatId);
     if (!chat || !chat.members.some((m) => m.user_id === callerId)) {
       throw new ChatError("NOT_FOUND", NO_SUCH_CHAT);
     }
@@ -19,7 +19,7 @@ export function createChatService({ store, events }: { store: Store; events: Cha
   }
 
   async function requireUsers(ids: readonly string[]) {
-    const found = await store.findUsersByIds(ids);
+    const found = await store.users.findByIds(ids);
     const missing = ids.filter((id) => !found.some((user) => user.id === id));
     if (missing.length > 0)
       throw new ChatError("NOT_FOUND", "No such user.", { user_ids: missing });
@@ -29,8 +29,8 @@ export function createChatService({ store, events }: { store: Store; events: Cha
   async function rejoinDirect(chat: Chat, pair: readonly string[]): Promise<Chat> {
     const missing = pair.filter((id) => !chat.members.some((m) => m.user_id === id));
     if (missing.length === 0) return chat;
-    for (const id of missing) await store.addMember(chat.id, id);
-    const updated = (await store.getChat(chat.id))!;
+    for (const id of missing) await store.chats.addMember(chat.id, id);
+    const updated = (await store.chats.get(chat.id))!;
     for (const id of missing) events.memberAdded(updated, id);
     return updated;
   }
@@ -47,14 +47,14 @@ export function createChatService({ store, events }: { store: Store; events: Cha
           throw new ChatError("VALIDATION_ERROR", "A direct chat takes exactly one other user.");
         }
         directKey = [callerId, others[0]!].sort().join(":");
-        const existing = await store.findDirectChat(directKey);
+        const existing = await store.chats.findDirect(directKey);
         if (existing) {
           return { chat: await rejoinDirect(existing, [callerId, others[0]!]), created: false };
         }
       }
       await requireUsers(others);
       try {
-        const chat = await store.createChat({
+        const chat = await store.chats.create({
           id: randomUUID(),
           type: input.type,
           name: input.type === "group" ? input.name?.trim() || null : null,
@@ -66,8 +66,8 @@ export function createChatService({ store, events }: { store: Store; events: Cha
         return { chat, created: true };
       } catch (error) {
         // Both users opened the direct chat at the same moment: the other request won.
-        if (directKey && sqlState(error) === SQLSTATE.uniqueViolation) {
-          const existing = await store.findDirectChat(directKey);
+        if (error instanceof DirectChatExists) {
+          const existing = await store.chats.findDirect(error.directKey);
           if (existing) {
             return { chat: await rejoinDirect(existing, [callerId, others[0]!]), created: false };
           }
@@ -77,7 +77,7 @@ export function createChatService({ store, events }: { store: Store; events: Cha
     },
 
     list(callerId: string): Promise<ChatListItem[]> {
-      return store.listChatsOf(callerId);
+      return store.chats.listOf(callerId);
     },
 
     async addMember(callerId: string, chatId: string, userId: string): Promise<Chat> {
@@ -89,10 +89,10 @@ export function createChatService({ store, events }: { store: Store; events: Cha
         throw new ChatError("FORBIDDEN", "Only the group's owner may add members.");
       }
       await requireUsers([userId]);
-      if (!(await store.addMember(chatId, userId))) {
+      if (!(await store.chats.addMember(chatId, userId))) {
         throw new ChatError("CONFLICT", "That user is a member already.");
       }
-      const updated = (await store.getChat(chatId))!;
+      const updated = (await store.chats.get(chatId))!;
       events.memberAdded(updated, userId);
       return updated;
     },
@@ -103,14 +103,14 @@ export function createChatService({ store, events }: { store: Store; events: Cha
       if (callerId !== userId && !(isOwner && chat.type === "group")) {
         throw new ChatError("FORBIDDEN", "Only the group's owner may remove other members.");
       }
-      if (!(await store.removeMember(chatId, userId))) {
+      if (!(await store.chats.removeMember(chatId, userId))) {
         throw new ChatError("NOT_FOUND", "That user is not a member.");
       }
       events.memberRemoved(chatId, userId);
     },
 
     async markRead(callerId: string, chatId: string, seq: number): Promise<void> {
-      const position = await store.markRead(chatId, callerId, seq);
+      const position = await store.chats.markRead(chatId, callerId, seq);
       if (position === undefined) throw new ChatError("NOT_FOUND", NO_SUCH_CHAT);
       events.read({
         chat_id: chatId,

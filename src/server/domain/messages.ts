@@ -13,7 +13,8 @@ import {
   type SyncResult,
 } from "@charla/protocol/schemas";
 import type { GroupCommit } from "../storage/group-commit.ts";
-import type { HistoryPage, Store } from "../storage/store.ts";
+import type { HistoryPage } from "../storage/message-store.ts";
+import type { Store } from "../storage/store.ts";
 import type { ChatEvents } from "./events.ts";
 
 const NO_SUCH_MESSAGE = "No such message.";
@@ -49,14 +50,14 @@ export function createMessageService(deps: {
   const { store, commits, events } = deps;
 
   async function requireMember(callerId: string, chatId: string) {
-    const role = await store.memberRole(chatId, callerId);
+    const role = await store.chats.memberRole(chatId, callerId);
     if (!role) throw new ChatError("NOT_FOUND", NO_SUCH_CHAT);
     return role;
   }
 
   /** The message, when the caller may see it and it is not deleted. */
   async function visibleMessage(callerId: string, messageId: string) {
-    const access = await store.findMessageForAccess(messageId, callerId);
+    const access = await store.messages.findForAccess(messageId, callerId);
     if (!access || access.callerRole === null || access.message.status === "deleted") {
       throw new ChatError("NOT_FOUND", NO_SUCH_MESSAGE);
     }
@@ -86,7 +87,7 @@ export function createMessageService(deps: {
       if (message.sender_id !== callerId) {
         throw new ChatError("FORBIDDEN", "Only the sender may edit a message.");
       }
-      const edited = await store.editMessage(messageId, text);
+      const edited = await store.messages.edit(messageId, text);
       if (!edited) throw new ChatError("NOT_FOUND", NO_SUCH_MESSAGE);
       events.messageUpdated(edited);
       return edited;
@@ -101,7 +102,7 @@ export function createMessageService(deps: {
           "Only the sender or the group's owner may delete a message.",
         );
       }
-      const deleted = await store.deleteMessage(messageId);
+      const deleted = await store.messages.delete(messageId);
       if (!deleted) throw new ChatError("NOT_FOUND", NO_SUCH_MESSAGE);
       events.messageDeleted(deleted);
       return deleted;
@@ -109,7 +110,7 @@ export function createMessageService(deps: {
 
     async history(callerId: string, chatId: string, query: HistoryQuery): Promise<HistoryPage> {
       await requireMember(callerId, chatId);
-      return store.history(chatId, {
+      return store.messages.history(chatId, {
         limit: query.limit ?? HISTORY_DEFAULT_LIMIT,
         before_seq: query.before_seq,
         after_seq: query.after_seq,
@@ -123,7 +124,7 @@ export function createMessageService(deps: {
      */
     async sync(callerId: string, input: SyncPayload): Promise<SyncResult> {
       const limit = input.limit ?? SYNC_DEFAULT_LIMIT;
-      const mine = await store.chatIdsOf(callerId);
+      const mine = await store.chats.idsOf(callerId);
       const cursors = new Map(mine.map((id) => [id, 0]));
       for (const { chat_id, after_change_seq } of input.chats ?? []) {
         if (cursors.has(chat_id)) cursors.set(chat_id, after_change_seq);
@@ -131,7 +132,7 @@ export function createMessageService(deps: {
       const chats = await Promise.all(
         [...cursors].map(async ([chatId, after]) => ({
           chat_id: chatId,
-          ...(await store.changesSince(chatId, after, limit)),
+          ...(await store.messages.changesSince(chatId, after, limit)),
         })),
       );
       return { chats };

@@ -1,20 +1,16 @@
 import type { RateLimiterAbstract } from "rate-limiter-flexible";
 import type { AuthService } from "../domain/auth.ts";
 import type { ChatService } from "../domain/chats.ts";
-import type { ChatEvents } from "../domain/events.ts";
 import type { MessageService } from "../domain/messages.ts";
-import type { Presence } from "../domain/presence.ts";
+import type { UserService } from "../domain/users.ts";
 import type { Metrics } from "../metrics.ts";
-import type { Store } from "../storage/store.ts";
 
-/** What the HTTP routes are given; built once in app.ts. */
+/** What the HTTP routes are given; built once in app.ts. Routes call the domain only. */
 export interface HttpDeps {
   auth: AuthService;
+  users: UserService;
   chats: ChatService;
   messages: MessageService;
-  presence: Presence;
-  store: Store;
-  events: ChatEvents;
   metrics: Metrics;
   loginLimiter: RateLimiterAbstract | undefined;
   registrationLimiter: RateLimiterAbstract | undefined;

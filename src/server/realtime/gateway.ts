@@ -12,7 +12,6 @@ import type { ChatService } from "../domain/chats.ts";
 import type { MessageService } from "../domain/messages.ts";
 import type { Presence } from "../domain/presence.ts";
 import type { Metrics } from "../metrics.ts";
-import type { Store } from "../storage/store.ts";
 import { createAuthMiddleware } from "./auth-middleware.ts";
 import { coalesceQueuedFrames } from "./coalesce-writes.ts";
 import { createDispatcher, type CommandContext } from "./command.ts";
@@ -26,7 +25,6 @@ export interface GatewayDeps {
   config: Readonly<Config>;
   log: Logger;
   metrics: Metrics;
-  store: Store;
   auth: AuthService;
   chats: ChatService;
   messages: MessageService;

@@ -3,7 +3,7 @@
  * next one, so one transaction (one fsync) carries many messages under load and a lone send
  * is written at once. One batch at a time keeps a sender's messages in the order it sent them.
  */
-import type { AppendResult, NewMessage, Store } from "./store.ts";
+import type { AppendResult, MessageStore, NewMessage } from "./message-store.ts";
 
 interface Pending {
   message: NewMessage;
@@ -17,7 +17,7 @@ export interface GroupCommitOptions {
 }
 
 export class GroupCommit {
-  readonly #store: Pick<Store, "appendMessages">;
+  readonly #store: Pick<MessageStore, "append">;
   readonly #maxBatch: number;
   #queue: Pending[] = [];
   #writing: Promise<void> | undefined;
@@ -25,7 +25,7 @@ export class GroupCommit {
   onBatch: ((size: number, seconds: number) => void) | undefined;
 
   constructor(
-    store: Pick<Store, "appendMessages">,
+    store: Pick<MessageStore, "append">,
     options: GroupCommitOptions = { maxBatch: 256 },
   ) {
     this.#store = store;
@@ -51,7 +51,7 @@ export class GroupCommit {
         const batch = this.#queue.splice(0, this.#maxBatch);
         const started = performance.now();
         try {
-          const results = await this.#store.appendMessages(batch.map((p) => p.message));
+          const results = await this.#store.append(batch.map((p) => p.message));
           this.onBatch?.(batch.length, (performance.now() - started) / 1000);
           batch.forEach((pending, i) => pending.resolve(results[i]!));
         } catch (error) {

@@ -6,7 +6,7 @@ import path from "node:path";
 import { readFile } from "node:fs/promises";
 import { Umzug, type UmzugStorage } from "umzug";
 import type { Logger } from "pino";
-import type { SqlDriver, SqlQueryable } from "./driver.ts";
+import type { SqlDriver, SqlQueryable } from "./drivers/driver.ts";
 
 const MIGRATIONS_DIR = path.join(import.meta.dirname, "migrations");
 

@@ -2,11 +2,12 @@
 import { mkdir } from "node:fs/promises";
 import type { Logger } from "pino";
 import type { DatabaseConfig } from "../config.ts";
-import type { SqlDriver } from "./driver.ts";
+import type { SqlDriver } from "./drivers/driver.ts";
+import { openPgliteDriver } from "./drivers/pglite.ts";
+import { openPostgresDriver } from "./drivers/postgres.ts";
 import { migrate } from "./migrate.ts";
-import { openPgliteDriver } from "./pglite.ts";
-import { openPostgresDriver } from "./postgres.ts";
-import { SqlStore } from "./sql-store.ts";
+import { createSqlStore } from "./sql/sql-store.ts";
+import type { Store } from "./store.ts";
 
 export async function openDriver(database: DatabaseConfig, log: Logger): Promise<SqlDriver> {
   if (database.kind === "postgres") return openPostgresDriver(database.url, database.poolSize, log);
@@ -14,7 +15,7 @@ export async function openDriver(database: DatabaseConfig, log: Logger): Promise
   return openPgliteDriver(database.dataDir, log);
 }
 
-export async function openStore(database: DatabaseConfig, log: Logger): Promise<SqlStore> {
+export async function openStore(database: DatabaseConfig, log: Logger): Promise<Store> {
   const driver = await openDriver(database, log);
   try {
     await migrate(driver, log);
@@ -22,5 +23,5 @@ export async function openStore(database: DatabaseConfig, log: Logger): Promise<
     await driver.close();
     throw error;
   }
-  return new SqlStore(driver);
+  return createSqlStore(driver);
 }

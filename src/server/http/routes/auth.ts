@@ -53,9 +53,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app, deps)
       },
     },
     async (request, reply) => {
-      const { id } = caller(request);
-      await deps.auth.logout(id);
-      deps.events.sessionsEnded(id);
+      await deps.auth.logout(caller(request).id);
       return reply.status(204).send(null);
     },
   );

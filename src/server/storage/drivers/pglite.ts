@@ -101,7 +101,6 @@ export async function openPgliteDriver(
 
   let closing: Promise<void> | undefined;
   return {
-    kind: "pglite",
     query: (text, params) => outside(() => inTransaction.query(text, params)),
     exec: (text) => outside(() => inTransaction.exec(text)),
     transaction: (work) =>

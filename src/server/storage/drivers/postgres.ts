@@ -31,7 +31,6 @@ export async function openPostgresDriver(
   await query("SELECT 1");
   let closing: Promise<void> | undefined;
   return {
-    kind: "postgres",
     query,
     exec,
     async transaction(work) {

@@ -1,0 +1,52 @@
+/** The messages part of the storage port: the append path, changes, history and catch-up. */
+import type { Chat, ChatMember, Message } from "@charla/protocol";
+
+export interface NewMessage {
+  id: string;
+  chat_id: string;
+  sender_id: string;
+  body: string;
+  client_msg_id: string | null;
+}
+
+/** What a send produced: the stored message, or the original when client_msg_id repeated. */
+export type AppendResult =
+  | { kind: "stored"; message: Message }
+  | { kind: "duplicate"; message: Message }
+  | { kind: "not_member" };
+
+export interface MessageAccess {
+  message: Message;
+  /** The caller's role in the message's chat, or null when not a member. */
+  callerRole: ChatMember["role"] | null;
+  chatType: Chat["type"];
+}
+
+/** Where a history page starts: the newest, below `before_seq`, or above `after_seq`. */
+export interface HistoryCursor {
+  limit: number;
+  before_seq?: number | undefined;
+  after_seq?: number | undefined;
+}
+
+export interface HistoryPage {
+  messages: Message[];
+  has_more: boolean;
+}
+
+export interface MessageStore {
+  /**
+   * Stores messages, each in its chat's next seq, in one transaction: all or none commit.
+   * A sender who is not a member of the chat stores nothing (`not_member`).
+   */
+  append(batch: readonly NewMessage[]): Promise<AppendResult[]>;
+  findForAccess(messageId: string, callerId: string): Promise<MessageAccess | undefined>;
+  /** Edits a live message; undefined when it is gone (deleted or missing). */
+  edit(messageId: string, body: string): Promise<Message | undefined>;
+  /** Deletes a live message (its body is cleared); undefined when it is gone. */
+  delete(messageId: string): Promise<Message | undefined>;
+  /** A page of the chat's messages, ascending by seq. */
+  history(chatId: string, cursor: HistoryCursor): Promise<HistoryPage>;
+  /** Messages of a chat changed (sent, edited, deleted) after a change_seq, in change order. */
+  changesSince(chatId: string, afterChangeSeq: number, limit: number): Promise<HistoryPage>;
+}

@@ -1,0 +1,182 @@
+/** The ChatStore in SQL: chats, members (chat_members) and read positions. */
+import type { Chat, ChatListItem, ChatMember } from "@charla/protocol";
+import type { ChatStore, NewChat } from "../chat-store.ts";
+import { isUniqueViolation, type SqlDriver } from "../drivers/driver.ts";
+import { DirectChatExists } from "../errors.ts";
+import { iso, MESSAGE_COLUMNS, toMessage, type Row } from "./rows.ts";
+
+function toChat(row: Row, members: ChatMember[]): Chat {
+  return {
+    id: row.id as string,
+    type: row.type as Chat["type"],
+    name: (row.name as string | null) ?? null,
+    created_by: row.created_by as string,
+    created_at: iso(row.created_at),
+    members,
+  };
+}
+
+export function sqlChatStore(db: SqlDriver): ChatStore {
+  async function membersOf(chatIds: readonly string[]): Promise<Map<string, ChatMember[]>> {
+    const rows = await db.query<{
+      chat_id: string;
+      user_id: string;
+      username: string;
+      role: ChatMember["role"];
+      last_read_seq: number;
+    }>(
+      `SELECT m.chat_id, m.user_id, u.username, m.role, m.last_read_seq
+         FROM chat_members m JOIN users u ON u.id = m.user_id
+        WHERE m.chat_id = ANY($1::uuid[])
+        ORDER BY m.role DESC, m.joined_at, lower(u.username)`,
+      [chatIds],
+    );
+    const byChat = new Map<string, ChatMember[]>();
+    for (const row of rows) {
+      const list = byChat.get(row.chat_id) ?? [];
+      list.push({
+        user_id: row.user_id,
+        username: row.username,
+        role: row.role,
+        last_read_seq: Number(row.last_read_seq),
+      });
+      byChat.set(row.chat_id, list);
+    }
+    return byChat;
+  }
+
+  async function get(chatId: string): Promise<Chat | undefined> {
+    const rows = await db.query("SELECT * FROM chats WHERE id = $1", [chatId]);
+    if (!rows[0]) return undefined;
+    const members = await membersOf([chatId]);
+    return toChat(rows[0], members.get(chatId) ?? []);
+  }
+
+  async function insert(chat: NewChat): Promise<void> {
+    await db.transaction(async (tx) => {
+      await tx.query(
+        "INSERT INTO chats (id, type, name, created_by, direct_key) VALUES ($1, $2, $3, $4, $5)",
+        [chat.id, chat.type, chat.name, chat.created_by, chat.direct_key],
+      );
+      const others = chat.member_ids.filter((id) => id !== chat.created_by);
+      await tx.query(
+        `INSERT INTO chat_members (chat_id, user_id, role)
+         SELECT $1::uuid, $2::uuid, 'owner'
+         UNION ALL SELECT $1::uuid, u, 'member' FROM unnest($3::uuid[]) AS u`,
+        [chat.id, chat.created_by, others],
+      );
+    });
+  }
+
+  return {
+    get,
+
+    async create(chat) {
+      try {
+        await insert(chat);
+      } catch (error) {
+        if (chat.direct_key !== null && isUniqueViolation(error, "chats_direct_key_key")) {
+          throw new DirectChatExists(chat.direct_key);
+        }
+        throw error;
+      }
+      return (await get(chat.id))!;
+    },
+
+    async findDirect(directKey) {
+      const rows = await db.query<{ id: string }>("SELECT id FROM chats WHERE direct_key = $1", [
+        directKey,
+      ]);
+      return rows[0] ? get(rows[0].id) : undefined;
+    },
+
+    async listOf(userId): Promise<ChatListItem[]> {
+      const chats = await db.query(
+        `SELECT c.*, m.last_read_seq,
+                (SELECT count(*)::int FROM messages x
+                  WHERE x.chat_id = c.id AND x.seq > m.last_read_seq
+                    AND x.sender_id <> $1 AND x.status <> 'deleted') AS unread_count
+           FROM chat_members m JOIN chats c ON c.id = m.chat_id
+          WHERE m.user_id = $1
+          ORDER BY c.last_activity_at DESC, c.id`,
+        [userId],
+      );
+      if (chats.length === 0) return [];
+      const ids = chats.map((row) => row.id as string);
+      const [members, lastMessages] = await Promise.all([
+        membersOf(ids),
+        db.query(
+          `SELECT DISTINCT ON (chat_id) ${MESSAGE_COLUMNS} FROM messages
+            WHERE chat_id = ANY($1::uuid[]) ORDER BY chat_id, seq DESC`,
+          [ids],
+        ),
+      ]);
+      const lastByChat = new Map(
+        lastMessages.map((row) => [row.chat_id as string, toMessage(row)]),
+      );
+      return chats.map((row) => ({
+        ...toChat(row, members.get(row.id as string) ?? []),
+        last_message: lastByChat.get(row.id as string) ?? null,
+        unread_count: Number(row.unread_count),
+        last_read_seq: Number(row.last_read_seq),
+      }));
+    },
+
+    async idsOf(userId) {
+      const rows = await db.query<{ chat_id: string }>(
+        "SELECT chat_id FROM chat_members WHERE user_id = $1",
+        [userId],
+      );
+      return rows.map((row) => row.chat_id);
+    },
+
+    async memberRole(chatId, userId) {
+      const rows = await db.query<{ role: ChatMember["role"] }>(
+        "SELECT role FROM chat_members WHERE chat_id = $1 AND user_id = $2",
+        [chatId, userId],
+      );
+      return rows[0]?.role;
+    },
+
+    async addMember(chatId, userId) {
+      const rows = await db.query(
+        `INSERT INTO chat_members (chat_id, user_id, role) VALUES ($1, $2, 'member')
+         ON CONFLICT DO NOTHING RETURNING user_id`,
+        [chatId, userId],
+      );
+      return rows.length > 0;
+    },
+
+    async removeMember(chatId, userId) {
+      return db.transaction(async (tx) => {
+        const rows = await tx.query<{ role: string }>(
+          "DELETE FROM chat_members WHERE chat_id = $1 AND user_id = $2 RETURNING role",
+          [chatId, userId],
+        );
+        if (rows[0]?.role === "owner") {
+          // A group whose owner left is handed to its longest-standing member, so it can still
+          // be managed.
+          await tx.query(
+            `UPDATE chat_members SET role = 'owner'
+              WHERE chat_id = $1 AND user_id = (
+                SELECT user_id FROM chat_members WHERE chat_id = $1 ORDER BY joined_at, user_id LIMIT 1)`,
+            [chatId],
+          );
+        }
+        return rows.length > 0;
+      });
+    },
+
+    async markRead(chatId, userId, seq) {
+      const rows = await db.query<{ last_read_seq: number }>(
+        `UPDATE chat_members m
+            SET last_read_seq = GREATEST(m.last_read_seq, LEAST($3::bigint, c.last_seq))
+           FROM chats c
+          WHERE m.chat_id = $1 AND m.user_id = $2 AND c.id = m.chat_id
+         RETURNING m.last_read_seq`,
+        [chatId, userId, seq],
+      );
+      return rows[0] ? Number(rows[0].last_read_seq) : undefined;
+    },
+  };
+}

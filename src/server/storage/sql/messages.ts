@@ -1,0 +1,88 @@
+/** The MessageStore in SQL: edits and deletes take the chat's next change_seq. */
+import type { SqlQueryable } from "../drivers/driver.ts";
+import type { HistoryPage, MessageAccess, MessageStore } from "../message-store.ts";
+import { appendMessages } from "./append.ts";
+import { MESSAGE_COLUMNS, toMessage, type Row } from "./rows.ts";
+
+/** The first `limit` rows as a page; the query asked for one more to learn if there are more. */
+function page(rows: Row[], limit: number, newestFirst = false): HistoryPage {
+  const messages = rows.slice(0, limit);
+  if (newestFirst) messages.reverse();
+  return { messages: messages.map(toMessage), has_more: rows.length > limit };
+}
+
+export function sqlMessageStore(db: SqlQueryable): MessageStore {
+  /** Applies an edit or delete to a live message, with the chat's next change_seq. */
+  async function change(messageId: string, body: string, status: "updated" | "deleted") {
+    const rows = await db.query(
+      `WITH target AS (
+         SELECT chat_id FROM messages WHERE id = $1 AND status <> 'deleted'
+       ), bumped AS (
+         UPDATE chats SET last_change_seq = last_change_seq + 1
+          WHERE id = (SELECT chat_id FROM target)
+         RETURNING last_change_seq
+       )
+       UPDATE messages m SET body = $2, status = $3, updated_at = now(),
+                             change_seq = (SELECT last_change_seq FROM bumped)
+        WHERE m.id = $1 AND m.status <> 'deleted' AND EXISTS (SELECT 1 FROM bumped)
+       RETURNING ${MESSAGE_COLUMNS}`,
+      [messageId, body, status],
+    );
+    return rows[0] && toMessage(rows[0]);
+  }
+
+  return {
+    append: (batch) => appendMessages(db, batch),
+
+    async findForAccess(messageId, callerId) {
+      const rows = await db.query(
+        `SELECT m.id, m.chat_id, m.sender_id, m.body, m.status, m.seq, m.change_seq, m.client_msg_id,
+                m.created_at, m.updated_at, c.type AS chat_type, cm.role AS caller_role
+           FROM messages m
+           JOIN chats c ON c.id = m.chat_id
+           LEFT JOIN chat_members cm ON cm.chat_id = m.chat_id AND cm.user_id = $2
+          WHERE m.id = $1`,
+        [messageId, callerId],
+      );
+      const row = rows[0];
+      if (!row) return undefined;
+      return {
+        message: toMessage(row),
+        callerRole: (row.caller_role as MessageAccess["callerRole"]) ?? null,
+        chatType: row.chat_type as MessageAccess["chatType"],
+      };
+    },
+
+    edit: (messageId, body) => change(messageId, body, "updated"),
+
+    delete: (messageId) => change(messageId, "", "deleted"),
+
+    async history(chatId, { limit, before_seq, after_seq }) {
+      if (after_seq !== undefined) {
+        const rows = await db.query(
+          `SELECT ${MESSAGE_COLUMNS} FROM messages
+            WHERE chat_id = $1 AND seq > $2::bigint AND ($3::bigint IS NULL OR seq < $3)
+            ORDER BY seq ASC LIMIT $4`,
+          [chatId, after_seq, before_seq ?? null, limit + 1],
+        );
+        return page(rows, limit);
+      }
+      const rows = await db.query(
+        `SELECT ${MESSAGE_COLUMNS} FROM messages
+          WHERE chat_id = $1 AND ($2::bigint IS NULL OR seq < $2)
+          ORDER BY seq DESC LIMIT $3`,
+        [chatId, before_seq ?? null, limit + 1],
+      );
+      return page(rows, limit, true);
+    },
+
+    async changesSince(chatId, afterChangeSeq, limit) {
+      const rows = await db.query(
+        `SELECT ${MESSAGE_COLUMNS} FROM messages
+          WHERE chat_id = $1 AND change_seq > $2::bigint ORDER BY change_seq ASC LIMIT $3`,
+        [chatId, afterChangeSeq, limit + 1],
+      );
+      return page(rows, limit);
+    },
+  };
+}

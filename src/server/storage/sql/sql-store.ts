@@ -1,0 +1,22 @@
+/**
+ * The Store in SQL written once for every PostgreSQL backend: the entity stores over one
+ * driver, which reports a database it cannot reach as StoreUnavailable.
+ */
+import { withStoreUnavailable, type SqlDriver } from "../drivers/driver.ts";
+import type { Store } from "../store.ts";
+import { sqlChatStore } from "./chats.ts";
+import { sqlMessageStore } from "./messages.ts";
+import { sqlUserStore } from "./users.ts";
+
+export function createSqlStore(driver: SqlDriver): Store {
+  const db = withStoreUnavailable(driver);
+  return {
+    users: sqlUserStore(db),
+    chats: sqlChatStore(db),
+    messages: sqlMessageStore(db),
+    async ping() {
+      await db.query("SELECT 1");
+    },
+    close: () => db.close(),
+  };
+}
