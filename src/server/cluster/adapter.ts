@@ -14,6 +14,7 @@ import type { Logger } from "pino";
 import { createAdapter } from "@socket.io/redis-streams-adapter";
 import { MessageType, type ClusterMessage } from "socket.io-adapter";
 import type { Namespace } from "socket.io";
+import { wrapAdapterPublish, type Publish } from "../library-shims.ts";
 import type { RedisClient } from "./redis-presence.ts";
 
 export interface ClusterAdapterOptions {
@@ -49,7 +50,7 @@ function replayable(message: ClusterMessage): boolean {
 }
 
 export function createClusterAdapter(options: ClusterAdapterOptions): ClusterAdapter {
-  const { client, log, maxBacklog } = options;
+  const { client, log } = options;
   const streams = createAdapter(client, {
     streamName: `${options.prefix}:socket.io`,
     channelPrefix: `${options.prefix}:socket.io`,
@@ -61,69 +62,23 @@ export function createClusterAdapter(options: ClusterAdapterOptions): ClusterAda
   });
   const replays = new Set<() => number>();
 
+  // Said once per process: the shim found no publish to wrap (a changed socket.io-adapter).
+  let warnedUnwrapped = false;
+
   // A function expression: Socket.IO calls it with `new`.
   const factory = function (nsp: Namespace) {
     const adapter = streams(nsp);
-    const publish = adapter.doPublish.bind(adapter) as (message: ClusterMessage) => Promise<string>;
-    const backlog: ClusterMessage[] = [];
-    let dropped = 0;
-
-    const keep = (message: ClusterMessage) => {
-      if (!replayable(message)) return;
-      backlog.push(message);
-      if (backlog.length > maxBacklog) {
-        backlog.shift();
-        if (dropped++ === 0) {
-          log.error(
-            { maxBacklog },
-            "cluster: Redis down too long; dropping the oldest cross-node events (clients catch up with sync)",
-          );
-        }
+    const resilient = wrapAdapterPublish(adapter, (publish) => resilientPublish(publish, options));
+    if (!resilient) {
+      if (!warnedUnwrapped) {
+        warnedUnwrapped = true;
+        log.warn(
+          "cluster: the adapter's publish could not be wrapped; while Redis is down, delivery on this node waits for it",
+        );
       }
-    };
-
-    let lastFailureLog = 0;
-    // A publish cut off by a dropped connection is kept for the replay (at least once);
-    // one Redis refused while connected (e.g. out of memory) is only logged.
-    const send = (message: ClusterMessage) => {
-      const publishing = publish(message).catch((error: unknown) => {
-        if (!client.isReady) keep(message);
-        else if (Date.now() - lastFailureLog > 10_000) {
-          lastFailureLog = Date.now();
-          log.error({ err: error }, "cluster: Redis refused a cross-node event");
-        }
-        throw error;
-      });
-      // A stalled Redis (paused, overloaded, silently cut off) must not hold up this node's
-      // own sockets: after a while the adapter delivers locally; the publish goes on.
-      let timer: NodeJS.Timeout | undefined;
-      const slow = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error("Redis is slow: delivered here first")), SLOW_MS);
-      });
-      publishing.catch(() => undefined).finally(() => clearTimeout(timer));
-      return Promise.race([publishing, slow]);
-    };
-
-    const replay = () => {
-      const queued = backlog.splice(0);
-      // Issued in order on one connection, so they reach the stream in order.
-      for (const message of queued) send(message).catch(() => undefined);
-      if (dropped > 0)
-        log.warn({ dropped }, "cluster: cross-node events dropped during the outage");
-      dropped = 0;
-      return queued.length;
-    };
-
-    adapter.doPublish = (message: ClusterMessage) => {
-      if (!client.isReady) {
-        keep(message);
-        return Promise.reject(new Error("Redis is not reachable: delivered on this node only"));
-      }
-      // What was kept goes first, so the other nodes see events in their order.
-      if (backlog.length > 0) replay();
-      return send(message);
-    };
-
+      return adapter;
+    }
+    const { replay } = resilient;
     replays.add(replay);
     const close = adapter.close.bind(adapter);
     adapter.close = () => {
@@ -139,6 +94,76 @@ export function createClusterAdapter(options: ClusterAdapterOptions): ClusterAda
       let total = 0;
       for (const replay of replays) total += replay();
       return total;
+    },
+  };
+}
+
+/**
+ * Publishing that never holds up this node's own sockets: fails at once while Redis is not
+ * ready (the adapter then delivers locally) and keeps the message for `replay`.
+ */
+function resilientPublish(
+  publish: Publish,
+  { client, log, maxBacklog }: ClusterAdapterOptions,
+): { publish: Publish; replay: () => number } {
+  const backlog: ClusterMessage[] = [];
+  let dropped = 0;
+
+  const keep = (message: ClusterMessage) => {
+    if (!replayable(message)) return;
+    backlog.push(message);
+    if (backlog.length > maxBacklog) {
+      backlog.shift();
+      if (dropped++ === 0) {
+        log.error(
+          { maxBacklog },
+          "cluster: Redis down too long; dropping the oldest cross-node events (clients catch up with sync)",
+        );
+      }
+    }
+  };
+
+  let lastFailureLog = 0;
+  // A publish cut off by a dropped connection is kept for the replay (at least once);
+  // one Redis refused while connected (e.g. out of memory) is only logged.
+  const send = (message: ClusterMessage) => {
+    const publishing = publish(message).catch((error: unknown) => {
+      if (!client.isReady) keep(message);
+      else if (Date.now() - lastFailureLog > 10_000) {
+        lastFailureLog = Date.now();
+        log.error({ err: error }, "cluster: Redis refused a cross-node event");
+      }
+      throw error;
+    });
+    // A stalled Redis (paused, overloaded, silently cut off) must not hold up this node's
+    // own sockets: after a while the adapter delivers locally; the publish goes on.
+    let timer: NodeJS.Timeout | undefined;
+    const slow = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error("Redis is slow: delivered here first")), SLOW_MS);
+    });
+    publishing.catch(() => undefined).finally(() => clearTimeout(timer));
+    return Promise.race([publishing, slow]);
+  };
+
+  const replay = () => {
+    const queued = backlog.splice(0);
+    // Issued in order on one connection, so they reach the stream in order.
+    for (const message of queued) send(message).catch(() => undefined);
+    if (dropped > 0) log.warn({ dropped }, "cluster: cross-node events dropped during the outage");
+    dropped = 0;
+    return queued.length;
+  };
+
+  return {
+    replay,
+    publish(message) {
+      if (!client.isReady) {
+        keep(message);
+        return Promise.reject(new Error("Redis is not reachable: delivered on this node only"));
+      }
+      // What was kept goes first, so the other nodes see events in their order.
+      if (backlog.length > 0) replay();
+      return send(message);
     },
   };
 }

@@ -3,11 +3,11 @@
  * `Authorization: Bearer` header, or the `x-token` query (the original project's clients).
  * A refusal is `connect_error` with message "UNAUTHORIZED".
  */
-import type { IncomingMessage } from "node:http";
 import type { Logger } from "pino";
 import { UNAUTHORIZED_CONNECT_ERROR } from "@charla/protocol/events";
 import type { AuthService } from "../domain/auth.ts";
 import { toChatError } from "../errors.ts";
+import { forgetHandshakeHeaders } from "../library-shims.ts";
 import type { ChatSocket } from "./types.ts";
 
 export function tokenFromHandshake(handshake: ChatSocket["handshake"]): unknown {
@@ -16,20 +16,6 @@ export function tokenFromHandshake(handshake: ChatSocket["handshake"]): unknown 
   const header = handshake.headers.authorization;
   if (typeof header === "string" && /^Bearer /i.test(header)) return header.slice(7).trim();
   return handshake.query["x-token"];
-}
-
-/**
- * Nothing reads a socket's request headers after its handshake, but engine.io keeps the
- * upgrade request alive as long as the connection (and Socket.IO shares its headers object):
- * about 0.5 KB per idle socket, measured.
- */
-function forgetHandshakeHeaders(socket: ChatSocket): void {
-  socket.handshake.headers = {};
-  const request = socket.conn.request as IncomingMessage | undefined;
-  if (request) {
-    request.headers = {};
-    request.rawHeaders = [];
-  }
 }
 
 export function createAuthMiddleware(deps: { auth: AuthService; log: Logger }) {
@@ -43,6 +29,7 @@ export function createAuthMiddleware(deps: { auth: AuthService; log: Logger }) {
       // The token is not needed after this; each idle socket would otherwise hold a copy.
       const auth = socket.handshake.auth as Record<string, unknown> | undefined;
       if (auth) delete auth.token;
+      // Nothing reads a socket's request headers after its handshake.
       forgetHandshakeHeaders(socket);
       next();
     } catch (error) {

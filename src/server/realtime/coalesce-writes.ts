@@ -9,24 +9,8 @@
  * handing the queue to the transport, synchronously, so the cork never outlives the flush.
  */
 import type { Socket as TcpSocket } from "node:net";
+import { tcpSocketOf, type EngineSocketLike } from "../library-shims.ts";
 import type { ChatServer } from "./types.ts";
-
-interface EngineSocketLike {
-  transport?: { name?: string; socket?: { _socket?: unknown } };
-}
-
-/**
- * The TCP socket under a WebSocket connection. `ws` does not expose it publicly; when its
- * shape is not what is expected (another transport, another `ws`), nothing is corked.
- */
-function tcpSocketOf(engineSocket: EngineSocketLike): TcpSocket | undefined {
-  const transport = engineSocket.transport;
-  if (transport?.name !== "websocket") return undefined;
-  const tcp = transport.socket?._socket as Partial<TcpSocket> | undefined;
-  return typeof tcp?.cork === "function" && typeof tcp.uncork === "function"
-    ? (tcp as TcpSocket)
-    : undefined;
-}
 
 export function coalesceQueuedFrames(io: ChatServer): void {
   let corked: TcpSocket | undefined;

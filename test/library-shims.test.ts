@@ -1,0 +1,92 @@
+/**
+ * The shims into libraries' internals (src/server/library-shims.ts), against the libraries
+ * installed: each must find the shape it expects. A failure here means an upgrade changed a
+ * shape and the shim quietly turned itself off; fix the shim before shipping the upgrade.
+ * And each guard degrades safely when the shape is not there.
+ */
+import assert from "node:assert/strict";
+import { Socket as TcpSocket } from "node:net";
+import { test } from "node:test";
+import { MessageType, type ClusterMessage } from "socket.io-adapter";
+import {
+  forgetHandshakeHeaders,
+  tcpSocketOf,
+  wrapAdapterPublish,
+} from "../src/server/library-shims.ts";
+import type { ChatSocket } from "../src/server/realtime/types.ts";
+import { clusterEnv, startNodes } from "./cluster/support.ts";
+import { connectSocket, eventually, registerUser } from "./support/clients.ts";
+import { postgresUrl, redisUrl, skipLoudly, startServer } from "./support/server.ts";
+
+/** The server side of the one socket connected to `server`. */
+async function onlyServerSocket(server: { app: { io: { of(name: "/"): unknown } } }) {
+  const sockets = (server.app.io.of("/") as { sockets: Map<string, ChatSocket> }).sockets;
+  return eventually(() => {
+    const [socket] = sockets.values();
+    assert.ok(socket, "the server has the socket");
+    return socket;
+  });
+}
+
+test("ws and engine.io: the shapes the shims read are there", async (t) => {
+  const server = await startServer(t);
+  const alice = await registerUser(server.url);
+  const client = await connectSocket(t, server.url, alice.token, {
+    extraHeaders: { "x-something-large": "x".repeat(500) },
+  });
+  assert.equal(client.io.engine.transport.name, "websocket");
+  const socket = await onlyServerSocket(server);
+
+  await t.test("the TCP socket under a WebSocket is found, so queued frames are corked", () => {
+    const tcp = tcpSocketOf(socket.conn as never);
+    assert.ok(tcp instanceof TcpSocket, "ws no longer keeps the TCP socket as _socket");
+  });
+
+  await t.test("the upgrade request's headers are dropped once the socket is in", () => {
+    const request = socket.conn.request as { headers?: unknown; rawHeaders?: unknown } | undefined;
+    assert.ok(request, "engine.io no longer keeps the upgrade request as conn.request");
+    assert.deepEqual(request.headers, {});
+    assert.deepEqual(request.rawHeaders, []);
+    assert.deepEqual(socket.handshake.headers, {});
+  });
+});
+
+test("socket.io-adapter: every cross-node broadcast goes through the wrapped publish", async (t) => {
+  const postgres = postgresUrl();
+  const redis = redisUrl();
+  if (!postgres || !redis) return skipLoudly(t, "the adapter shim needs PostgreSQL and Redis");
+  const [node] = await startNodes(t, await clusterEnv(t, postgres, redis), 1);
+  const adapter = node!.app.io.of("/").adapter;
+  const published: ClusterMessage[] = [];
+  const wrapped = wrapAdapterPublish(adapter, (publish) => ({
+    publish: (message) => {
+      published.push(message);
+      return publish(message);
+    },
+  }));
+  assert.ok(wrapped, "the streams adapter no longer publishes through doPublish");
+  node!.app.io.to("chat:nobody").emit("user:disconnected", { user_id: "someone" });
+  await eventually(() =>
+    assert.ok(published.some((message) => message.type === MessageType.BROADCAST)),
+  );
+});
+
+test("each guard changes nothing when the shape is not there", () => {
+  assert.equal(tcpSocketOf({ transport: { name: "polling" } }), undefined);
+  assert.equal(tcpSocketOf({ transport: { name: "websocket", socket: {} } }), undefined);
+  assert.equal(
+    tcpSocketOf({ transport: { name: "websocket", socket: { _socket: 1 } } }),
+    undefined,
+  );
+
+  const socket = { handshake: { headers: { cookie: "a" } as unknown }, conn: {} };
+  assert.equal(forgetHandshakeHeaders(socket), false);
+  assert.deepEqual(socket.handshake.headers, {}, "Socket.IO's own copy is still dropped");
+
+  const adapter = { publish: "not a method" };
+  assert.equal(
+    wrapAdapterPublish(adapter, (publish) => ({ publish })),
+    undefined,
+  );
+  assert.deepEqual(adapter, { publish: "not a method" });
+});
