@@ -7,16 +7,13 @@ import { randomUUID } from "node:crypto";
 import { test } from "node:test";
 import {
   connectSocket,
-  createChat,
   eventually,
   http,
   nextEvent,
-  postMessage,
   received,
-  registerUser,
   settle,
 } from "../support/clients.ts";
-import { startServer } from "../support/server.ts";
+import { chatFixture } from "../support/fixture.ts";
 
 function assertError(result: { status: number; body: any }, status: number, code: string) {
   assert.equal(result.status, status, JSON.stringify(result.body));
@@ -24,13 +21,9 @@ function assertError(result: { status: number; body: any }, status: number, code
 }
 
 test("chats and membership over HTTP", async (t) => {
-  const { url } = await startServer(t);
-  const [ana, ben, eve, dan] = await Promise.all([
-    registerUser(url, "ana"),
-    registerUser(url, "ben"),
-    registerUser(url, "eve"),
-    registerUser(url, "dan"),
-  ]);
+  const fixture = await chatFixture(t, ["ana", "ben", "eve", "dan"]);
+  const [ana, ben, eve, dan] = fixture.users;
+  const { url } = fixture;
   const members = (chat: any) =>
     chat.members
       .map((m: any) => [m.username, m.role])
@@ -146,7 +139,7 @@ test("chats and membership over HTTP", async (t) => {
   await t.test(
     "a direct chat one of the two left is both of theirs again when reopened",
     async (t) => {
-      const chat = await createChat(url, eve, "direct", [dan]);
+      const chat = await fixture.direct(eve, dan);
       const danSocket = await connectSocket(t, url, dan.token);
       const eveSocket = await connectSocket(t, url, eve.token);
       const left = await http(url, "DELETE", `/api/chats/${chat.id}/members/${dan.user.id}`, {
@@ -171,7 +164,7 @@ test("chats and membership over HTTP", async (t) => {
       ]);
       assert.deepEqual(await eveHears, { chat_id: chat.id, user_id: dan.user.id });
       const danGets = nextEvent(danSocket, "message:send", (m: any) => m.chat_id === chat.id);
-      const sent = await postMessage(url, eve, chat.id, "welcome back");
+      const sent = await fixture.post(eve, chat.id, "welcome back");
       assert.equal((await danGets).id, sent.id);
       assert.equal(
         (await http(url, "GET", `/api/chats/${chat.id}/messages`, { token: dan.token })).status,
@@ -181,12 +174,12 @@ test("chats and membership over HTTP", async (t) => {
   );
 
   await t.test("list: most recent activity first, with last message and unread count", async () => {
-    const [fresh1, fresh2] = await Promise.all([registerUser(url), registerUser(url)]);
-    const quiet = await createChat(url, fresh1, "group", [fresh2], "quiet");
-    const busy = await createChat(url, fresh1, "direct", [fresh2]);
-    await postMessage(url, fresh2, quiet.id, "one");
-    await postMessage(url, fresh2, quiet.id, "two");
-    await postMessage(url, fresh1, quiet.id, "mine");
+    const [fresh1, fresh2] = await Promise.all([fixture.register(), fixture.register()]);
+    const quiet = await fixture.group(fresh1, [fresh2], "quiet");
+    const busy = await fixture.direct(fresh1, fresh2);
+    await fixture.post(fresh2, quiet.id, "one");
+    await fixture.post(fresh2, quiet.id, "two");
+    await fixture.post(fresh1, quiet.id, "mine");
     let list = await http(url, "GET", "/api/chats", { token: fresh1.token });
     assert.equal(list.status, 200);
     assert.deepEqual(
@@ -202,7 +195,7 @@ test("chats and membership over HTTP", async (t) => {
     assert.equal(second.last_message, null);
     assert.equal(second.unread_count, 0);
 
-    await postMessage(url, fresh2, busy.id, "ping");
+    await fixture.post(fresh2, busy.id, "ping");
     assert.equal(
       (
         await http(url, "POST", `/api/chats/${quiet.id}/read`, {
@@ -226,7 +219,7 @@ test("chats and membership over HTTP", async (t) => {
   });
 
   await t.test("get: members only (NOT_FOUND otherwise); malformed id 400", async () => {
-    const chat = await createChat(url, ana, "group", [ben], "get");
+    const chat = await fixture.group(ana, [ben], "get");
     const got = await http(url, "GET", `/api/chats/${chat.id}`, { token: ben.token });
     assert.equal(got.status, 200);
     assert.deepEqual(got.body, chat);
@@ -243,7 +236,7 @@ test("chats and membership over HTTP", async (t) => {
   });
 
   await t.test("add a member: owner only; the new member's socket receives at once", async (t) => {
-    const chat = await createChat(url, ana, "group", [ben], "adding");
+    const chat = await fixture.group(ana, [ben], "adding");
     const danSocket = await connectSocket(t, url, dan.token);
     const benSocket = await connectSocket(t, url, ben.token);
 
@@ -288,7 +281,7 @@ test("chats and membership over HTTP", async (t) => {
     assert.equal((await danGetsChat).id, chat.id);
 
     const danGets = nextEvent(danSocket, "message:send", (m: any) => m.chat_id === chat.id);
-    const sent = await postMessage(url, ana, chat.id, "welcome dan");
+    const sent = await fixture.post(ana, chat.id, "welcome dan");
     assert.equal((await danGets).id, sent.id);
     assert.equal(
       (await http(url, "GET", `/api/chats/${chat.id}`, { token: dan.token })).status,
@@ -303,7 +296,7 @@ test("chats and membership over HTTP", async (t) => {
       409,
       "CONFLICT",
     );
-    const direct = await createChat(url, ana, "direct", [ben]);
+    const direct = await fixture.direct(ana, ben);
     assertError(
       await http(url, "POST", `/api/chats/${direct.id}/members`, {
         token: ana.token,
@@ -317,7 +310,7 @@ test("chats and membership over HTTP", async (t) => {
   await t.test(
     "remove a member: owner or self; their socket stops receiving at once",
     async (t) => {
-      const chat = await createChat(url, ana, "group", [ben, eve, dan], "removing");
+      const chat = await fixture.group(ana, [ben, eve, dan], "removing");
       const benSocket = await connectSocket(t, url, ben.token);
       const eveSocket = await connectSocket(t, url, eve.token);
 
@@ -340,7 +333,7 @@ test("chats and membership over HTTP", async (t) => {
       assert.deepEqual(await eveHears, { chat_id: chat.id, user_id: ben.user.id });
 
       const eveGets = nextEvent(eveSocket, "message:send", (m: any) => m.chat_id === chat.id);
-      const after = await postMessage(url, ana, chat.id, "ben is gone");
+      const after = await fixture.post(ana, chat.id, "ben is gone");
       assert.equal((await eveGets).id, after.id);
       await settle(benSocket);
       assert.ok(
@@ -365,7 +358,7 @@ test("chats and membership over HTTP", async (t) => {
         token: eve.token,
       });
       assert.equal(left.status, 204);
-      const later = await postMessage(url, ana, chat.id, "eve left");
+      const later = await fixture.post(ana, chat.id, "eve left");
       await settle(eveSocket);
       assert.ok(
         !received(eveSocket).some((e) => e.event === "message:send" && e.payload.id === later.id),
@@ -384,7 +377,7 @@ test("chats and membership over HTTP", async (t) => {
   );
 
   await t.test("an owner who leaves hands the group to the longest-standing member", async () => {
-    const chat = await createChat(url, dan, "group", [eve], "handover");
+    const chat = await fixture.group(dan, [eve], "handover");
     const left = await http(url, "DELETE", `/api/chats/${chat.id}/members/${dan.user.id}`, {
       token: dan.token,
     });

@@ -5,13 +5,13 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { createChat, http, registerUser } from "../support/clients.ts";
-import { startServer } from "../support/server.ts";
+import { http } from "../support/clients.ts";
+import { chatFixture } from "../support/fixture.ts";
 
 test("hostile HTTP input gets a clear error and the server keeps serving", async (t) => {
-  const { url } = await startServer(t);
-  const [ana, ben] = await Promise.all([registerUser(url), registerUser(url)]);
-  const chat = await createChat(url, ana, "group", [ben], "hostile");
+  const { url, group, users } = await chatFixture(t, ["ana", "ben"]);
+  const [ana, ben] = users;
+  const chat = await group(ana, [ben], "hostile");
   const path = `/api/chats/${chat.id}/messages`;
   let valid = 0;
 

@@ -5,17 +5,8 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { test } from "node:test";
-import {
-  connectSocket,
-  createChat,
-  http,
-  nextEvent,
-  postMessage,
-  received,
-  registerUser,
-  settle,
-} from "../support/clients.ts";
-import { startServer } from "../support/server.ts";
+import { connectSocket, http, nextEvent, received, settle } from "../support/clients.ts";
+import { chatFixture } from "../support/fixture.ts";
 
 function assertError(result: { status: number; body: any }, status: number, code: string) {
   assert.equal(result.status, status, JSON.stringify(result.body));
@@ -27,20 +18,17 @@ const range = (from: number, to: number) =>
   Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
 test("messages over HTTP", async (t) => {
-  const { url } = await startServer(t);
-  const [ana, ben, eve] = await Promise.all([
-    registerUser(url, "ana"),
-    registerUser(url, "ben"),
-    registerUser(url, "eve"),
-  ]);
-  const group = await createChat(url, ana, "group", [ben], "group");
-  const direct = await createChat(url, ana, "direct", [ben]);
+  const fixture = await chatFixture(t, ["ana", "ben", "eve"]);
+  const [ana, ben, eve] = fixture.users;
+  const { url } = fixture;
+  const group = await fixture.group(ana, [ben], "group");
+  const direct = await fixture.direct(ana, ben);
 
   await t.test("history: newest 50 by default, limit up to 200, before/after cursors", async () => {
-    const chat = await createChat(url, ana, "group", [ben], "long");
+    const chat = await fixture.group(ana, [ben], "long");
     for (let i = 1; i <= 205; i += 1) {
       // Sequential on purpose: each message's seq is its position.
-      await postMessage(url, i % 2 ? ana : ben, chat.id, `m${i}`);
+      await fixture.post(i % 2 ? ana : ben, chat.id, `m${i}`);
     }
     const get = (query = "", token = ben.token) =>
       http(url, "GET", `/api/chats/${chat.id}/messages${query}`, { token });
@@ -160,7 +148,7 @@ test("messages over HTTP", async (t) => {
 
   await t.test("PATCH: the sender edits (200, broadcast); others 403; deleted 404", async (t) => {
     const benSocket = await connectSocket(t, url, ben.token);
-    const sent = await postMessage(url, ana, group.id, "typo");
+    const sent = await fixture.post(ana, group.id, "typo");
     const benGets = nextEvent(benSocket, "message:update");
     const edited = await http(url, "PATCH", `/api/messages/${sent.id}`, {
       token: ana.token,
@@ -183,7 +171,7 @@ test("messages over HTTP", async (t) => {
       "FORBIDDEN",
     );
     // The group's owner may delete others' messages, but never edit them.
-    const bens = await postMessage(url, ben, group.id, "ben's");
+    const bens = await fixture.post(ben, group.id, "ben's");
     assertError(
       await http(url, "PATCH", `/api/messages/${bens.id}`, {
         token: ana.token,
@@ -234,7 +222,7 @@ test("messages over HTTP", async (t) => {
     "DELETE: sender or group owner (204, broadcast); again 404; body emptied",
     async (t) => {
       const benSocket = await connectSocket(t, url, ben.token);
-      const own = await postMessage(url, ben, group.id, "secret one");
+      const own = await fixture.post(ben, group.id, "secret one");
       const benGets = nextEvent(benSocket, "message:delete");
       assert.equal(
         (await http(url, "DELETE", `/api/messages/${own.id}`, { token: ben.token })).status,
@@ -250,8 +238,8 @@ test("messages over HTTP", async (t) => {
       );
 
       // The group's owner deletes a member's message; a member may not delete the owner's.
-      const bens = await postMessage(url, ben, group.id, "secret two");
-      const anas = await postMessage(url, ana, group.id, "owner's");
+      const bens = await fixture.post(ben, group.id, "secret two");
+      const anas = await fixture.post(ana, group.id, "owner's");
       assertError(
         await http(url, "DELETE", `/api/messages/${anas.id}`, { token: ben.token }),
         403,
@@ -262,7 +250,7 @@ test("messages over HTTP", async (t) => {
         204,
       );
       // In a direct chat nobody owns the other's messages.
-      const inDirect = await postMessage(url, ben, direct.id, "direct");
+      const inDirect = await fixture.post(ben, direct.id, "direct");
       assertError(
         await http(url, "DELETE", `/api/messages/${inDirect.id}`, { token: ana.token }),
         403,
@@ -292,8 +280,8 @@ test("messages over HTTP", async (t) => {
   );
 
   await t.test("read position: 204, broadcast, never backwards, members only", async (t) => {
-    const chat = await createChat(url, ana, "group", [ben], "reading");
-    for (const body of ["a", "b", "c"]) await postMessage(url, ana, chat.id, body);
+    const chat = await fixture.group(ana, [ben], "reading");
+    for (const body of ["a", "b", "c"]) await fixture.post(ana, chat.id, body);
     const anaSocket = await connectSocket(t, url, ana.token);
     const anaHears = nextEvent(anaSocket, "message:read", (e: any) => e.chat_id === chat.id);
     const read = await http(url, "POST", `/api/chats/${chat.id}/read`, {

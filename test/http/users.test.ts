@@ -1,16 +1,13 @@
 /** GET /api/users?q=&online=: finding people by name, and who is online. */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { connectSocket, eventually, http, registerUser } from "../support/clients.ts";
-import { startServer } from "../support/server.ts";
+import { eventually, http } from "../support/clients.ts";
+import { chatFixture } from "../support/fixture.ts";
 
 test("GET /api/users finds users by name and tells who is online", async (t) => {
-  const { url } = await startServer(t);
-  const [ana, anabel, bruno] = await Promise.all([
-    registerUser(url, "Ana"),
-    registerUser(url, "anabel_x"),
-    registerUser(url, "bruno"),
-  ]);
+  const fixture = await chatFixture(t, ["Ana", "anabel_x", "bruno"]);
+  const [ana, anabel, bruno] = fixture.users;
+  const { url, connect } = fixture;
   const find = (query: string) => http(url, "GET", `/api/users${query}`, { token: bruno.token });
 
   const all = await find("");
@@ -33,7 +30,7 @@ test("GET /api/users finds users by name and tells who is online", async (t) => 
   assert.deepEqual((await find("?q=zzz")).body.users, []);
   assert.equal((await find("?limit=1")).body.users.length, 1);
 
-  const socket = await connectSocket(t, url, anabel.token);
+  const socket = await connect(anabel);
   await eventually(async () => {
     const online = await find("?online=true");
     assert.deepEqual(

@@ -6,30 +6,18 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { test } from "node:test";
-import {
-  connectSocket,
-  createChat,
-  emitWithAck,
-  http,
-  nextEvent,
-  received,
-  registerUser,
-  settle,
-} from "../support/clients.ts";
-import { startServer } from "../support/server.ts";
+import { emitWithAck, http, nextEvent, received, settle } from "../support/clients.ts";
+import { chatFixture } from "../support/fixture.ts";
 
 test("socket authorization", async (t) => {
-  const { url } = await startServer(t);
-  const [owner, member, outsider] = await Promise.all([
-    registerUser(url, "owner"),
-    registerUser(url, "member"),
-    registerUser(url, "outsider"),
-  ]);
-  const group = await createChat(url, owner, "group", [member], "private group");
-  const direct = await createChat(url, owner, "direct", [member]);
-  const ownerSocket = await connectSocket(t, url, owner.token);
-  const memberSocket = await connectSocket(t, url, member.token);
-  const outsiderSocket = await connectSocket(t, url, outsider.token);
+  const fixture = await chatFixture(t, ["owner", "member", "outsider"]);
+  const [owner, member, outsider] = fixture.users;
+  const { url, connect } = fixture;
+  const group = await fixture.group(owner, [member], "private group");
+  const direct = await fixture.direct(owner, member);
+  const ownerSocket = await connect(owner);
+  const memberSocket = await connect(member);
+  const outsiderSocket = await connect(outsider);
   const history = async (chatId: string) =>
     (await http(url, "GET", `/api/chats/${chatId}/messages`, { token: owner.token })).body.messages;
 

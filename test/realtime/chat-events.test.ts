@@ -5,32 +5,18 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import {
-  connectSocket,
-  createChat,
-  emitWithAck,
-  eventually,
-  http,
-  nextEvent,
-  received,
-  registerUser,
-  settle,
-} from "../support/clients.ts";
-import { startServer } from "../support/server.ts";
+import { emitWithAck, eventually, http, nextEvent, received, settle } from "../support/clients.ts";
+import { chatFixture } from "../support/fixture.ts";
 
 test("chat membership events", async (t) => {
-  const { url } = await startServer(t);
-  const [ana, ben, eve, dan] = await Promise.all([
-    registerUser(url, "ana"),
-    registerUser(url, "ben"),
-    registerUser(url, "eve"),
-    registerUser(url, "dan"),
-  ]);
-  const anaSocket = await connectSocket(t, url, ana.token);
-  const benSocket = await connectSocket(t, url, ben.token);
-  const ben2 = await connectSocket(t, url, ben.token);
-  const eveSocket = await connectSocket(t, url, eve.token);
-  const danSocket = await connectSocket(t, url, dan.token);
+  const fixture = await chatFixture(t, ["ana", "ben", "eve", "dan"]);
+  const [ana, ben, eve, dan] = fixture.users;
+  const { url, connect } = fixture;
+  const anaSocket = await connect(ana);
+  const benSocket = await connect(ben);
+  const ben2 = await connect(ben);
+  const eveSocket = await connect(eve);
+  const danSocket = await connect(dan);
   const chatEvents = (socket: any, chatId: string) =>
     received(socket).filter(
       (e) => e.event.startsWith("chat:") && (e.payload.id ?? e.payload.chat_id) === chatId,
@@ -40,7 +26,7 @@ test("chat membership events", async (t) => {
     const benGets = nextEvent(benSocket, "chat:created");
     const ben2Gets = nextEvent(ben2, "chat:created");
     const anaGets = nextEvent(anaSocket, "chat:created");
-    const chat = await createChat(url, ana, "group", [ben], "new");
+    const chat = await fixture.group(ana, [ben], "new");
     assert.deepEqual(await benGets, chat);
     assert.deepEqual(await ben2Gets, chat);
     assert.deepEqual(await anaGets, chat);
@@ -62,9 +48,9 @@ test("chat membership events", async (t) => {
     assert.ok(!received(danSocket).some((e) => e.payload?.chat_id === chat.id));
 
     // A direct chat opened again (200) announces nothing new.
-    const direct = await createChat(url, eve, "direct", [dan]);
+    const direct = await fixture.direct(eve, dan);
     await eventually(() => assert.equal(chatEvents(danSocket, direct.id).length, 1));
-    await createChat(url, dan, "direct", [eve]);
+    await fixture.direct(dan, eve);
     await settle(danSocket);
     assert.equal(chatEvents(danSocket, direct.id).length, 1);
   });
@@ -72,7 +58,7 @@ test("chat membership events", async (t) => {
   await t.test(
     "member added: the members hear chat:member_added, the new one chat:created",
     async () => {
-      const chat = await createChat(url, ana, "group", [ben], "growing");
+      const chat = await fixture.group(ana, [ben], "growing");
       const benHears = nextEvent(benSocket, "chat:member_added", (e: any) => e.chat_id === chat.id);
       const eveGetsChat = nextEvent(eveSocket, "chat:created", (c: any) => c.id === chat.id);
       const eveHearsAdded = nextEvent(
@@ -107,7 +93,7 @@ test("chat membership events", async (t) => {
   await t.test(
     "member removed: the removed user and the members hear it; rooms follow",
     async () => {
-      const chat = await createChat(url, ana, "group", [ben, eve], "shrinking");
+      const chat = await fixture.group(ana, [ben, eve], "shrinking");
       const eveHears = nextEvent(
         eveSocket,
         "chat:member_removed",

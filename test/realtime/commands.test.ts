@@ -7,25 +7,24 @@ import { randomUUID } from "node:crypto";
 import { test } from "node:test";
 import {
   connectSocket,
-  createChat,
   emitWithAck,
   eventually,
   http,
   nextEvent,
   received,
-  registerUser,
   settle,
 } from "../support/clients.ts";
-import { startServer } from "../support/server.ts";
+import { chatFixture } from "../support/fixture.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 test("client events and their acknowledgements", async (t) => {
-  const { url } = await startServer(t);
-  const [ana, ben] = await Promise.all([registerUser(url, "ana"), registerUser(url, "ben")]);
-  const chat = await createChat(url, ana, "direct", [ben]);
-  const socket = await connectSocket(t, url, ana.token);
-  const benSocket = await connectSocket(t, url, ben.token);
+  const fixture = await chatFixture(t, ["ana", "ben"]);
+  const [ana, ben] = fixture.users;
+  const { url } = fixture;
+  const chat = await fixture.direct(ana, ben);
+  const socket = await fixture.connect(ana);
+  const benSocket = await fixture.connect(ben);
 
   await t.test("message:send → { ok, message }, stored and broadcast", async (t) => {
     // Every live socket of every member, the sender's own other socket included.
@@ -68,7 +67,7 @@ test("client events and their acknowledgements", async (t) => {
     async () => {
       // Sent without waiting, the burst is committed in a few batches and each socket is sent
       // many frames at once (queued, then flushed together): none may be lost or reordered.
-      const group = await createChat(url, ana, "group", [ben], "burst");
+      const group = await fixture.group(ana, [ben], "burst");
       const watcher = await connectSocket(t, url, ben.token);
       const bodies = Array.from({ length: 60 }, (_, i) => `burst ${i}`);
       const acks = await Promise.all(

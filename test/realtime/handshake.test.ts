@@ -16,11 +16,12 @@ import {
   received,
   registerUser,
 } from "../support/clients.ts";
+import { chatFixture } from "../support/fixture.ts";
 import { startServer } from "../support/server.ts";
 
 test("handshake authentication", async (t) => {
-  const { url } = await startServer(t);
-  const [ana, ben] = await Promise.all([registerUser(url), registerUser(url)]);
+  const { url, register, users } = await chatFixture(t, ["ana", "ben"]);
+  const [ana, ben] = users;
 
   await t.test(
     "auth.token, Authorization: Bearer and the x-token query are accepted",
@@ -67,7 +68,7 @@ test("handshake authentication", async (t) => {
       }
 
       // Logged out: the token is revoked everywhere.
-      const carl = await registerUser(url);
+      const carl = await register();
       assert.equal(
         (await http(url, "POST", "/api/auth/logout", { token: carl.token })).status,
         204,

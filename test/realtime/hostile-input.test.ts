@@ -7,21 +7,20 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
   connectSocket,
-  createChat,
   emitWithAck,
   eventually,
   http,
   nextEvent,
-  registerUser,
   settle,
 } from "../support/clients.ts";
-import { startServer, testConfig } from "../support/server.ts";
+import { chatFixture } from "../support/fixture.ts";
+import { testConfig } from "../support/server.ts";
 
 test("hostile socket payloads are refused with VALIDATION_ERROR and the server keeps serving", async (t) => {
-  const { url } = await startServer(t);
-  const [ana, ben] = await Promise.all([registerUser(url), registerUser(url)]);
-  const chat = await createChat(url, ana, "direct", [ben]);
-  const socket = await connectSocket(t, url, ana.token);
+  const { url, connect, direct, users } = await chatFixture(t, ["ana", "ben"]);
+  const [ana, ben] = users;
+  const chat = await direct(ana, ben);
+  const socket = await connect(ana);
   let n = 0;
 
   async function stillServes(why: string) {
@@ -156,14 +155,14 @@ test("hostile socket payloads are refused with VALIDATION_ERROR and the server k
 
 test("socket events are rate limited per user (RATE_LIMITED)", async (t) => {
   const base = testConfig().rateLimits!;
-  const { url } = await startServer(t, {
+  const { url, connect, direct, users } = await chatFixture(t, ["ana", "ben"], {
     rateLimits: { ...base, socketEvents: 5, socketWindowSeconds: 60 },
   });
-  const [ana, ben] = await Promise.all([registerUser(url), registerUser(url)]);
-  const chat = await createChat(url, ana, "direct", [ben]);
+  const [ana, ben] = users;
+  const chat = await direct(ana, ben);
   // Two sockets of one user share the budget.
-  const a1 = await connectSocket(t, url, ana.token);
-  const a2 = await connectSocket(t, url, ana.token);
+  const a1 = await connect(ana);
+  const a2 = await connect(ana);
   const payload = { chat_id: chat.id, typing: true };
   for (let i = 0; i < 3; i++) assert.equal((await emitWithAck(a1, "typing", payload)).ok, true);
   for (let i = 0; i < 2; i++) assert.equal((await emitWithAck(a2, "typing", payload)).ok, true);
@@ -176,7 +175,7 @@ test("socket events are rate limited per user (RATE_LIMITED)", async (t) => {
   // Nothing was stored; another user is not limited; the connection stays.
   const history = await http(url, "GET", `/api/chats/${chat.id}/messages`, { token: ben.token });
   assert.deepEqual(history.body.messages, []);
-  const benSocket = await connectSocket(t, url, ben.token);
+  const benSocket = await connect(ben);
   assert.equal(
     (await emitWithAck(benSocket, "message:send", { chat_id: chat.id, body: "fine" })).ok,
     true,

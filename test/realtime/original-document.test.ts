@@ -5,28 +5,16 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import {
-  connectSocket,
-  createChat,
-  eventually,
-  nextEvent,
-  recordEvents,
-  firstEvent,
-  registerUser,
-} from "../support/clients.ts";
-import { startServer } from "../support/server.ts";
+import { eventually, nextEvent, recordEvents, firstEvent } from "../support/clients.ts";
+import { chatFixture } from "../support/fixture.ts";
 
 test("the original document's examples work as written", async (t) => {
-  const { url } = await startServer(t);
-  const [ana, ben, eve] = await Promise.all([
-    registerUser(url, "ana"),
-    registerUser(url, "ben"),
-    registerUser(url, "eve"),
-  ]);
-  const chat = await createChat(url, ana, "direct", [ben]);
+  const { connect, direct, users } = await chatFixture(t, ["ana", "ben", "eve"]);
+  const [ana, ben, eve] = users;
+  const chat = await direct(ana, ben);
 
-  const benSocket = await connectSocket(t, url, ben.token);
-  const eveSocket = await connectSocket(t, url, eve.token);
+  const benSocket = await connect(ben);
+  const eveSocket = await connect(eve);
   const benSeen = recordEvents(benSocket);
   const eveSeen = recordEvents(eveSocket);
 
@@ -34,7 +22,7 @@ test("the original document's examples work as written", async (t) => {
   const isAna = (u: { user_id: string }) => u.user_id === ana.user.id;
   const benHearsAna = nextEvent(benSocket, "user:connected", isAna);
   const benHearsOnline = nextEvent(benSocket, "users:online", isAna);
-  const socket = await connectSocket(t, url, ana.token);
+  const socket = await connect(ana);
   const anaList = firstEvent(socket, "users:list");
   socket.emit("user:connected", { user_id: ana.user.id, username: "ana" });
   // The server answers user:connected with users:list again.

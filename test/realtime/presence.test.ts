@@ -11,29 +11,24 @@ import {
   firstEvent,
   nextEvent,
   received,
-  registerUser,
   settle,
 } from "../support/clients.ts";
-import { startServer } from "../support/server.ts";
+import { chatFixture } from "../support/fixture.ts";
 
 test("presence counts sockets per user", async (t) => {
-  const { url } = await startServer(t);
-  const [ana, ben, eve] = await Promise.all([
-    registerUser(url, "ana"),
-    registerUser(url, "ben"),
-    registerUser(url, "eve"),
-  ]);
+  const { connect, users } = await chatFixture(t, ["ana", "ben", "eve"]);
+  const [ana, ben, eve] = users;
   const names = (list: any) => list.users.map((u: any) => u.username).sort();
   const events = (socket: any, event: string, userId: string) =>
     received(socket).filter((e) => e.event === event && e.payload.user_id === userId);
 
-  const benSocket = await connectSocket(t, url, ben.token);
+  const benSocket = await connect(ben);
   assert.deepEqual(names(await firstEvent(benSocket, "users:list")), ["ben"]);
 
   // ana's first socket: ben hears user:connected and users:online, once each.
   const benHearsConnected = nextEvent(benSocket, "user:connected");
   const benHearsOnline = nextEvent(benSocket, "users:online");
-  const ana1 = await connectSocket(t, url, ana.token);
+  const ana1 = await connect(ana);
   assert.deepEqual(await benHearsConnected, { user_id: ana.user.id, username: "ana" });
   assert.deepEqual(await benHearsOnline, { user_id: ana.user.id, username: "ana" });
   const anaList = await firstEvent(ana1, "users:list");
@@ -44,7 +39,7 @@ test("presence counts sockets per user", async (t) => {
   );
 
   // ana's second socket: nobody hears anything; its users:list has ana once.
-  const ana2 = await connectSocket(t, url, ana.token);
+  const ana2 = await connect(ana);
   assert.deepEqual(names(await firstEvent(ana2, "users:list")), ["ana", "ben"]);
   await settle(benSocket);
   assert.equal(events(benSocket, "user:connected", ana.user.id).length, 1);
@@ -55,7 +50,7 @@ test("presence counts sockets per user", async (t) => {
 
   // Closing one of two sockets: still online.
   ana1.disconnect();
-  const eveSocket = await connectSocket(t, url, eve.token);
+  const eveSocket = await connect(eve);
   assert.deepEqual(names(await firstEvent(eveSocket, "users:list")), ["ana", "ben", "eve"]);
   await settle(benSocket);
   assert.equal(events(benSocket, "user:disconnected", ana.user.id).length, 0);
@@ -71,7 +66,7 @@ test("presence counts sockets per user", async (t) => {
   await eventually(() =>
     assert.equal(events(benSocket, "user:disconnected", ana.user.id).length, 1),
   );
-  const later = await connectSocket(t, url, ben.token);
+  const later = await connect(ben);
   assert.deepEqual(names(await firstEvent(later, "users:list")), ["ben", "eve"]);
 
   // Coming back announces again.
@@ -80,7 +75,7 @@ test("presence counts sockets per user", async (t) => {
     "user:connected",
     (p: any) => p.user_id === ana.user.id,
   );
-  await connectSocket(t, url, ana.token);
+  await connect(ana);
   await benHearsBack;
 
   // user:connected from a client (optional in the contract) answers with users:list, no
@@ -93,14 +88,14 @@ test("presence counts sockets per user", async (t) => {
 });
 
 test("sockets that come and go at once leave no ghost behind in users:list", async (t) => {
-  const { url } = await startServer(t);
-  const [ana, ben] = await Promise.all([registerUser(url, "ana"), registerUser(url, "ben")]);
-  const benSocket = await connectSocket(t, url, ben.token);
+  const { url, connect, users } = await chatFixture(t, ["ana", "ben"]);
+  const [ana, ben] = users;
+  const benSocket = await connect(ben);
   for (let i = 0; i < 5; i++) {
     const socket = await connectSocket(t, url, ana.token);
     socket.disconnect();
   }
-  const probe = await connectSocket(t, url, ben.token);
+  const probe = await connect(ben);
   await eventually(async () => {
     const list = nextEvent(probe, "users:list");
     probe.emit("user:connected", { user_id: ben.user.id, username: "ben" });

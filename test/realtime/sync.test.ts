@@ -6,42 +6,30 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { test } from "node:test";
-import {
-  connectSocket,
-  createChat,
-  emitWithAck,
-  http,
-  nextEvent,
-  postMessage,
-  registerUser,
-} from "../support/clients.ts";
-import { startServer } from "../support/server.ts";
+import { connectSocket, emitWithAck, http, nextEvent } from "../support/clients.ts";
+import { chatFixture } from "../support/fixture.ts";
 
 test("sync catches a reconnecting client up exactly once", async (t) => {
-  const { url } = await startServer(t);
-  const [ana, ben, eve] = await Promise.all([
-    registerUser(url, "ana"),
-    registerUser(url, "ben"),
-    registerUser(url, "eve"),
-  ]);
-  const chat = await createChat(url, ana, "direct", [ben]);
-  const secret = await createChat(url, ana, "group", [eve], "not ben's");
-  await postMessage(url, ana, secret.id, "ben must not see this");
+  const { url, direct, group, post, users } = await chatFixture(t, ["ana", "ben", "eve"]);
+  const [ana, ben, eve] = users;
+  const chat = await direct(ana, ben);
+  const secret = await group(ana, [eve], "not ben's");
+  await post(ana, secret.id, "ben must not see this");
 
   // Ben is online and sees the first two messages, remembering the highest change_seq.
   let benSocket = await connectSocket(t, url, ben.token);
   const seen1 = nextEvent(benSocket, "message:send", (m: any) => m.body === "first");
-  const first = await postMessage(url, ana, chat.id, "first");
+  const first = await post(ana, chat.id, "first");
   await seen1;
   const seen2 = nextEvent(benSocket, "message:send", (m: any) => m.body === "second");
-  const second = await postMessage(url, ana, chat.id, "second");
+  const second = await post(ana, chat.id, "second");
   const cursor = (await seen2).change_seq;
   benSocket.disconnect();
 
   // While ben is away: two new messages, an edit of a seen one, a delete of a new one, and
   // an edit of a new one (it must arrive once, edited).
-  const third = await postMessage(url, ana, chat.id, "third");
-  const fourth = await postMessage(url, ana, chat.id, "fourth");
+  const third = await post(ana, chat.id, "third");
+  const fourth = await post(ana, chat.id, "fourth");
   const edit = async (id: string, body: string) =>
     assert.equal(
       (await http(url, "PATCH", `/api/messages/${id}`, { token: ana.token, body: { body } }))

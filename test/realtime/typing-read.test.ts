@@ -4,31 +4,17 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import {
-  connectSocket,
-  createChat,
-  emitWithAck,
-  http,
-  nextEvent,
-  postMessage,
-  received,
-  registerUser,
-  settle,
-} from "../support/clients.ts";
-import { startServer } from "../support/server.ts";
+import { emitWithAck, http, nextEvent, received, settle } from "../support/clients.ts";
+import { chatFixture } from "../support/fixture.ts";
 
 test("typing and read positions", async (t) => {
-  const { url } = await startServer(t);
-  const [ana, ben, eve] = await Promise.all([
-    registerUser(url, "ana"),
-    registerUser(url, "ben"),
-    registerUser(url, "eve"),
-  ]);
-  const chat = await createChat(url, ana, "group", [ben], "typing");
-  const ana1 = await connectSocket(t, url, ana.token);
-  const ana2 = await connectSocket(t, url, ana.token);
-  const benSocket = await connectSocket(t, url, ben.token);
-  const eveSocket = await connectSocket(t, url, eve.token);
+  const { url, connect, group, post, users } = await chatFixture(t, ["ana", "ben", "eve"]);
+  const [ana, ben, eve] = users;
+  const chat = await group(ana, [ben], "typing");
+  const ana1 = await connect(ana);
+  const ana2 = await connect(ana);
+  const benSocket = await connect(ben);
+  const eveSocket = await connect(eve);
   const typingOf = (socket: any) => received(socket).filter((e) => e.event === "typing");
 
   await t.test("typing reaches the other members only", async () => {
@@ -50,7 +36,7 @@ test("typing and read positions", async (t) => {
   });
 
   await t.test("message:read stores the position and tells the chat's members", async () => {
-    for (const body of ["one", "two", "three"]) await postMessage(url, ana, chat.id, body);
+    for (const body of ["one", "two", "three"]) await post(ana, chat.id, body);
     const anaHears = nextEvent(ana2, "message:read");
     const benHearsOwn = nextEvent(benSocket, "message:read");
     benSocket.emit("message:read", { chat_id: chat.id, seq: 2 });

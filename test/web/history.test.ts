@@ -4,8 +4,7 @@
 import assert from "node:assert/strict";
 import path from "node:path";
 import { test } from "node:test";
-import { createChat, postMessage, registerUser } from "../support/clients.ts";
-import { startServer } from "../support/server.ts";
+import { chatFixture } from "../support/fixture.ts";
 import {
   ensureWebBuild,
   launchBrowser,
@@ -19,12 +18,11 @@ test("history loads upward with infinite scroll", { timeout: 120_000 }, async (t
   const browser = await launchBrowser(t);
   if (!browser) return;
   ensureWebBuild();
-  const { url } = await startServer(t);
-  const ana = await registerUser(url, "ana");
-  const ben = await registerUser(url, "ben");
-  const chat = await createChat(url, ana, "direct", [ben]);
+  const { url, users, direct, post } = await chatFixture(t, ["ana", "ben"]);
+  const [ana, ben] = users;
+  const chat = await direct(ana, ben);
   for (let i = 1; i <= 130; i++) {
-    await postMessage(url, i % 3 === 0 ? ben : ana, chat.id, `Message number ${i}`);
+    await post(i % 3 === 0 ? ben : ana, chat.id, `Message number ${i}`);
   }
 
   const { page } = await openPerson(browser, url, { width: 1280, height: 800 });
@@ -63,9 +61,7 @@ test(
     const browser = await launchBrowser(t);
     if (!browser) return;
     ensureWebBuild();
-    const { url } = await startServer(t);
-    await registerUser(url, "carla");
-    await registerUser(url, "diego");
+    const { url } = await chatFixture(t, ["carla", "diego"]);
     const { page } = await openPerson(browser, url, { width: 390, height: 844 });
     await page.getByLabel("Username").fill("elena");
     await page.getByLabel("Password").fill(PASSWORD);

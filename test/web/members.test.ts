@@ -5,8 +5,7 @@
 import assert from "node:assert/strict";
 import path from "node:path";
 import { test } from "node:test";
-import { createChat, registerUser } from "../support/clients.ts";
-import { startServer } from "../support/server.ts";
+import { chatFixture } from "../support/fixture.ts";
 import {
   ensureWebBuild,
   launchBrowser,
@@ -29,11 +28,9 @@ test("the owner adds and removes a group member live", { timeout: 150_000 }, asy
   const browser = await launchBrowser(t);
   if (!browser) return;
   ensureWebBuild();
-  const { url } = await startServer(t);
-  const alice = await registerUser(url, "alice");
-  const bob = await registerUser(url, "bob");
-  await registerUser(url, "carol");
-  await createChat(url, alice, "group", [bob], "Book club");
+  const { url, users, group } = await chatFixture(t, ["alice", "bob", "carol"]);
+  const [alice, bob] = users;
+  await group(alice, [bob], "Book club");
 
   const a = await openPerson(browser, url);
   const c = await openPerson(browser, url);

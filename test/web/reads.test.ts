@@ -4,8 +4,8 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { createChat, http, postMessage, registerUser } from "../support/clients.ts";
-import { startServer } from "../support/server.ts";
+import { http } from "../support/clients.ts";
+import { chatFixture } from "../support/fixture.ts";
 import { ensureWebBuild, launchBrowser, messageItem, openPerson, PASSWORD } from "./browser.ts";
 
 test(
@@ -15,11 +15,10 @@ test(
     const browser = await launchBrowser(t);
     if (!browser) return;
     ensureWebBuild();
-    const { url } = await startServer(t);
-    const alice = await registerUser(url, "alice");
-    const bob = await registerUser(url, "bob");
-    const chat = await createChat(url, alice, "direct", [bob]);
-    const first = await postMessage(url, alice, chat.id, "Are you there?");
+    const { url, users, direct, post } = await chatFixture(t, ["alice", "bob"]);
+    const [alice, bob] = users;
+    const chat = await direct(alice, bob);
+    const first = await post(alice, chat.id, "Are you there?");
 
     const { page, errors } = await openPerson(browser, url);
     await page.getByLabel("Username").fill("alice");
@@ -41,7 +40,7 @@ test(
     await messageItem(page, "Are you there?").getByText("Seen", { exact: true }).waitFor();
 
     // A new message is not seen yet; bob's live read marks it.
-    const second = await postMessage(url, alice, chat.id, "Lunch at one?");
+    const second = await post(alice, chat.id, "Lunch at one?");
     const latest = messageItem(page, "Lunch at one?");
     await latest.waitFor();
     assert.equal(await latest.getByText("Seen", { exact: true }).count(), 0);
