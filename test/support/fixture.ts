@@ -15,7 +15,7 @@
 import type { TestContext } from "node:test";
 import type { App } from "../../src/server/app.ts";
 import type { Config } from "../../src/server/config.ts";
-import type { Chat, Message } from "../../src/protocol/schemas.ts";
+import type { Chat, Message } from "@charla/protocol/schemas";
 import {
   connectSocket,
   createChat,
