@@ -14,7 +14,7 @@ import { computeRatios, markdown, svgChart, type Results } from "./lib/report.ts
 import { machineCpuSeconds, sleep } from "./lib/servers.ts";
 import type { Target } from "./lib/targets.ts";
 import { hardFdLimit, runIdle } from "./scenarios/idle.ts";
-import { runPeerCharla, runPeerProsody, type PeerResults } from "./scenarios/peer.ts";
+import { runPeerCharla, runPeerXmpp, type PeerResults } from "./scenarios/peer.ts";
 import { runStorm } from "./scenarios/storm.ts";
 import { runSweep } from "./scenarios/sweep.ts";
 
@@ -164,13 +164,11 @@ if (wants("peer")) {
       await attempt(`peer ${server} (round ${round})`, async () => {
         if (server === "charla") {
           peer.runs.push({ ...(await runPeerCharla(opts, peerSeeds, charla, log)), ...tag });
-        } else if (server === "prosody") {
-          const run = await runPeerProsody(opts, log, (info) => {
+        } else {
+          const run = await runPeerXmpp(server, opts, log, (info) => {
             if (!peer.servers.some((s) => s.server === info.server)) peer.servers.push(info);
           });
           peer.runs.push({ ...run, ...tag });
-        } else {
-          throw new Error(`unknown peer server ${server}`);
         }
       });
     }

@@ -65,7 +65,7 @@ const HELP = `npm run bench -- [options]
   --idle 1000,5000 --idle-users 100 idle: connection counts (clamped to ulimit -Hn)
   --storm-clients 2000 --storm-users 200 --storm-rate 100 --storm-modes drop,restart
   --scenarios peer                  opt-in: Charla against Prosody (and ejabberd), same work
-  --peer-clients 2000 --peer-servers charla,prosody --peer-storage sql|internal
+  --peer-clients 2000 --peer-servers charla,prosody,ejabberd --peer-storage sql|internal
   --peer-rates 100,200,...          peer: offered msg/s, ascending; each server stops at saturation
   --pg-url postgres://root@127.0.0.1:5432/postgres   (default: DATABASE_URL or that)
   --cpu-prof                        write V8 CPU profiles of the servers under bench/results/
@@ -131,7 +131,7 @@ export function parseOptions(argv: string[]): Options {
     stormModes: list("storm-modes", "drop,restart"),
     stormTimeoutS: num("storm-timeout-s", 30),
     peerClients: num("peer-clients", 2000),
-    peerServers: list("peer-servers", "charla,prosody"),
+    peerServers: list("peer-servers", "charla,prosody,ejabberd"),
     peerRates: nums(
       "peer-rates",
       "100,200,300,500,750,1000,1500,2000,3000,4000,5000,6000,7000,8000,9000,10000",

@@ -24,3 +24,21 @@ export async function pgReachable(serverUrl: string): Promise<boolean> {
     await client.end().catch(() => undefined);
   }
 }
+
+/** `serverUrl` with its database set to `db`. */
+export function databaseUrl(serverUrl: string, db: string): string {
+  const u = new URL(serverUrl);
+  u.pathname = `/${db}`;
+  return u.toString();
+}
+
+/** One statement on the server's maintenance database (create/drop database). */
+export async function pgAdmin(serverUrl: string, sql: string): Promise<void> {
+  const c = new pg.Client({ connectionString: adminUrl(serverUrl) });
+  await c.connect();
+  try {
+    await c.query(sql);
+  } finally {
+    await c.end();
+  }
+}

@@ -20,15 +20,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import pg from "pg";
+import { databaseUrl, pgAdmin } from "./pg.ts";
 import { freePort, hasCommand, installDebianPackages, packageVersion } from "./debian.ts";
 import { LOG_DIR, ROOT, procCpuSeconds, sleep, type CpuSample } from "./servers.ts";
-import type { ClientSpec } from "./setup.ts";
-import type { XmppAuth } from "./xmpp-driver.ts";
+import { MUC_DOMAIN, XMPP_DOMAIN as DOMAIN, XMPP_PASSWORD as PASSWORD } from "./xmpp-fixture.ts";
 
 const TEMPLATE = join(ROOT, "bench/peers/prosody.cfg.lua");
-const DOMAIN = "bench.localhost";
-const MUC_DOMAIN = `rooms.${DOMAIN}`;
-const PASSWORD = "bench-password";
 
 export type PeerStorage = "sql" | "internal";
 
@@ -73,24 +70,7 @@ export function renderProsodyConfig(p: {
   });
 }
 
-/** Client `k` of `count`: user `u<k % users>`, in room `r<user / room>`. */
-export function prosodySpecs(port: number, users: number, room: number, count: number) {
-  const specs: ClientSpec[] = [];
-  for (let k = 0; k < count; k++) {
-    const user = k % users;
-    const auth: XmppAuth = {
-      service: `xmpp://127.0.0.1:${port}`,
-      domain: DOMAIN,
-      username: `u${user}`,
-      password: PASSWORD,
-      room: `r${Math.floor(user / room)}@${MUC_DOMAIN}`,
-    };
-    specs.push({ auth: { ...auth }, userId: auth.username, chatId: auth.room });
-  }
-  return specs;
-}
-
-function waitListening(port: number, timeoutMs: number, exited: () => string | undefined) {
+export function waitListening(port: number, timeoutMs: number, exited: () => string | undefined) {
   const deadline = Date.now() + timeoutMs;
   return (async () => {
     while (Date.now() < deadline) {
@@ -214,7 +194,7 @@ export class ProsodyServer {
     });
     if (users <= 1) return;
     if (this.database) {
-      const c = new pg.Client({ connectionString: dbUrl(this.opts.pgUrl!, this.database) });
+      const c = new pg.Client({ connectionString: databaseUrl(this.opts.pgUrl!, this.database) });
       await c.connect();
       try {
         const r = await c.query(
@@ -277,21 +257,5 @@ function readTail(file: string): string {
     return readFileSync(file, "utf8").slice(-2000);
   } catch {
     return "";
-  }
-}
-
-function dbUrl(serverUrl: string, db: string): string {
-  const u = new URL(serverUrl);
-  u.pathname = `/${db}`;
-  return u.toString();
-}
-
-async function pgAdmin(serverUrl: string, sql: string): Promise<void> {
-  const c = new pg.Client({ connectionString: dbUrl(serverUrl, "postgres") });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
   }
 }

@@ -11,7 +11,9 @@ import { GeneratorGroup } from "../lib/gen-control.ts";
 import type { WireProtocol } from "../lib/connection.ts";
 import type { Options } from "../lib/options.ts";
 import type { PeerRatios } from "../lib/peer-report.ts";
-import { ensureProsody, prosodySpecs, ProsodyServer } from "../lib/prosody.ts";
+import { ensureEjabberd, EjabberdServer } from "../lib/ejabberd.ts";
+import { ensureProsody, ProsodyServer } from "../lib/prosody.ts";
+import { xmppSpecs } from "../lib/xmpp-fixture.ts";
 import { cpuPercent, settleCpu } from "../lib/servers.ts";
 import type { Seeds } from "../lib/seed.ts";
 import { clientSpecs, type ClientSpec } from "../lib/setup.ts";
@@ -185,45 +187,64 @@ export async function runPeerCharla(
   });
 }
 
-/** Prosody from its template, on fresh storage, torn down afterwards. */
-export async function runPeerProsody(
+/** An XMPP server under test, as `prosody.ts` and `ejabberd.ts` run one. */
+export interface XmppPeer extends MeasuredServer {
+  readonly label: string;
+  readonly port: number;
+  readonly version: string;
+  readonly storageUsed: string;
+  readonly config: string;
+  start(): Promise<{ startMs: number; setupSeconds: number }>;
+  dispose(): Promise<void>;
+}
+
+/** A peer server (Prosody, ejabberd) from its template, on fresh storage, torn down after. */
+export async function runPeerXmpp(
+  name: string,
   opts: Options,
   log: (s: string) => void,
   info: (i: PeerServerInfo) => void,
 ): Promise<PeerRun> {
-  ensureProsody(opts.peerStorage, log);
   const users = opts.peerClients;
-  const server = new ProsodyServer({
-    users,
-    room: opts.room,
-    storage: opts.peerStorage,
-    pgUrl: opts.pgUrl,
-    log,
-  });
+  let server: XmppPeer;
+  if (name === "prosody") {
+    ensureProsody(opts.peerStorage, log);
+    server = new ProsodyServer({
+      users,
+      room: opts.room,
+      storage: opts.peerStorage,
+      pgUrl: opts.pgUrl,
+      log,
+    });
+  } else if (name === "ejabberd") {
+    ensureEjabberd(log);
+    server = new EjabberdServer({ users, pgUrl: opts.pgUrl, log });
+  } else {
+    throw new Error(`unknown peer server ${name}`);
+  }
   try {
     const { startMs, setupSeconds } = await server.start();
     info({
-      server: "prosody",
+      server: name,
       version: server.version,
       storage: server.storageUsed,
       config: server.config,
     });
-    log(`peer prosody: ${users} clients in rooms of ${opts.room} (start ${startMs.toFixed(0)} ms)`);
-    const specs = prosodySpecs(server.port, users, opts.room, users);
+    log(`peer ${name}: ${users} clients in rooms of ${opts.room} (start ${startMs.toFixed(0)} ms)`);
+    const specs = xmppSpecs(server.port, users, opts.room, users);
     // The first member of each room creates it (persistent), as Charla's chats exist already.
     const warmUp = specs.filter((_, k) => k % opts.room === 0);
     const run = await drive(
-      "prosody",
+      name,
       { server, url: `xmpp://127.0.0.1:${server.port}`, specs, protocol: "xmpp", warmUp },
       opts,
       log,
     );
-    return { server: "prosody", startMs, setupSeconds, ...run };
+    return { server: name, startMs, setupSeconds, ...run };
   } finally {
     await server.dispose();
   }
 }
-
 /** Everything the peer scenario measured in one run. */
 export interface PeerResults {
   clients: number;

@@ -7,7 +7,8 @@ import { test } from "node:test";
 import { xml } from "@xmpp/client";
 import { bodyIntendedMs, bodyStep } from "../../bench/lib/connection.ts";
 import { computePeerRatios, moderateRate, peerMarkdown } from "../../bench/lib/peer-report.ts";
-import { prosodySpecs, renderProsodyConfig } from "../../bench/lib/prosody.ts";
+import { renderProsodyConfig } from "../../bench/lib/prosody.ts";
+import { xmppSpecs } from "../../bench/lib/xmpp-fixture.ts";
 import { errorCondition, isSelfPresence, type XmppAuth } from "../../bench/lib/xmpp-driver.ts";
 import type { PeerResults, PeerRun } from "../../bench/scenarios/peer.ts";
 import type { SweepStep } from "../../bench/scenarios/sweep.ts";
@@ -38,7 +39,7 @@ test("the Prosody config listens on loopback only and stores on the database it 
 });
 
 test("XMPP clients are one user each, ten to a room, on the server's port", () => {
-  const specs = prosodySpecs(40001, 25, 10, 25);
+  const specs = xmppSpecs(40001, 25, 10, 25);
   assert.equal(specs.length, 25);
   const auth = (k: number) => specs[k]!.auth as unknown as XmppAuth;
   assert.equal(auth(0).service, "xmpp://127.0.0.1:40001");
