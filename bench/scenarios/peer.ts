@@ -14,7 +14,7 @@ import type { PeerRatios } from "../lib/peer-report.ts";
 import { ensureEjabberd, EjabberdServer } from "../lib/ejabberd.ts";
 import { ensureProsody, ProsodyServer } from "../lib/prosody.ts";
 import { xmppSpecs } from "../lib/xmpp-fixture.ts";
-import { cpuPercent, settleCpu } from "../lib/servers.ts";
+import { cpuPercent, machineCpuSeconds, postgresCpuSeconds, settleCpu } from "../lib/servers.ts";
 import type { Seeds } from "../lib/seed.ts";
 import { clientSpecs, type ClientSpec } from "../lib/setup.ts";
 import { withServer, type Target } from "../lib/targets.ts";
@@ -32,8 +32,12 @@ export interface PeerRun {
   connectSeconds: number;
   connectFailed: number;
   connectErrors: Record<string, number>;
-  /** The server's CPU while the clients connected, % of one core. */
+  /** While the clients connected, % of one core: the server's, PostgreSQL's, the
+   * generator's (with its start-up) and everything else's on the machine. */
   connectServerCpuPct: number;
+  connectPostgresCpuPct: number;
+  connectGeneratorCpuPct: number;
+  connectOtherCpuPct: number;
   rssEmptyMB: number;
   rssIdleMB: number;
   /** (RSS with every client connected and idle − RSS before the first) / connections. */
@@ -103,15 +107,28 @@ async function drive(
     await settleCpu(d.server, 10, 10_000);
     const rssEmpty = d.server.rss();
     const c0 = d.server.cpu();
+    const p0 = postgresCpuSeconds();
+    const m0 = machineCpuSeconds();
     const conn = await gens.connect(d.url, d.specs, {
       reconnection: false,
       track: false,
       protocol: d.protocol,
     });
-    const connectServerCpuPct = cpuPercent(c0, d.server.cpu());
+    const c1 = d.server.cpu();
+    const wall = (c1.at - c0.at) / 1000;
+    const pct = (seconds: number) => Math.max(0, (100 * seconds) / wall);
+    const db = postgresCpuSeconds() - p0;
+    const gen = gens.cpuSeconds();
+    const connectCpu = {
+      connectServerCpuPct: cpuPercent(c0, c1),
+      connectPostgresCpuPct: pct(db),
+      connectGeneratorCpuPct: pct(gen),
+      connectOtherCpuPct: pct(machineCpuSeconds() - m0 - (c1.seconds - c0.seconds) - db - gen),
+    };
     log(
       `  ${label}: connected ${conn.connected}/${d.specs.length} in ${conn.seconds.toFixed(1)} s` +
-        ` (server CPU ${connectServerCpuPct.toFixed(0)}%)` +
+        ` (CPU server ${connectCpu.connectServerCpuPct.toFixed(0)}% pg ${connectCpu.connectPostgresCpuPct.toFixed(0)}%` +
+        ` gen ${connectCpu.connectGeneratorCpuPct.toFixed(0)}% other ${connectCpu.connectOtherCpuPct.toFixed(0)}%)` +
         (conn.failed ? ` failed ${conn.failed} ${JSON.stringify(conn.errors)}` : ""),
     );
     if (conn.connected === 0) throw new Error(`${label}: no connection succeeded`);
@@ -151,7 +168,7 @@ async function drive(
       connectSeconds: conn.seconds,
       connectFailed: conn.failed,
       connectErrors: conn.errors,
-      connectServerCpuPct,
+      ...connectCpu,
       rssEmptyMB: rssEmpty / MB,
       rssIdleMB: rssIdle / MB,
       rssPerIdleConnKB: (rssIdle - rssEmpty) / conn.connected / 1024,
