@@ -4,11 +4,11 @@
  * directory (c2s on a free port of 127.0.0.1, nothing else listening), storing users, rooms
  * and the MUC archive (mod_mam) on PostgreSQL in a database of its own, loaded with
  * ejabberd's own schema (`/usr/share/ejabberd/sql/pg.sql`). Started in the foreground
- * through `ejabberdctl` (which runs the Erlang VM as the `ejabberd` user), under its own
- * node name, and stopped by the benchmark; the packaged service is never started.
+ * through `ejabberdctl`, as the `ejabberd` user, under a node name of its own, and stopped
+ * by the benchmark; the packaged service is never started.
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { chownSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chownSync, createWriteStream, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
 import { tmpdir } from "node:os";
@@ -85,6 +85,7 @@ export class EjabberdServer {
   private child: ChildProcess | undefined;
   /** The Erlang VM's processes (beam.smp and its helpers), found once it listens. */
   private pids: number[] = [];
+  private user = { uid: 0, gid: 0 };
 
   constructor(opts: EjabberdOptions) {
     this.opts = opts;
@@ -143,11 +144,13 @@ export class EjabberdServer {
     });
     writeFileSync(join(this.dir, "ejabberd.yml"), this.config);
     writeFileSync(join(this.dir, "inetrc"), readFileSync("/etc/ejabberd/inetrc"));
-    // ejabberdctl runs the VM as the ejabberd user, which must own its directories.
-    const uid = Number(execFileSync("id", ["-u", USER]).toString());
-    const gid = Number(execFileSync("id", ["-g", USER]).toString());
+    // The VM runs as the ejabberd user, which must own its directories.
+    this.user = {
+      uid: Number(execFileSync("id", ["-u", USER]).toString()),
+      gid: Number(execFileSync("id", ["-g", USER]).toString()),
+    };
     for (const p of ["", "spool", "logs", "ejabberd.yml", "inetrc"]) {
-      chownSync(join(this.dir, p), uid, gid);
+      chownSync(join(this.dir, p), this.user.uid, this.user.gid);
     }
     this.storageUsed = `PostgreSQL (erlang-p1-pgsql ${packageVersion("erlang-p1-pgsql") ?? "?"}), mnesia for room state in memory`;
     const setupSeconds = (performance.now() - t0) / 1000;
@@ -158,13 +161,21 @@ export class EjabberdServer {
     const t1 = performance.now();
     let tail = "";
     const child = spawn("ejabberdctl", this.ctl(["foreground"]), {
+      ...this.asEjabberd(),
       stdio: ["ignore", "pipe", "pipe"],
     });
     this.child = child;
     live.add(this);
+    // The VM's console (crash reports, "eheap_alloc" and the like) is kept for diagnosis.
+    mkdirSync(LOG_DIR, { recursive: true });
+    const consoleLog = createWriteStream(join(LOG_DIR, `ejabberd-${this.port}.console.log`));
+    child.once("exit", () => consoleLog.end());
     for (const s of [child.stdout, child.stderr]) {
       s?.setEncoding("utf8");
-      s?.on("data", (d: string) => (tail = (tail + d).slice(-4000)));
+      s?.on("data", (d: string) => {
+        consoleLog.write(d);
+        tail = (tail + d).slice(-4000);
+      });
     }
     await waitListening(this.port, 60_000, () =>
       child.exitCode !== null || child.signalCode !== null
@@ -173,6 +184,19 @@ export class EjabberdServer {
     );
     this.pids = processTree(child.pid!);
     return { startMs: performance.now() - t1, setupSeconds };
+  }
+
+  /**
+   * Started as the ejabberd user directly rather than through ejabberdctl's `su`, which
+   * would reset the descriptor limit to PAM's 1024 ("Failed TCP accept: too many open
+   * files" past ~1000 clients); the VM gets the benchmark's limit, as Charla and Prosody do.
+   */
+  private asEjabberd() {
+    return {
+      uid: this.user.uid,
+      gid: this.user.gid,
+      env: { ...process.env, HOME: "/var/lib/ejabberd", USER, LOGNAME: USER },
+    };
   }
 
   cpu(): CpuSample {
@@ -190,7 +214,11 @@ export class EjabberdServer {
     if (child && child.exitCode === null && child.signalCode === null) {
       const gone = new Promise<void>((r) => child.once("exit", () => r()));
       try {
-        execFileSync("ejabberdctl", this.ctl(["stop"]), { stdio: "ignore", timeout: 15_000 });
+        execFileSync("ejabberdctl", this.ctl(["stop"]), {
+          ...this.asEjabberd(),
+          stdio: "ignore",
+          timeout: 15_000,
+        });
       } catch {
         // killed below
       }
@@ -205,9 +233,10 @@ export class EjabberdServer {
       this.database = undefined;
     }
     if (this.dir) {
-      const logs = join(this.dir, "logs", "ejabberd.log");
-      mkdirSync(LOG_DIR, { recursive: true });
-      writeFileSync(join(LOG_DIR, `ejabberd-${this.port}.log`), readTail(logs));
+      for (const f of ["ejabberd.log", "error.log", "crash.log"]) {
+        const text = readTail(join(this.dir, "logs", f));
+        if (text) writeFileSync(join(LOG_DIR, `ejabberd-${this.port}.${f}`), text);
+      }
       await rm(this.dir, { recursive: true, force: true });
     }
     this.dir = undefined;
