@@ -2,7 +2,9 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "dist/", "web/dist/", "data/", "bench/results/", "test-results/"] },
+  {
+    ignores: ["node_modules/", "**/dist/", "web/dist/", "data/", "bench/results/", "test-results/"],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

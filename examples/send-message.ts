@@ -34,9 +34,9 @@ console.log(`chat ${chat.id} between ${chat.members.map((m) => m.username).join(
 
 const anaClient = connect({ url, token: ana.token });
 const benClient = connect({ url, token: ben.token });
-benClient.on("state", (state) => console.log(`ben's connection: ${state}`));
+benClient.on("connection:state", (state) => console.log(`ben's connection: ${state}`));
 const arrived = new Map<string, () => void>();
-benClient.on("message", (message) => {
+benClient.on("message:send", (message) => {
   if (message.chat_id !== chat.id) return;
   console.log(`ben received #${message.seq}: ${JSON.stringify(message.body)}`);
   arrived.get(message.id)?.();

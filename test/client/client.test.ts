@@ -38,9 +38,9 @@ function open(t: TestContext, options: ConnectOptions): ChatClient {
 /** Every change a client delivers, as "kind:id:change_seq". */
 function record(client: ChatClient): string[] {
   const seen: string[] = [];
-  client.on("message", (m) => seen.push(`message:${m.id}:${m.change_seq}`));
-  client.on("update", (m) => seen.push(`update:${m.id}:${m.change_seq}`));
-  client.on("delete", (e) => seen.push(`delete:${e.id}:${e.change_seq}`));
+  client.on("message:send", (m) => seen.push(`message:${m.id}:${m.change_seq}`));
+  client.on("message:update", (m) => seen.push(`update:${m.id}:${m.change_seq}`));
+  client.on("message:delete", (e) => seen.push(`delete:${e.id}:${e.change_seq}`));
   return seen;
 }
 
@@ -106,32 +106,28 @@ test("a send whose acknowledgement is lost is retried with the same client_msg_i
   // Lose the first acknowledgement, as if the connection died right after the server
   // stored the message: the client must reconnect and send again.
   const socket = client.socket;
-  const realTimeout = socket.timeout.bind(socket);
+  const realEmit = socket.emit.bind(socket);
   const sentIds: string[] = [];
   let lost = 0;
-  socket.timeout = ((ms: number) => {
-    const flagged = realTimeout(ms);
-    return {
-      emit: (
-        event: string,
-        payload: { client_msg_id?: string },
-        ack: (...a: unknown[]) => void,
-      ) => {
-        if (event === "message:send") sentIds.push(payload.client_msg_id ?? "");
-        (flagged.emit as (...a: unknown[]) => void)(event, payload, (...args: unknown[]) => {
-          if (event === "message:send" && lost === 0) {
-            lost += 1;
-            socket.io.engine.close();
-            return;
-          }
-          ack(...args);
-        });
-      },
-    };
-  }) as unknown as typeof socket.timeout;
+  socket.emit = ((
+    event: string,
+    payload: { client_msg_id?: string },
+    ack: (r: unknown) => void,
+  ) => {
+    if (event !== "message:send") return realEmit(event as "typing", payload as never, ack);
+    sentIds.push(payload.client_msg_id ?? "");
+    return realEmit("message:send", payload as never, (response) => {
+      if (lost === 0) {
+        lost += 1;
+        socket.io.engine.close();
+        return;
+      }
+      ack(response);
+    });
+  }) as typeof socket.emit;
 
   const states: string[] = [];
-  client.on("state", (s) => states.push(s));
+  client.on("connection:state", (s) => states.push(s));
   const message = await client.send(chat.id, "stored once");
   assert.equal(lost, 1);
   assert.equal(sentIds.length, 2, "sent twice");
@@ -174,14 +170,10 @@ test("after a reconnect every missed change is delivered exactly once", async (t
   const chat = await ana.api.createChat({ type: "direct", member_ids: [ben.user.id] });
   const old = await ana.api.postMessage(chat.id, { body: "before anyone connected" });
 
-  const client = open(t, {
-    url,
-    token: ben.token,
-    socketOptions: { reconnectionDelay: 1500, reconnectionDelayMax: 1500, randomizationFactor: 0 },
-  });
+  const client = open(t, { url, token: ben.token });
   const seen = record(client);
   let synced = 0;
-  client.on("synced", () => (synced += 1));
+  client.on("connection:synced", () => (synced += 1));
   await client.ready();
   // Unknown chats are caught up from the start: the old message arrives once.
   assert.deepEqual(seen, [`message:${old.id}:${old.change_seq}`]);
@@ -191,14 +183,18 @@ test("after a reconnect every missed change is delivered exactly once", async (t
 
   // The connection drops; while it is down, ana sends, edits and deletes.
   const reconnecting = new Promise<void>((resolve) =>
-    client.on("state", (s) => s === "reconnecting" && resolve()),
+    client.on("connection:state", (s) => s === "reconnecting" && resolve()),
   );
+  // The reconnect is held until the missed changes exist, so none of them can arrive live.
+  client.socket.io.reconnection(false);
   client.socket.io.engine.close();
   await reconnecting;
   const missed = await ana.api.postMessage(chat.id, { body: "missed" });
   const edited = await ana.api.editMessage(live.id, "live, edited");
   await ana.api.deleteMessage(old.id);
   assert.equal(seen.length, 2, "nothing arrives while disconnected");
+  client.socket.io.reconnection(true);
+  client.socket.connect();
 
   await eventually(() => assert.equal(synced, 2), 10_000);
   const afterFirstReconnect = [...seen];
@@ -223,7 +219,7 @@ test("a refused token ends the connection with unauthorized", async (t) => {
   const { url } = await startServer(t);
   const client = open(t, { url, token: "not-a-token" });
   let unauthorized = false;
-  client.on("unauthorized", () => (unauthorized = true));
+  client.on("connection:unauthorized", () => (unauthorized = true));
   await assert.rejects(
     client.ready(),
     (error: unknown) => error instanceof ChatError && error.code === "UNAUTHORIZED",
@@ -240,7 +236,7 @@ test("logging out ends the connection and pending commands fail", async (t) => {
   const client = open(t, { url, token: ana.token });
   await client.ready();
   const ended = new Promise<void>((resolve) =>
-    client.on("state", (s) => s === "disconnected" && resolve()),
+    client.on("connection:state", (s) => s === "disconnected" && resolve()),
   );
   await ana.api.logout();
   await ended;

@@ -98,18 +98,18 @@ function openClient(
   const isActive = (chatId: string) =>
     activeChat.current === chatId && document.visibilityState === "visible";
 
-  client.on("message", (message) => {
+  client.on("message:send", (message) => {
     upsertHistory(queryClient, message);
     const countUnread = message.sender_id !== session.user.id && !isActive(message.chat_id);
     if (!applyToChatList(queryClient, message, { countUnread })) {
       void queryClient.invalidateQueries({ queryKey: chatsKey });
     }
   });
-  client.on("update", (message) => {
+  client.on("message:update", (message) => {
     upsertHistory(queryClient, message);
     applyToChatList(queryClient, message, { countUnread: false });
   });
-  client.on("delete", (event) => {
+  client.on("message:delete", (event) => {
     deleteInHistory(queryClient, event);
     deleteInChatList(queryClient, event);
   });
@@ -120,14 +120,14 @@ function openClient(
     if (event.user_id === session.user.id) dropChat(queryClient, event.chat_id);
     else refreshChats();
   });
-  client.on("read", (event) => {
+  client.on("message:read", (event) => {
     markMemberRead(queryClient, event.chat_id, event.user_id, event.seq);
     if (event.user_id === session.user.id)
       markReadInChatList(queryClient, event.chat_id, event.seq);
   });
-  client.on("unauthorized", () => logOut());
+  client.on("connection:unauthorized", () => logOut());
   // The server ended the connection: a revoked or expired token means logging in again.
-  client.on("state", (state) => {
+  client.on("connection:state", (state) => {
     if (state !== "disconnected") return;
     api.me().catch((error: unknown) => {
       if (error instanceof ChatError && error.code === "UNAUTHORIZED") logOut();
@@ -158,11 +158,11 @@ export function LiveProvider({
     // One client per session; the chat list we have only seeds its cursors.
     const opened = openClient(session, seedChats.current, queryClient, activeChat);
     const timers = new Map<string, ReturnType<typeof setTimeout>>();
-    opened.on("state", (next) => {
+    opened.on("connection:state", (next) => {
       setState(next);
       if (next !== "connected") dispatchTyping({ type: "clear" });
     });
-    opened.on("presence", (users) => setOnline(new Map(users)));
+    opened.on("presence:change", (users) => setOnline(new Map(users)));
     opened.on("typing", ({ chat_id, user_id, typing: isTyping }) => {
       const key = `${chat_id}:${user_id}`;
       clearTimeout(timers.get(key));
@@ -177,7 +177,7 @@ export function LiveProvider({
         );
       }
     });
-    opened.on("message", (message) => {
+    opened.on("message:send", (message) => {
       // A message from someone ends their typing, and means they read up to there.
       dispatchTyping({
         type: "set",
@@ -187,7 +187,7 @@ export function LiveProvider({
       });
       dispatchRead({ chatId: message.chat_id, userId: message.sender_id, seq: message.seq });
     });
-    opened.on("read", (event) =>
+    opened.on("message:read", (event) =>
       dispatchRead({ chatId: event.chat_id, userId: event.user_id, seq: event.seq }),
     );
     setClient(opened);

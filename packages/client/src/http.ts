@@ -2,7 +2,7 @@
  * Typed functions for every HTTP route of the contract (`/api/...`). Isomorphic: uses the
  * global `fetch`, so it runs in browsers and on Node 20+.
  */
-import { ChatError, isErrorCode, type ErrorCode } from "@charla/protocol/errors";
+import { ChatError, isErrorCode, type ErrorCode } from "#protocol/errors";
 import type {
   AuthResult,
   Chat,
@@ -16,7 +16,7 @@ import type {
   User,
   UserListItem,
   UsersQuery,
-} from "@charla/protocol/schemas";
+} from "#protocol/schemas";
 
 /** Where the token comes from: called before every request, so a new login is picked up. */
 export type TokenSource = string | null | undefined | (() => string | null | undefined);

@@ -9,24 +9,21 @@
  * const api = createHttpApi("http://localhost:3000");
  * const { token } = await api.login({ username: "ana", password: "correct horse" });
  * const client = connect({ url: "http://localhost:3000", token });
- * client.on("message", (message) => console.log(message.body));
+ * client.on("message:send", (message) => console.log(message.body));
  * ```
  */
-export { connect, randomId } from "./connection.ts";
-export type {
-  ChatClient,
-  ChatClientEvents,
-  ChatSocket,
-  ConnectionState,
-  ConnectOptions,
-  SendOptions,
-} from "./connection.ts";
+export { connect } from "./connection.ts";
+export type { ChatClient, ConnectOptions, SendOptions } from "./connection.ts";
+export type { ChatClientEventName, ChatClientEvents, ConnectionState } from "./events.ts";
+export type { CommandName, CommandPayload, CommandResult } from "./commands.ts";
+export type { ChatSocket } from "./socket.ts";
 export type { Unsubscribe } from "./emitter.ts";
+export { randomId } from "./ids.ts";
 export { createHttpApi, errorFromResponse } from "./http.ts";
 export type { HttpApi, HttpApiOptions, TokenSource } from "./http.ts";
-export { ChatError, ERRORS, isErrorCode } from "@charla/protocol/errors";
-export type { ErrorCode, ErrorInfo } from "@charla/protocol/errors";
-export type { Ack, ClientToServerEvents, ServerToClientEvents } from "@charla/protocol/events";
+export { ChatError, ERRORS, isErrorCode } from "#protocol/errors";
+export type { ErrorCode, ErrorInfo } from "#protocol/errors";
+export type { Ack, ClientToServerEvents, ServerToClientEvents } from "#protocol/events";
 export type {
   AuthResult,
   Chat,
@@ -45,4 +42,4 @@ export type {
   TypingEvent,
   User,
   UserListItem,
-} from "@charla/protocol/schemas";
+} from "#protocol/schemas";
