@@ -23,7 +23,7 @@ export default tseslint.config(
     rules: { "@typescript-eslint/no-explicit-any": "off" },
   },
   {
-    files: ["bench/**", "scripts/**", "examples/**", "src/server/cli/**"],
+    files: ["bench/**", "scripts/**", "packages/*/scripts/**", "examples/**", "src/server/cli/**"],
     rules: { "no-console": "off" },
   },
 );
