@@ -2,7 +2,7 @@
  * Typed functions for every HTTP route of the contract (`/api/...`). Isomorphic: uses the
  * global `fetch`, so it runs in browsers and on Node 20+.
  */
-import { ChatError, isErrorCode, type ErrorCode } from "#protocol/errors";
+import { ChatError, codeForStatus, isErrorCode } from "#protocol/errors";
 import type {
   AuthResult,
   Chat,
@@ -61,32 +61,6 @@ export interface HttpApi {
   deleteMessage(messageId: string): Promise<void>;
   /** `POST /api/chats/:id/read`: stores the caller's read position. */
   markRead(chatId: string, seq: number): Promise<void>;
-}
-
-/** The error code an HTTP status means when the body does not say. */
-function codeForStatus(status: number): ErrorCode {
-  switch (status) {
-    case 400:
-      return "VALIDATION_ERROR";
-    case 401:
-      return "UNAUTHORIZED";
-    case 403:
-      return "FORBIDDEN";
-    case 404:
-      return "NOT_FOUND";
-    case 409:
-      return "CONFLICT";
-    case 413:
-      return "PAYLOAD_TOO_LARGE";
-    case 429:
-      return "RATE_LIMITED";
-    case 502:
-    case 503:
-    case 504:
-      return "UNAVAILABLE";
-    default:
-      return "INTERNAL";
-  }
 }
 
 /** Builds a {@link ChatError} from a failed response's `{ error: { code, message } }` body. */

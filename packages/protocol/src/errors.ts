@@ -1,7 +1,9 @@
 /**
  * The one catalog of error codes: each code's HTTP status and default message.
  * HTTP answers `{ error: { code, message, details? } }` with the status below; the socket
- * answers the same `{ code, message }` in an acknowledgement or an `error` event.
+ * answers the same `{ code, message }` in an acknowledgement or an `error` event. Every other
+ * map between codes and statuses (server, client, OpenAPI) is derived from this one, so each
+ * code has its own status.
  */
 export const ERRORS = {
   VALIDATION_ERROR: { status: 400, message: "The request is not valid." },
@@ -16,6 +18,25 @@ export const ERRORS = {
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;
+
+/** Each catalog status back to its code. */
+const CODE_BY_STATUS: ReadonlyMap<number, ErrorCode> = new Map(
+  (Object.keys(ERRORS) as ErrorCode[]).map((code) => [ERRORS[code].status, code]),
+);
+
+/**
+ * The code an HTTP status stands for when no body says which (a proxy's 502, a framework's
+ * own 4xx): a catalog status is its code; any other 4xx is a mistake in the request
+ * (VALIDATION_ERROR); any other 5xx means the service could not answer (UNAVAILABLE: a
+ * gateway in front of it, say); anything else is INTERNAL.
+ */
+export function codeForStatus(status: number): ErrorCode {
+  const code = CODE_BY_STATUS.get(status);
+  if (code) return code;
+  if (status >= 400 && status < 500) return "VALIDATION_ERROR";
+  if (status >= 500 && status < 600) return "UNAVAILABLE";
+  return "INTERNAL";
+}
 
 export interface ErrorInfo {
   code: ErrorCode;

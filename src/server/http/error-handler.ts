@@ -4,22 +4,9 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import type { Logger } from "pino";
-import { ChatError, type ErrorCode } from "@charla/protocol/errors";
+import { ChatError, codeForStatus } from "@charla/protocol/errors";
 import { toChatError } from "../errors.ts";
 import { describeAjvErrors } from "../validation.ts";
-
-const CODE_BY_STATUS: Record<number, ErrorCode> = {
-  400: "VALIDATION_ERROR",
-  401: "UNAUTHORIZED",
-  403: "FORBIDDEN",
-  404: "NOT_FOUND",
-  405: "NOT_FOUND",
-  409: "CONFLICT",
-  413: "PAYLOAD_TOO_LARGE",
-  415: "VALIDATION_ERROR",
-  429: "RATE_LIMITED",
-  503: "UNAVAILABLE",
-};
 
 function fromFastify(error: FastifyError): ChatError | undefined {
   if (error.validation) {
@@ -42,8 +29,7 @@ function fromFastify(error: FastifyError): ChatError | undefined {
   const status = error.statusCode;
   if (status !== undefined && status >= 400 && status < 500) {
     // Fastify's own 4xx messages describe the client's mistake and reveal nothing internal.
-    const code = CODE_BY_STATUS[status] ?? "VALIDATION_ERROR";
-    return new ChatError(code, error.message || undefined);
+    return new ChatError(codeForStatus(status), error.message || undefined);
   }
   return undefined;
 }

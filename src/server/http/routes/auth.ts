@@ -1,7 +1,8 @@
 /** POST /api/auth/register, /login, /logout. */
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
-import { AuthResult, Credentials, ErrorBody } from "@charla/protocol/schemas";
+import { AuthResult, Credentials } from "@charla/protocol/schemas";
+import { errorResponses } from "../error-responses.ts";
 import { caller, requireUser } from "../auth-hook.ts";
 import type { HttpDeps } from "../deps.ts";
 import { spend } from "../rate-limit.ts";
@@ -15,7 +16,10 @@ export const authRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app, deps)
         tags,
         summary: "Create an account and get a token",
         body: Credentials,
-        response: { 201: AuthResult, 400: ErrorBody, 409: ErrorBody, 429: ErrorBody },
+        response: {
+          201: AuthResult,
+          ...errorResponses("VALIDATION_ERROR", "CONFLICT", "RATE_LIMITED"),
+        },
       },
     },
     async (request, reply) => {
@@ -32,7 +36,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app, deps)
         tags,
         summary: "Get a token",
         body: Credentials,
-        response: { 200: AuthResult, 401: ErrorBody, 429: ErrorBody },
+        response: { 200: AuthResult, ...errorResponses("UNAUTHORIZED", "RATE_LIMITED") },
       },
     },
     async (request) => {
@@ -49,7 +53,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app, deps)
         tags,
         summary: "Revoke every token of the caller and end their sockets on every node",
         security: [{ bearer: [] }],
-        response: { 204: Type.Null(), 401: ErrorBody },
+        response: { 204: Type.Null(), ...errorResponses("UNAUTHORIZED") },
       },
     },
     async (request, reply) => {

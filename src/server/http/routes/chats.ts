@@ -6,7 +6,6 @@ import {
   Chat,
   ChatListItem,
   CreateChat,
-  ErrorBody,
   History,
   HistoryQuery,
   IdParam,
@@ -17,12 +16,13 @@ import {
 } from "@charla/protocol/schemas";
 import { caller, requireUser } from "../auth-hook.ts";
 import type { HttpDeps } from "../deps.ts";
+import { errorResponses } from "../error-responses.ts";
 
 export const chatRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app, deps) => {
   app.addHook("onRequest", requireUser(deps.auth));
   const tags = ["chats"];
   const security = [{ bearer: [] }];
-  const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody };
+  const errors = errorResponses("VALIDATION_ERROR", "UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND");
 
   app.post(
     "/chats",
@@ -48,7 +48,10 @@ export const chatRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app, deps)
         tags,
         security,
         summary: "The caller's chats, most recent activity first",
-        response: { 200: Type.Object({ chats: Type.Array(ChatListItem) }), 401: ErrorBody },
+        response: {
+          200: Type.Object({ chats: Type.Array(ChatListItem) }),
+          ...errorResponses("UNAUTHORIZED"),
+        },
       },
     },
     async (request) => ({ chats: await deps.chats.list(caller(request).id) }),
@@ -77,7 +80,7 @@ export const chatRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app, deps)
         summary: "Add a member to a group (owner only)",
         params: IdParam,
         body: AddMember,
-        response: { 201: Chat, 409: ErrorBody, ...errors },
+        response: { 201: Chat, ...errorResponses("CONFLICT"), ...errors },
       },
     },
     async (request, reply) => {

@@ -1,15 +1,16 @@
 /** PATCH and DELETE /api/messages/:id. */
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
-import { ErrorBody, IdParam, Message, PatchMessage } from "@charla/protocol/schemas";
+import { IdParam, Message, PatchMessage } from "@charla/protocol/schemas";
 import { caller, requireUser } from "../auth-hook.ts";
 import type { HttpDeps } from "../deps.ts";
+import { errorResponses } from "../error-responses.ts";
 
 export const messageRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app, deps) => {
   app.addHook("onRequest", requireUser(deps.auth));
   const tags = ["messages"];
   const security = [{ bearer: [] }];
-  const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody };
+  const errors = errorResponses("VALIDATION_ERROR", "UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND");
 
   app.patch(
     "/messages/:id",

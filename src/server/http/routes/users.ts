@@ -1,9 +1,10 @@
 /** GET /api/users/me and GET /api/users (search, online filter). */
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
-import { ErrorBody, User, UserListItem, UsersQuery } from "@charla/protocol/schemas";
+import { User, UserListItem, UsersQuery } from "@charla/protocol/schemas";
 import { caller, requireUser } from "../auth-hook.ts";
 import type { HttpDeps } from "../deps.ts";
+import { errorResponses } from "../error-responses.ts";
 
 export const userRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app, deps) => {
   app.addHook("onRequest", requireUser(deps.auth));
@@ -12,7 +13,14 @@ export const userRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app, deps)
 
   app.get(
     "/users/me",
-    { schema: { tags, security, summary: "The caller", response: { 200: User, 401: ErrorBody } } },
+    {
+      schema: {
+        tags,
+        security,
+        summary: "The caller",
+        response: { 200: User, ...errorResponses("UNAUTHORIZED") },
+      },
+    },
     async (request) => deps.users.me(caller(request).id),
   );
 
@@ -24,7 +32,10 @@ export const userRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app, deps)
         security,
         summary: "Find users by part of their name; `online=true` keeps those online",
         querystring: UsersQuery,
-        response: { 200: Type.Object({ users: Type.Array(UserListItem) }), 401: ErrorBody },
+        response: {
+          200: Type.Object({ users: Type.Array(UserListItem) }),
+          ...errorResponses("UNAUTHORIZED"),
+        },
       },
     },
     async (request) => ({ users: await deps.users.search(request.query) }),
