@@ -7,7 +7,7 @@
  * through `ejabberdctl`, as the `ejabberd` user, under a node name of its own, and stopped
  * by the benchmark; the packaged service is never started.
  */
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { chownSync, createWriteStream, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
@@ -18,7 +18,7 @@ import { databaseUrl, pgAdmin } from "./pg.ts";
 import { freePort, installDebianPackages, packageVersion } from "./debian.ts";
 import { processTree, rssBytes, treeCpuSeconds } from "./proc.ts";
 import { waitListening } from "./prosody.ts";
-import { LOG_DIR, ROOT, type CpuSample } from "./servers.ts";
+import { LOG_DIR, ROOT, sleep, type CpuSample } from "./servers.ts";
 import { MUC_DOMAIN, XMPP_DOMAIN, XMPP_PASSWORD, xmppUser } from "./xmpp-fixture.ts";
 
 const TEMPLATE = join(ROOT, "bench/peers/ejabberd.yml");
@@ -182,6 +182,12 @@ export class EjabberdServer {
         ? `ejabberd exited (${child.exitCode ?? child.signalCode}):\n${tail}\n${readTail(join(this.dir!, "logs", "ejabberd.log"))}`
         : undefined,
     );
+    // The port opens before every module has started (rooms refused joins then, once).
+    const ready = Date.now() + 60_000;
+    while (spawnSync("ejabberdctl", this.ctl(["status"]), this.asEjabberd()).status !== 0) {
+      if (Date.now() > ready) throw new Error(`ejabberd not started after 60 s:\n${tail}`);
+      await sleep(1000);
+    }
     this.pids = processTree(child.pid!);
     return { startMs: performance.now() - t1, setupSeconds };
   }

@@ -127,7 +127,8 @@ export class GeneratorGroup {
     const results = await Promise.all(
       this.gens.map((g, k) => {
         const slice = specs.slice(k * per, (k + 1) * per);
-        g.clients = slice.length;
+        // Cumulative: a group may connect in several batches (the peer scenario does).
+        g.clients += slice.length;
         return g.call<ConnectResult>({
           cmd: "connect",
           ...(options.protocol ? { protocol: options.protocol } : {}),

@@ -99,12 +99,12 @@ export function peerMarkdown(res: PeerResults, ratios: PeerRatios[]): string {
     "|---|---|---|",
     ...res.servers.map((s) => `| ${s.server} | ${s.version} | ${s.storage} |`),
     "",
-    `| server | connect s (${res.clients}) | failed | CPU connecting: server / pg / gen / other | RSS empty MB | RSS idle MB | RSS KB / idle conn | sustained msg/s | sustained deliveries/s | saturated at | server+db CPU µs/msg |`,
-    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    `| server | connect s (${res.clients}) | failed | CPU connecting: server / pg / gen / other | RSS MB, 10 % / all connected | RSS KB / idle conn (last 90 %) | sustained msg/s | sustained deliveries/s | saturated at | server+db CPU µs/msg |`,
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
   ];
   for (const r of res.runs) {
     out.push(
-      `| ${label(r)} | ${r.connectSeconds.toFixed(1)} | ${r.connectFailed}${r.connectFailed ? ` ${JSON.stringify(r.connectErrors)}` : ""} | ${[r.connectServerCpuPct, r.connectPostgresCpuPct, r.connectGeneratorCpuPct, r.connectOtherCpuPct].map((x) => `${(x ?? 0).toFixed(0)}%`).join(" / ")} | ${r.rssEmptyMB.toFixed(1)} | ${r.rssIdleMB.toFixed(1)} | ${r.rssPerIdleConnKB.toFixed(1)} | ${r.maxSustained.toFixed(0)} | ${r.maxSustainedDeliveries.toFixed(0)} | ${r.saturatedAt ?? "not reached"} | ${r.cpuUsPerMsg.toFixed(0)} |`,
+      `| ${label(r)} | ${r.connectSeconds.toFixed(1)} | ${r.connectFailed}${r.connectFailed ? ` ${JSON.stringify(r.connectErrors)}` : ""} | ${[r.connectServerCpuPct, r.connectPostgresCpuPct, r.connectGeneratorCpuPct, r.connectOtherCpuPct].map((x) => `${(x ?? 0).toFixed(0)}%`).join(" / ")} | ${r.rssEmptyMB.toFixed(1)} / ${r.rssIdleMB.toFixed(1)} | ${r.rssPerIdleConnKB.toFixed(1)} | ${r.maxSustained.toFixed(0)} | ${r.maxSustainedDeliveries.toFixed(0)} | ${r.saturatedAt ?? "not reached"} | ${r.cpuUsPerMsg.toFixed(0)} |`,
     );
   }
   const servers = [...new Set(res.runs.map((r) => r.server))];
