@@ -75,7 +75,9 @@ export function computePeerRatios(res: PeerResults, charla: string, peer: string
   return {
     charla,
     peer,
-    throughput: c && p && p.maxSustained > 0 ? c.maxSustained / p.maxSustained : null,
+    // A peer that sustained no step at all is beaten by any rate Charla sustained: ∞.
+    throughput:
+      c && p && (p.maxSustained > 0 || c.maxSustained > 0) ? c.maxSustained / p.maxSustained : null,
     throughputByRound: byRound,
     moderateRate: mod,
     p99AtModerate: cp99 !== undefined && pp99 !== undefined && pp99 > 0 ? cp99 / pp99 : null,
@@ -88,7 +90,11 @@ export function computePeerRatios(res: PeerResults, charla: string, peer: string
 }
 
 const r2 = (x: number | null | undefined): string =>
-  x === null || x === undefined || !Number.isFinite(x) ? "n/a" : x.toFixed(2);
+  x === Infinity
+    ? "∞"
+    : x === null || x === undefined || !Number.isFinite(x)
+      ? "n/a"
+      : x.toFixed(2);
 const label = (r: PeerRun) => (r.round === undefined ? r.server : `${r.server} #${r.round}`);
 
 export function peerMarkdown(res: PeerResults, ratios: PeerRatios[]): string {

@@ -192,4 +192,18 @@ test("peer ratios use each server's best round and the moderate rate both reache
   assert.match(md, /\| 500 \| 5 \/ 20 \| 15 \/ 60 \|/);
   assert.match(md, /persisted throughput, best round of each .*\| 2\.67 \| ≥ 1\.5 \| met \|/);
   assert.match(md, /connect time for 2000 clients.*\| 1\.67 \| ≤ 1 \| missed \|/);
+
+  // A peer that sustained not even the lowest rate: any sustained rate of Charla's beats it.
+  const none: PeerResults = {
+    ...res,
+    runs: [
+      run("charla-pg", 1, 6, [step(100, 30, true), step(200, 2000, false)]),
+      run("prosody", 1, 4, [step(100, 6000, false)]),
+    ],
+  };
+  const q0 = computePeerRatios(none, "charla-pg", "prosody");
+  assert.equal(q0.throughput, Infinity);
+  assert.equal(q0.moderateRate, 100);
+  assert.equal(q0.p99AtModerate, 30 / 6000);
+  assert.match(peerMarkdown(none, [q0]), /best round of each \| ∞ \| ≥ 1\.5 \| met \|/);
 });
