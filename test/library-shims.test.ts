@@ -14,9 +14,9 @@ import {
   wrapAdapterPublish,
 } from "../src/server/library-shims.ts";
 import type { ChatSocket } from "../src/server/realtime/types.ts";
-import { clusterEnv, startNodes } from "./cluster/support.ts";
+import { clusterEnvOrSkip, startNodes } from "./cluster/support.ts";
 import { connectSocket, eventually, registerUser } from "./support/clients.ts";
-import { postgresUrl, redisUrl, skipLoudly, startServer } from "./support/server.ts";
+import { startServer } from "./support/server.ts";
 
 /** The server side of the one socket connected to `server`. */
 async function onlyServerSocket(server: { app: { io: { of(name: "/"): unknown } } }) {
@@ -52,10 +52,9 @@ test("ws and engine.io: the shapes the shims read are there", async (t) => {
 });
 
 test("socket.io-adapter: every cross-node broadcast goes through the wrapped publish", async (t) => {
-  const postgres = postgresUrl();
-  const redis = redisUrl();
-  if (!postgres || !redis) return skipLoudly(t, "the adapter shim needs PostgreSQL and Redis");
-  const [node] = await startNodes(t, await clusterEnv(t, postgres, redis), 1);
+  const env = await clusterEnvOrSkip(t);
+  if (!env) return;
+  const [node] = await startNodes(t, env, 1);
   const adapter = node!.app.io.of("/").adapter;
   const published: ClusterMessage[] = [];
   const wrapped = wrapAdapterPublish(adapter, (publish) => ({

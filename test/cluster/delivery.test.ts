@@ -16,8 +16,7 @@ import {
   registerUser,
   type TestSocket,
 } from "../support/clients.ts";
-import { postgresUrl, redisUrl, skipLoudly } from "../support/server.ts";
-import { clusterEnv, startNodes } from "./support.ts";
+import { clusterEnvOrSkip, startNodes } from "./support.ts";
 
 const events = (socket: TestSocket, name: string) =>
   received(socket)
@@ -34,10 +33,8 @@ function waitFor(socket: TestSocket, name: string, match: (payload: any) => bool
 }
 
 test("three nodes behave as one service", async (t) => {
-  const postgres = postgresUrl();
-  const redis = redisUrl();
-  if (!postgres || !redis) return skipLoudly(t, "cluster tests need PostgreSQL and Redis");
-  const env = await clusterEnv(t, postgres, redis);
+  const env = await clusterEnvOrSkip(t);
+  if (!env) return;
   const [n0, n1, n2] = await startNodes(t, env, 3);
   const urls = [n0!.url, n1!.url, n2!.url];
 

@@ -14,11 +14,10 @@ import {
   registerUser,
   type TestSocket,
 } from "../support/clients.ts";
-import { postgresUrl, redisUrl, skipLoudly } from "../support/server.ts";
 import {
   EXPIRY_SECONDS,
   HEARTBEAT_SECONDS,
-  clusterEnv,
+  clusterEnvOrSkip,
   spawnNode,
   startNodes,
   until,
@@ -42,10 +41,8 @@ async function onlineIds(t: Parameters<typeof connectSocket>[0], url: string, to
 }
 
 test("presence is global: first and last socket anywhere, users:list once each", async (t) => {
-  const postgres = postgresUrl();
-  const redis = redisUrl();
-  if (!postgres || !redis) return skipLoudly(t, "cluster tests need PostgreSQL and Redis");
-  const env = await clusterEnv(t, postgres, redis);
+  const env = await clusterEnvOrSkip(t);
+  if (!env) return;
   const [n0, n1, n2] = await startNodes(t, env, 3);
   const [watcher, user, other] = await Promise.all([
     registerUser(n0!.url),
@@ -96,10 +93,8 @@ test("presence is global: first and last socket anywhere, users:list once each",
 });
 
 test("a killed node's users are announced offline by the survivors, once", async (t) => {
-  const postgres = postgresUrl();
-  const redis = redisUrl();
-  if (!postgres || !redis) return skipLoudly(t, "cluster tests need PostgreSQL and Redis");
-  const env = await clusterEnv(t, postgres, redis);
+  const env = await clusterEnvOrSkip(t);
+  if (!env) return;
   const [n0, n1] = await startNodes(t, env, 2);
   const doomed = await spawnNode(t, env);
 
@@ -153,10 +148,8 @@ test("a killed node's users are announced offline by the survivors, once", async
 });
 
 test("a node reaped while cut off from Redis re-registers and announces its users again", async (t) => {
-  const postgres = postgresUrl();
-  const redis = redisUrl();
-  if (!postgres || !redis) return skipLoudly(t, "cluster tests need PostgreSQL and Redis");
-  const env = await clusterEnv(t, postgres, redis);
+  const env = await clusterEnvOrSkip(t);
+  if (!env) return;
   const [n0, n1] = await startNodes(t, env, 2);
   const [watcher, user] = await Promise.all([registerUser(n0!.url), registerUser(n0!.url)]);
   const w = await connectSocket(t, n0!.url, watcher.token);
@@ -165,7 +158,7 @@ test("a node reaped while cut off from Redis re-registers and announces its user
   await eventually(() => assert.equal(about(w, "user:connected", id).length, 1));
 
   // What a survivor's reaper does to a node it has not heard from: remove it and its sockets.
-  const client = createClient({ url: redis });
+  const client = createClient({ url: env.redisUrl });
   await client.connect();
   t.after(() => client.close());
   const base = `${env.prefix}:{presence}`;

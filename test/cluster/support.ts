@@ -9,7 +9,15 @@ import path from "node:path";
 import readline from "node:readline";
 import type { TestContext } from "node:test";
 import type { Config } from "../../src/server/config.ts";
-import { TEST_JWT_SECRET, startServer, withPostgres, type TestServer } from "../support/server.ts";
+import {
+  TEST_JWT_SECRET,
+  postgresUrl,
+  redisUrl,
+  skipLoudly,
+  startServer,
+  withPostgres,
+  type TestServer,
+} from "../support/server.ts";
 import { eventually } from "../support/clients.ts";
 
 export interface ClusterEnv {
@@ -50,6 +58,23 @@ export async function clusterEnv(
       presenceExpirySeconds: EXPIRY_SECONDS,
     },
   };
+}
+
+/**
+ * A fresh cluster env on TEST_DATABASE_URL and TEST_REDIS_URL, or undefined after skipping
+ * `t` loudly when either is missing:
+ *
+ *   const env = await clusterEnvOrSkip(t);
+ *   if (!env) return;
+ */
+export async function clusterEnvOrSkip(t: TestContext): Promise<ClusterEnv | undefined> {
+  const postgres = postgresUrl();
+  const redis = redisUrl();
+  if (!postgres || !redis) {
+    skipLoudly(t, "cluster tests need PostgreSQL and Redis");
+    return undefined;
+  }
+  return clusterEnv(t, postgres, redis);
 }
 
 /** Removes this test's keys (best effort: Redis may have been restarted meanwhile). */

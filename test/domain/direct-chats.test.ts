@@ -8,12 +8,20 @@ import { test, type TestContext } from "node:test";
 import pino from "pino";
 import type { DatabaseConfig } from "../../src/server/config.ts";
 import { createChatService } from "../../src/server/domain/chats.ts";
-import { silentChatEvents } from "../../src/server/domain/events.ts";
+import type { ChatEvents } from "../../src/server/domain/events.ts";
 import { openStore } from "../../src/server/storage/open.ts";
 import type { Store } from "../../src/server/storage/store.ts";
 import { createTestDatabase, postgresUrl, skipLoudly } from "../support/server.ts";
 
 const log = pino({ level: "silent" });
+/** Every announcement the services make, by name (no sockets here). */
+function recordingEvents(): { events: ChatEvents; announced: string[] } {
+  const announced: string[] = [];
+  const events = new Proxy({} as ChatEvents, {
+    get: (_, name) => () => announced.push(String(name)),
+  });
+  return { events, announced };
+}
 
 async function race(t: TestContext, database: DatabaseConfig, nodes: number) {
   const stores: Store[] = [];
@@ -22,7 +30,8 @@ async function race(t: TestContext, database: DatabaseConfig, nodes: number) {
     t.after(() => store.close());
     stores.push(store);
   }
-  const services = stores.map((store) => createChatService({ store, events: silentChatEvents }));
+  const { events, announced } = recordingEvents();
+  const services = stores.map((store) => createChatService({ store, events }));
   const users = await Promise.all(
     Array.from({ length: 8 }, (_, i) =>
       stores[0]!.users.create({ id: randomUUID(), username: `pair_${i}`, password_hash: "h" }),
@@ -40,6 +49,7 @@ async function race(t: TestContext, database: DatabaseConfig, nodes: number) {
     const ids = new Set(results.map((r) => r.chat.id));
     assert.equal(ids.size, 1, "one chat per pair");
     assert.equal(results.filter((r) => r.created).length, 1, "created once");
+    assert.deepEqual(announced.splice(0), ["chatCreated"], "announced once");
     for (const { chat } of results) {
       assert.deepEqual(chat.members.map((m) => m.user_id).sort(), [a.id, b.id].sort());
     }

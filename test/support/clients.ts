@@ -116,15 +116,9 @@ export function firstEvent<T = any>(socket: TestSocket, event: string, ms = 5000
   }, ms);
 }
 
-/** A connected socket (resolves on `connect`), disconnected after the test. */
-export async function connectSocket(
-  t: TestContext,
-  url: string,
-  token: string | undefined,
-  options: Parameters<typeof io>[1] = {},
-): Promise<TestSocket> {
+/** A socket of its own (WebSocket only, no reconnection), disconnected after the test. */
+function openSocket(t: TestContext, url: string, options: Parameters<typeof io>[1]): TestSocket {
   const socket: TestSocket = io(url, {
-    auth: token === undefined ? {} : { token },
     transports: ["websocket"],
     reconnection: false,
     forceNew: true,
@@ -133,6 +127,17 @@ export async function connectSocket(
   t.after(() => {
     socket.disconnect();
   });
+  return socket;
+}
+
+/** A connected socket (resolves on `connect`), disconnected after the test. */
+export async function connectSocket(
+  t: TestContext,
+  url: string,
+  token: string | undefined,
+  options: Parameters<typeof io>[1] = {},
+): Promise<TestSocket> {
+  const socket = openSocket(t, url, { auth: token === undefined ? {} : { token }, ...options });
   // Events sent right after the handshake (users:list) can arrive in the same read as the
   // connect packet, before the caller gets a chance to listen: keep them all.
   const received: Array<{ event: string; payload: any }> = [];
@@ -151,15 +156,7 @@ export function connectError(
   url: string,
   options: Parameters<typeof io>[1],
 ): Promise<Error & { data?: unknown }> {
-  const socket: TestSocket = io(url, {
-    transports: ["websocket"],
-    reconnection: false,
-    forceNew: true,
-    ...options,
-  });
-  t.after(() => {
-    socket.disconnect();
-  });
+  const socket = openSocket(t, url, options);
   return new Promise((resolve, reject) => {
     socket.once("connect", () => reject(new Error("expected the handshake to be refused")));
     socket.once("connect_error", (error) => resolve(error));

@@ -62,19 +62,8 @@ export interface ServerToClientEvents {
   error: (payload: SocketErrorEvent) => void;
 }
 
-/** Names of the events a client may emit, for validation and rate limiting. */
-export const CLIENT_EVENTS = [
-  "message:send",
-  "message:update",
-  "message:delete",
-  "user:connected",
-  "user:disconnected",
-  "typing",
-  "message:read",
-  "sync",
-] as const satisfies readonly (keyof ClientToServerEvents)[];
-
-export type ClientEventName = (typeof CLIENT_EVENTS)[number];
+/** The events a client may emit. */
+export type ClientEventName = keyof ClientToServerEvents;
 
 /** The reason Socket.IO's `connect_error` carries when the handshake is refused for auth. */
 export const UNAUTHORIZED_CONNECT_ERROR = "UNAUTHORIZED";

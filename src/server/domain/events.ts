@@ -15,15 +15,3 @@ export interface ChatEvents {
   /** The user logged out: every live socket of theirs, on every node, is ended. */
   sessionsEnded(userId: string): void;
 }
-
-/** Collects nothing: for tools (migrate CLI) that run the domain without sockets. */
-export const silentChatEvents: ChatEvents = {
-  messageSent() {},
-  messageUpdated() {},
-  messageDeleted() {},
-  chatCreated() {},
-  memberAdded() {},
-  memberRemoved() {},
-  read() {},
-  sessionsEnded() {},
-};

@@ -19,7 +19,7 @@ import type { ChatEvents } from "./events.ts";
 
 const NO_SUCH_MESSAGE = "No such message.";
 const NO_SUCH_CHAT = "No such chat.";
-export const HISTORY_DEFAULT_LIMIT = 50;
+const HISTORY_DEFAULT_LIMIT = 50;
 const SYNC_DEFAULT_LIMIT = 200;
 
 /** The body as stored: trimmed, 1–4000 characters (code points, so emoji count once). */

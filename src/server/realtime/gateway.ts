@@ -33,7 +33,7 @@ export interface GatewayDeps {
 }
 
 /** Same origin, or one listed in CORS_ORIGINS; clients that send no Origin (scripts) pass. */
-export function isAllowedOrigin(req: IncomingMessage, allowed: readonly string[]): boolean {
+function isAllowedOrigin(req: IncomingMessage, allowed: readonly string[]): boolean {
   const origin = req.headers.origin;
   if (origin === undefined) return true;
   if (allowed.includes("*") || allowed.includes(origin)) return true;
