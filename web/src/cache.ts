@@ -5,7 +5,7 @@
 import type { InfiniteData, QueryClient } from "@tanstack/react-query";
 import type { ChatListItem, History, Message, MessageDeletedEvent } from "@charla/client";
 
-export type HistoryData = InfiniteData<History, number | null>;
+type HistoryData = InfiniteData<History, number | null>;
 
 export const chatsKey = ["chats"] as const;
 export const historyKey = (chatId: string) => ["history", chatId] as const;

@@ -11,11 +11,8 @@ const en = {
   register: "Register",
   logOut: "Log out",
   noAccount: "New here?",
-  haveAccount: "Already have an account?",
-  createAccount: "Create an account",
   usernameHint: "3–32 letters, digits, _ . -",
   passwordHint: "At least 8 characters",
-  working: "One moment…",
   chats: "Chats",
   newChat: "New chat",
   noChats: "No chats yet. Start one with “New chat”.",
@@ -90,7 +87,7 @@ const en = {
   },
 };
 
-export type Strings = typeof en;
+type Strings = typeof en;
 
 const es: Strings = {
   appName: "Charla",
@@ -101,11 +98,8 @@ const es: Strings = {
   register: "Registrarse",
   logOut: "Salir",
   noAccount: "¿Eres nuevo?",
-  haveAccount: "¿Ya tienes cuenta?",
-  createAccount: "Crear una cuenta",
   usernameHint: "3–32 letras, dígitos, _ . -",
   passwordHint: "Al menos 8 caracteres",
-  working: "Un momento…",
   chats: "Chats",
   newChat: "Nuevo chat",
   noChats: "Aún no hay chats. Empieza uno con «Nuevo chat».",

@@ -1,13 +1,14 @@
 /**
  * The live connection for the logged-in user: one `ChatClient` whose events are written
  * into react-query's cache, plus the state that only lives in the connection (presence,
- * typing, read positions, connection state), shared through a context.
+ * typing, read positions, connection state), shared through one context per kind.
  */
 import { useQueryClient, type QueryClient } from "@tanstack/react-query";
 import {
   createContext,
   useContext,
   useEffect,
+  useMemo,
   useReducer,
   useRef,
   useState,
@@ -34,34 +35,42 @@ import { api, logOut, type Session } from "./session.ts";
 
 const TYPING_TTL_MS = 6000;
 
-export interface Live {
+/** The connection itself: changes only when the connection's state does. */
+export interface Connection {
   client: ChatClient;
   state: ConnectionState;
-  online: ReadonlyMap<string, string>;
-  /** chat id → user ids typing there. */
-  typing: ReadonlyMap<string, ReadonlySet<string>>;
-  /** chat id → user id → highest seq read while the page is open (the chat list's
-   * `members[].last_read_seq` holds the positions from before). */
-  reads: ReadonlyMap<string, ReadonlyMap<string, number>>;
   /** The chat on screen: its messages do not count as unread. */
   setActiveChat(chatId: string | null): void;
 }
 
-const LiveContext = createContext<Live | null>(null);
+/** chat id → user ids typing there. */
+export type Typing = ReadonlyMap<string, ReadonlySet<string>>;
+/** chat id → user id → highest seq read while the page is open (the chat list's
+ * `members[].last_read_seq` holds the positions from before). */
+export type Reads = ReadonlyMap<string, ReadonlyMap<string, number>>;
 
-export function useLive(): Live {
-  const live = useContext(LiveContext);
-  if (!live) throw new Error("useLive outside <LiveProvider>");
-  return live;
+// One context per kind of change, so that a component re-renders only for what it shows:
+// a typing event reaches the typing line and the chat list, not the message list.
+const ConnectionContext = createContext<Connection | null>(null);
+const OnlineContext = createContext<ReadonlyMap<string, string>>(new Map());
+const TypingContext = createContext<Typing>(new Map());
+const ReadsContext = createContext<Reads>(new Map());
+
+export function useConnection(): Connection {
+  const connection = useContext(ConnectionContext);
+  if (!connection) throw new Error("useConnection outside <LiveProvider>");
+  return connection;
 }
+
+/** Users online anywhere: `user_id → username`. */
+export const useOnline = () => useContext(OnlineContext);
+export const useTyping = () => useContext(TypingContext);
+export const useReads = () => useContext(ReadsContext);
 
 type TypingAction =
   { type: "set"; chatId: string; userId: string; typing: boolean } | { type: "clear" };
 
-function typingReducer(
-  state: ReadonlyMap<string, ReadonlySet<string>>,
-  action: TypingAction,
-): ReadonlyMap<string, ReadonlySet<string>> {
+function typingReducer(state: Typing, action: TypingAction): Typing {
   if (action.type === "clear") return new Map();
   const users = new Set(state.get(action.chatId));
   if (action.typing === users.has(action.userId)) return state;
@@ -73,9 +82,9 @@ function typingReducer(
 }
 
 function readsReducer(
-  state: ReadonlyMap<string, ReadonlyMap<string, number>>,
+  state: Reads,
   action: { chatId: string; userId: string; seq: number },
-): ReadonlyMap<string, ReadonlyMap<string, number>> {
+): Reads {
   const users = new Map(state.get(action.chatId));
   if ((users.get(action.userId) ?? -1) >= action.seq) return state;
   users.set(action.userId, action.seq);
@@ -198,16 +207,26 @@ export function LiveProvider({
     };
   }, [session, queryClient]);
 
-  if (!client) return null;
-  const live: Live = {
-    client,
-    state,
-    online,
-    typing,
-    reads,
-    setActiveChat: (chatId) => {
-      activeChat.current = chatId;
-    },
-  };
-  return <LiveContext.Provider value={live}>{children}</LiveContext.Provider>;
+  const connection = useMemo<Connection | null>(
+    () =>
+      client && {
+        client,
+        state,
+        setActiveChat: (chatId) => {
+          activeChat.current = chatId;
+        },
+      },
+    [client, state],
+  );
+
+  if (!connection) return null;
+  return (
+    <ConnectionContext.Provider value={connection}>
+      <OnlineContext.Provider value={online}>
+        <ReadsContext.Provider value={reads}>
+          <TypingContext.Provider value={typing}>{children}</TypingContext.Provider>
+        </ReadsContext.Provider>
+      </OnlineContext.Provider>
+    </ConnectionContext.Provider>
+  );
 }

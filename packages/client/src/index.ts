@@ -24,6 +24,14 @@ export type { HttpApi, HttpApiOptions, TokenSource } from "./http.ts";
 export { ChatError, ERRORS, isErrorCode } from "#protocol/errors";
 export type { ErrorCode, ErrorInfo } from "#protocol/errors";
 export type { Ack, ClientToServerEvents, ServerToClientEvents } from "#protocol/events";
+export {
+  CHAT_NAME_MAX,
+  MESSAGE_BODY_MAX,
+  PASSWORD_MAX,
+  PASSWORD_MIN,
+  USERNAME_MAX,
+  USERNAME_MIN,
+} from "#protocol/limits";
 export type {
   AuthResult,
   Chat,

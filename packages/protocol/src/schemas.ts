@@ -5,6 +5,14 @@
  * hostile extra nesting get a clear VALIDATION_ERROR instead of being silently ignored.
  */
 import { Type, type Static, type TSchema, type TProperties } from "@sinclair/typebox";
+import {
+  CHAT_NAME_MAX,
+  MESSAGE_BODY_MAX,
+  PASSWORD_MAX,
+  PASSWORD_MIN,
+  USERNAME_MAX,
+  USERNAME_MIN,
+} from "./limits.ts";
 
 /** A closed object: unknown properties are a validation error. */
 const Obj = <T extends TProperties>(
@@ -14,7 +22,7 @@ const Obj = <T extends TProperties>(
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
-export const MESSAGE_BODY_MAX = 4000;
+export { MESSAGE_BODY_MAX } from "./limits.ts";
 /** PostgreSQL text cannot hold NUL: refuse it up front instead of failing the whole write. */
 const NO_NUL = "^[^\\u0000]*$";
 /** Generous bound before trimming; the trimmed body is then held to 1–4000 characters. */
@@ -26,12 +34,16 @@ export const Timestamp = Type.String({
   description: "ISO-8601 UTC, e.g. 2024-09-15T10:00:00.000Z",
 });
 export const Username = Type.String({
-  minLength: 3,
-  maxLength: 32,
+  minLength: USERNAME_MIN,
+  maxLength: USERNAME_MAX,
   pattern: "^[A-Za-z0-9_.-]+$",
   description: "3–32 of A–Z, a–z, 0–9, _ . -; unique regardless of case.",
 });
-export const Password = Type.String({ minLength: 8, maxLength: 256, pattern: NO_NUL });
+export const Password = Type.String({
+  minLength: PASSWORD_MIN,
+  maxLength: PASSWORD_MAX,
+  pattern: NO_NUL,
+});
 export const MessageBody = Type.String({
   pattern: NO_NUL,
   minLength: 1,
@@ -132,7 +144,9 @@ export type UsersQuery = Static<typeof UsersQuery>;
 
 export const CreateChat = Obj({
   type: ChatType,
-  name: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 100, pattern: NO_NUL }))),
+  name: Type.Optional(
+    Nullable(Type.String({ minLength: 1, maxLength: CHAT_NAME_MAX, pattern: NO_NUL })),
+  ),
   member_ids: Type.Array(Uuid, { maxItems: 200, uniqueItems: true }),
 });
 export type CreateChat = Static<typeof CreateChat>;

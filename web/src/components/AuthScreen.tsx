@@ -1,19 +1,12 @@
 import { useMutation } from "@tanstack/react-query";
 import { useId, useState, type FormEvent } from "react";
-import { ChatError } from "@charla/client";
+import { PASSWORD_MAX, PASSWORD_MIN, USERNAME_MAX, USERNAME_MIN } from "@charla/client";
+import { errorText } from "../errors.ts";
 import { ChatBubblesIcon } from "../icons.tsx";
 import { t } from "../i18n.ts";
 import { api, logIn } from "../session.ts";
 
 type Mode = "login" | "register";
-
-export function errorText(error: unknown, mode?: Mode): string {
-  if (error instanceof ChatError) {
-    if (error.code === "UNAUTHORIZED" && mode === "register") return t.errors.INTERNAL;
-    return t.errors[error.code];
-  }
-  return t.errors.INTERNAL;
-}
 
 /** Log in or register: one form, two submit buttons. */
 export function AuthScreen() {
@@ -53,8 +46,8 @@ export function AuthScreen() {
               autoCapitalize="none"
               spellCheck={false}
               required
-              minLength={3}
-              maxLength={32}
+              minLength={USERNAME_MIN}
+              maxLength={USERNAME_MAX}
               pattern="[A-Za-z0-9_.\-]+"
               title={t.usernameHint}
               value={username}
@@ -70,8 +63,8 @@ export function AuthScreen() {
               type="password"
               autoComplete="current-password"
               required
-              minLength={8}
-              maxLength={256}
+              minLength={PASSWORD_MIN}
+              maxLength={PASSWORD_MAX}
               title={t.passwordHint}
               value={password}
               onChange={(e) => setPassword(e.target.value)}
@@ -79,7 +72,7 @@ export function AuthScreen() {
           </div>
           {auth.isError && (
             <p className="form-error" role="alert">
-              {errorText(auth.error, auth.variables?.mode)}
+              {errorText(auth.error, auth.variables?.mode === "register")}
             </p>
           )}
           <button className="btn btn-primary" type="submit" value="login" disabled={auth.isPending}>

@@ -1,8 +1,8 @@
 import type { ChatListItem } from "@charla/client";
 import { formatListTime, t } from "../i18n.ts";
-import { useLive } from "../live.tsx";
+import { useOnline, useTyping } from "../live.tsx";
 import { Avatar } from "./Avatar.tsx";
-import { chatTitle, otherMember } from "./Shell.tsx";
+import { chatTitle, otherMember } from "../chats.ts";
 
 function preview(chat: ChatListItem, myId: string, typingNames: string[]): string {
   if (typingNames.length > 0) return t.typing(typingNames);
@@ -29,7 +29,8 @@ export function ChatList({
   myId: string;
   onOpen: (chatId: string) => void;
 }) {
-  const { online, typing } = useLive();
+  const online = useOnline();
+  const typing = useTyping();
   if (chats.length === 0) return <p className="chat-list-empty">{t.noChats}</p>;
   return (
     <ul className="chat-list">

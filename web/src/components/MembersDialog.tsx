@@ -4,12 +4,13 @@ import type { ChatListItem } from "@charla/client";
 import { chatsKey, dropChat } from "../cache.ts";
 import { t } from "../i18n.ts";
 import { PlusIcon } from "../icons.tsx";
-import { useLive } from "../live.tsx";
+import { useOnline } from "../live.tsx";
 import { api } from "../session.ts";
 import { useUserSearch } from "../user-search.ts";
-import { errorText } from "./AuthScreen.tsx";
+import { errorText } from "../errors.ts";
 import { Avatar } from "./Avatar.tsx";
-import { chatTitle, openChat } from "./Shell.tsx";
+import { chatTitle } from "../chats.ts";
+import { openChat } from "../navigation.ts";
 import { UserSearchField } from "./UserSearchField.tsx";
 
 /**
@@ -28,7 +29,7 @@ export function MembersDialog({
   const id = useId();
   const dialog = useRef<HTMLDialogElement>(null);
   const queryClient = useQueryClient();
-  const { online } = useLive();
+  const online = useOnline();
   const isOwner = chat.members.some((m) => m.user_id === myId && m.role === "owner");
 
   useEffect(() => {

@@ -1,11 +1,11 @@
 import { useMutation } from "@tanstack/react-query";
 import { useEffect, useId, useRef, useState, type FormEvent } from "react";
-import type { Chat, UserListItem } from "@charla/client";
+import { CHAT_NAME_MAX, type Chat, type UserListItem } from "@charla/client";
 import { t } from "../i18n.ts";
 import { CheckIcon } from "../icons.tsx";
 import { api } from "../session.ts";
 import { useUserSearch } from "../user-search.ts";
-import { errorText } from "./AuthScreen.tsx";
+import { errorText } from "../errors.ts";
 import { Avatar } from "./Avatar.tsx";
 import { UserSearchField } from "./UserSearchField.tsx";
 
@@ -129,7 +129,7 @@ export function NewChatDialog({
             <input
               id={`${id}-name`}
               required
-              maxLength={100}
+              maxLength={CHAT_NAME_MAX}
               value={groupName}
               onChange={(e) => setGroupName(e.target.value)}
             />

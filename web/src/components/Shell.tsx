@@ -1,46 +1,19 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useState, useSyncExternalStore } from "react";
+import { useEffect, useState } from "react";
 import type { Chat, ChatListItem } from "@charla/client";
 import { chatsKey } from "../cache.ts";
 import { t } from "../i18n.ts";
 import { LogOutIcon, PlusIcon, WifiOffIcon } from "../icons.tsx";
-import { useLive } from "../live.tsx";
+import { useConnection } from "../live.tsx";
+import { openChat, useActiveChatId } from "../navigation.ts";
 import { api, logOut, type Session } from "../session.ts";
 import { Avatar } from "./Avatar.tsx";
 import { ChatList } from "./ChatList.tsx";
 import { ChatView } from "./ChatView.tsx";
 import { NewChatDialog } from "./NewChatDialog.tsx";
 
-/** The open chat lives in the URL (`#/c/<id>`), so reload and Back work. */
-function subscribeHash(listener: () => void) {
-  window.addEventListener("hashchange", listener);
-  return () => window.removeEventListener("hashchange", listener);
-}
-
-function useActiveChatId(): string | null {
-  const hash = useSyncExternalStore(subscribeHash, () => window.location.hash);
-  const match = /^#\/c\/([0-9a-fA-F-]{36})$/.exec(hash);
-  return match ? match[1]! : null;
-}
-
-export function openChat(chatId: string | null) {
-  const next = chatId ? `#/c/${chatId}` : "#/";
-  if (window.location.hash !== next) window.location.hash = next;
-}
-
-/** The other member of a direct chat, or null for a group. */
-export function otherMember(chat: Chat, myId: string) {
-  if (chat.type !== "direct") return null;
-  return chat.members.find((m) => m.user_id !== myId) ?? chat.members[0] ?? null;
-}
-
-export function chatTitle(chat: Chat, myId: string): string {
-  if (chat.type === "direct") return otherMember(chat, myId)?.username ?? "?";
-  return chat.name ?? chat.members.map((m) => m.username).join(", ");
-}
-
 function ConnectionBanner() {
-  const { state, client } = useLive();
+  const { state, client } = useConnection();
   // The first connection is not news; a lost one is.
   if (state === "connected" || state === "connecting") return null;
   return (
@@ -58,7 +31,7 @@ function ConnectionBanner() {
 
 export function Shell({ session }: { session: Session }) {
   const queryClient = useQueryClient();
-  const { setActiveChat, client } = useLive();
+  const { setActiveChat, client } = useConnection();
   const activeChatId = useActiveChatId();
   const [newChatOpen, setNewChatOpen] = useState(false);
   const chats = useQuery({ queryKey: chatsKey, queryFn: () => api.listChats() });

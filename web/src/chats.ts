@@ -1,0 +1,14 @@
+/** How a chat is named and who "the other one" is: plain functions used across the UI. */
+import type { Chat } from "@charla/client";
+
+/** The other member of a direct chat, or null for a group. */
+export function otherMember(chat: Chat, myId: string) {
+  if (chat.type !== "direct") return null;
+  return chat.members.find((m) => m.user_id !== myId) ?? chat.members[0] ?? null;
+}
+
+/** A direct chat is named after the other member; a group by its name, else its members. */
+export function chatTitle(chat: Chat, myId: string): string {
+  if (chat.type === "direct") return otherMember(chat, myId)?.username ?? "?";
+  return chat.name ?? chat.members.map((m) => m.username).join(", ");
+}

@@ -1,0 +1,102 @@
+import {
+  useCallback,
+  useEffect,
+  useId,
+  useLayoutEffect,
+  useRef,
+  useState,
+  type FormEvent,
+} from "react";
+import { MESSAGE_BODY_MAX } from "@charla/client";
+import { t } from "../i18n.ts";
+import { SendIcon } from "../icons.tsx";
+import { useConnection } from "../live.tsx";
+
+/** Typing is announced at most this often, and "stopped" after this long without a key. */
+const TYPING_IDLE_MS = 3000;
+/** The counter shows this close to the limit. */
+const COUNTER_FROM = MESSAGE_BODY_MAX - 500;
+
+/** The message field: Enter sends, Shift+Enter breaks the line; it announces typing. */
+export function Composer({ chatId, onSend }: { chatId: string; onSend: (body: string) => void }) {
+  const { client } = useConnection();
+  const id = useId();
+  const [body, setBody] = useState("");
+  const field = useRef<HTMLTextAreaElement>(null);
+  const typingSince = useRef(0);
+  const idle = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+
+  const stopTyping = useCallback(() => {
+    clearTimeout(idle.current);
+    if (typingSince.current) client.typing(chatId, false);
+    typingSince.current = 0;
+  }, [client, chatId]);
+
+  useEffect(() => stopTyping, [stopTyping]);
+
+  // Grow with the text, up to a limit.
+  useLayoutEffect(() => {
+    const el = field.current;
+    if (!el) return;
+    el.style.height = "auto";
+    el.style.height = `${Math.min(el.scrollHeight, 160)}px`;
+  }, [body]);
+
+  function change(value: string) {
+    setBody(value);
+    if (!value.trim()) return stopTyping();
+    // Announce at most every few seconds; stop after a pause.
+    const now = Date.now();
+    if (now - typingSince.current > TYPING_IDLE_MS) {
+      client.typing(chatId, true);
+      typingSince.current = now;
+    }
+    clearTimeout(idle.current);
+    idle.current = setTimeout(stopTyping, TYPING_IDLE_MS);
+  }
+
+  function submit(event?: FormEvent) {
+    event?.preventDefault();
+    const text = body.trim();
+    if (!text || text.length > MESSAGE_BODY_MAX) return;
+    stopTyping();
+    onSend(text);
+    setBody("");
+    field.current?.focus();
+  }
+
+  const tooLong = body.trim().length > MESSAGE_BODY_MAX;
+  return (
+    <form className="composer" onSubmit={submit}>
+      <label htmlFor={`${id}-message`} className="sr-only">
+        {t.message}
+      </label>
+      <textarea
+        id={`${id}-message`}
+        ref={field}
+        rows={1}
+        placeholder={t.messagePlaceholder}
+        value={body}
+        onChange={(e) => change(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key === "Enter" && !e.shiftKey && !e.nativeEvent.isComposing) {
+            e.preventDefault();
+            submit();
+          }
+        }}
+        aria-invalid={tooLong}
+        // On a phone, focusing would pop the keyboard over the conversation.
+        autoFocus={window.matchMedia("(pointer: fine)").matches}
+      />
+      {body.length > COUNTER_FROM && (
+        <span className={`counter${tooLong ? " is-over" : ""}`}>
+          {body.trim().length}/{MESSAGE_BODY_MAX}
+        </span>
+      )}
+      <button className="send-btn" type="submit" disabled={!body.trim() || tooLong} title={t.send}>
+        <SendIcon />
+        <span className="sr-only">{t.send}</span>
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,29 @@
+import { t } from "../i18n.ts";
+import { useConnection } from "../live.tsx";
+import type { Pending } from "../hooks/usePendingSends.ts";
+
+/** A message on its way: "sending", "waiting for connection", or refused with a retry. */
+export function PendingItem({ pending, onRetry }: { pending: Pending; onRetry: () => void }) {
+  const { state } = useConnection();
+  return (
+    <li className="message is-mine is-pending">
+      <div className="bubble">
+        <p className="message-body">{pending.body}</p>
+        <span className="message-meta">
+          {pending.failed ? (
+            <>
+              <span className="failed">
+                {t.notSent}: {pending.failed}
+              </span>
+              <button className="link-btn" onClick={onRetry}>
+                {t.retry}
+              </button>
+            </>
+          ) : (
+            <span>{state === "connected" ? t.sending : t.waitingForConnection}</span>
+          )}
+        </span>
+      </div>
+    </li>
+  );
+}
