@@ -92,7 +92,7 @@ function start(index: number): Promise<void> {
     const prefix = `[${name}]`;
     readline.createInterface({ input: child.stdout! }).on("line", (line) => {
       console.log(prefix, line);
-      if (line.includes('"msg":"listening"')) resolve();
+      if (line.includes('"msg":"Charla listening on')) resolve();
     });
     readline.createInterface({ input: child.stderr! }).on("line", (line) => {
       console.error(prefix, line);

@@ -19,6 +19,7 @@ import { createBroadcaster } from "./realtime/broadcaster.ts";
 import { createSocketServer, startGateway } from "./realtime/gateway.ts";
 import type { ChatServer } from "./realtime/types.ts";
 import { resolveJwtSecret } from "./secret.ts";
+import { startupLine } from "./startup-line.ts";
 import { GroupCommit } from "./storage/group-commit.ts";
 import { openStore } from "./storage/open.ts";
 import type { Store } from "./storage/store.ts";
@@ -158,7 +159,7 @@ export async function createApp(config: Readonly<Config>, options: AppOptions = 
       const address = http.server.address() as AddressInfo;
       const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
       url = `http://${host === "0.0.0.0" || host === "[::]" ? "127.0.0.1" : host}:${address.port}`;
-      log.info({ url, port: address.port }, "listening");
+      log.info({ url, port: address.port }, startupLine(config, url));
       return url;
     },
     close: () => (closing ??= doClose()),

@@ -1,8 +1,18 @@
 import pino, { type Logger } from "pino";
 
-/** JSON logs (pino). Tokens and message bodies are never logged: they are redacted if present. */
-export function createLogger(level: string, nodeId?: string): Logger {
+/**
+ * Pino logs: JSON lines (for production and log collectors), or, with `pretty`, one
+ * coloured readable line each through pino's own pretty transport (a developer's
+ * terminal). Tokens and message bodies are never logged: they are redacted if present.
+ */
+export function createLogger(level: string, nodeId?: string, pretty = false): Logger {
   return pino({
+    ...(pretty && {
+      transport: {
+        target: "pino-pretty",
+        options: { translateTime: "SYS:HH:MM:ss", ignore: "pid,hostname,node", singleLine: true },
+      },
+    }),
     level,
     base: nodeId ? { node: nodeId } : undefined,
     serializers: {

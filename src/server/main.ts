@@ -17,7 +17,9 @@ async function main() {
     }
     throw error;
   }
-  const log = createLogger(config.logLevel, config.nodeId);
+  // Readable lines on a developer's terminal; JSON in production and when piped.
+  const pretty = Boolean(process.stdout.isTTY) && !config.production;
+  const log = createLogger(config.logLevel, config.nodeId, pretty);
   const app = await createApp(config, { log });
   await app.listen();
 

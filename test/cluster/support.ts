@@ -155,7 +155,7 @@ export async function spawnNode(
     logs.push(line);
     try {
       const entry = JSON.parse(line) as { msg?: string; port?: number };
-      if (entry.msg === "listening" && entry.port) port = entry.port;
+      if (String(entry.msg).startsWith("Charla listening on") && entry.port) port = entry.port;
     } catch {
       // not a log line
     }

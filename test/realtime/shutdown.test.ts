@@ -53,7 +53,7 @@ async function startProcess(t: TestContext, dataDir: string): Promise<Child> {
       for (const line of output.split("\n")) {
         if (!line.startsWith("{")) continue;
         const entry = JSON.parse(line);
-        if (entry.msg === "listening") {
+        if (String(entry.msg).startsWith("Charla listening on")) {
           clearTimeout(timer);
           child.stdout.off("data", look);
           return resolve(entry.url);

@@ -2,11 +2,8 @@
  * The HTTP side: Fastify with the protocol's schemas as validators and OpenAPI document,
  * the API under /api, operations endpoints, and the web client at /.
  */
-import { existsSync } from "node:fs";
-import path from "node:path";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import cors from "@fastify/cors";
-import fastifyStatic from "@fastify/static";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import type { Logger } from "pino";
@@ -20,6 +17,8 @@ import { chatRoutes } from "./routes/chats.ts";
 import { messageRoutes } from "./routes/messages.ts";
 import { operationRoutes } from "./routes/operations.ts";
 import { userRoutes } from "./routes/users.ts";
+import { fastifyLogger, logRequests } from "./request-log.ts";
+import { registerWebClient } from "./web-client.ts";
 
 export async function createHttpServer(
   config: Readonly<Config>,
@@ -28,13 +27,15 @@ export async function createHttpServer(
   isDraining: () => boolean,
 ): Promise<FastifyInstance> {
   const app = Fastify({
-    loggerInstance: log as FastifyBaseLogger,
+    loggerInstance: fastifyLogger(log) as FastifyBaseLogger,
     bodyLimit: config.maxHttpBodyBytes,
     // Bodies with __proto__ or constructor.prototype are refused, not merged.
     onProtoPoisoning: "error",
     onConstructorPoisoning: "error",
     trustProxy: false,
   });
+  // Fastify's own two lines per request are below its logger's level: one line instead.
+  logRequests(app, log);
 
   app.setValidatorCompiler(({ schema, httpPart }) =>
     (httpPart === "querystring" ? queryAjv : strictAjv).compile(schema),
@@ -88,19 +89,7 @@ export async function createHttpServer(
     { prefix: "/api" },
   );
 
-  const hasWeb = existsSync(path.join(config.webRoot, "index.html"));
-  if (hasWeb) {
-    await app.register(fastifyStatic, {
-      root: config.webRoot,
-      wildcard: false,
-      index: "index.html",
-    });
-  } else {
-    log.warn(
-      { webRoot: config.webRoot },
-      "web client not built (run `npm run build:web`); serving the API only",
-    );
-  }
+  const hasWeb = await registerWebClient(app, config.webRoot, log);
 
   app.setNotFoundHandler((request, reply) => {
     // Paths of the single-page web client load its index; API paths are real 404s.
