@@ -53,6 +53,13 @@ test("web assets are sent precompressed, cached immutably; the page is revalidat
     assert.equal(page.headers.get("cache-control"), "no-cache", pathname);
     assert.ok(page.headers.get("etag"), "revalidation is a cheap 304");
   }
+  // A browser's first request for the page: any type, compressed (a bug once answered 404).
+  for (const encoding of ["br", "gzip"]) {
+    const page = await get("/", { accept: "*/*", "accept-encoding": encoding });
+    assert.equal(page.status, 200, encoding);
+    assert.equal(page.headers.get("content-encoding"), encoding);
+    assert.equal(await page.text(), INDEX);
+  }
   // A path of the single-page app loads the same page, revalidated too.
   const deep = await get("/c/00000000-0000-4000-8000-000000000000", { accept: "text/html" });
   assert.equal(deep.status, 200);

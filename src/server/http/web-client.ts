@@ -37,7 +37,9 @@ export async function registerWebClient(
   await app.register(fastifyStatic, {
     root: webRoot,
     wildcard: false,
-    index: "index.html",
+    // The page at `/` is a route of our own: @fastify/static's index lookup misses the
+    // precompressed index.html.br/.gz and answered a compressed request for `/` with 404.
+    index: false,
     preCompressed: true,
     // The compressed copies are found by preCompressed; they need no routes of their own.
     globIgnore: ["**/*.br", "**/*.gz"],
@@ -46,5 +48,6 @@ export async function registerWebClient(
       reply.header("cache-control", cacheControlFor(filePath));
     },
   });
+  app.get("/", { schema: { hide: true } }, (_request, reply) => reply.sendFile("index.html"));
   return true;
 }
