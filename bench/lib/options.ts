@@ -44,6 +44,7 @@ export interface Options {
   charlaRoot: string;
   /** Rebuild the seeded users even when a cached seed exists (see lib/seed.ts). */
   freshSeed: boolean;
+  /** First of the ports the servers under test listen on; 0: free ports from the kernel. */
   portBase: number;
   out: string;
   localAddresses: string[];

@@ -1,5 +1,6 @@
 /** CPU and RSS of a process and its descendants, from /proc (servers started via scripts). */
 import { readdirSync, readFileSync } from "node:fs";
+import { createServer, type AddressInfo } from "node:net";
 import { procCpuSeconds } from "./servers.ts";
 
 /** `pid` and every process below it. */
@@ -45,4 +46,20 @@ export function treeCpuSeconds(pids: number[]): number {
     }
   }
   return total;
+}
+
+/**
+ * A TCP port on 127.0.0.1 that nothing listens on now, chosen by the kernel (listen on port
+ * 0, read it, close). A restarted server gets the same one back, which port 0 itself could
+ * not promise.
+ */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }

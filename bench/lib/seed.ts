@@ -26,6 +26,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import type { Options } from "./options.ts";
+import { freePort } from "./proc.ts";
 import { ServerProcess } from "./servers.ts";
 import { makeFixture, type Fixture } from "./setup.ts";
 
@@ -129,7 +130,7 @@ export class Seeds {
       kind: "charla",
       label: `seed-${backend}`,
       root: this.opts.charlaRoot,
-      port: this.opts.portBase + 59,
+      port: this.opts.portBase === 0 ? await freePort() : this.opts.portBase + 59,
       ...(backend === "pg"
         ? { databaseUrl: adminUrl(this.opts.pgUrl!, p.template) }
         : { dataDir: p.dir }),

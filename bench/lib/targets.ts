@@ -3,6 +3,7 @@ import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Options } from "./options.ts";
 import { tokenAccepted, TOKEN_TTL_SECONDS, type Seeds } from "./seed.ts";
+import { freePort } from "./proc.ts";
 import { ServerProcess, type ServerKind } from "./servers.ts";
 import { makeFixture, type Fixture } from "./setup.ts";
 
@@ -32,7 +33,7 @@ export async function withServer<T>(
     cpuProfDir = resolve(opts.out, "profiles", `${opts.stamp}-${profileTag}-${target}`);
     mkdirSync(cpuProfDir, { recursive: true });
   }
-  const port = opts.portBase + (portOffset++ % 50);
+  const port = opts.portBase === 0 ? await freePort() : opts.portBase + (portOffset++ % 50);
   if (kindOf(target) === "baseline") {
     const server = new ServerProcess({
       kind: "baseline",
