@@ -26,4 +26,9 @@ export default tseslint.config(
     files: ["bench/**", "scripts/**", "packages/*/scripts/**", "examples/**", "src/server/cli/**"],
     rules: { "no-console": "off" },
   },
+  {
+    // Plain JavaScript that runs before TypeScript can (scripts/build-server.mjs) sees Node's globals.
+    files: ["**/*.mjs"],
+    languageOptions: { globals: { process: "readonly", console: "readonly" } },
+  },
 );

@@ -1,9 +1,11 @@
 /**
- * What an operator sees: the real process prints one line when it is ready (where it
- * listens, which database, whether Redis is on), and one line per request.
+ * What an operator sees: `npm start` (compiled JavaScript, built first when the build is
+ * missing or stale) prints one line when it is ready (where it listens, which database,
+ * whether Redis is on), and one line per request.
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
 import { eventually } from "../support/clients.ts";
@@ -14,18 +16,16 @@ const ROOT = path.resolve(import.meta.dirname, "../..");
 test("the server says where it listens, on which database, and logs a request once", async (t) => {
   const dataDir = await tempDir(t);
   const { JWT_SECRET: _a, DATABASE_URL: _b, REDIS_URL: _c, NODE_ENV: _d, ...env } = process.env;
-  const child = spawn(
-    process.execPath,
-    ["--conditions=source", "--import", "tsx", "src/server/main.ts"],
-    {
-      cwd: ROOT,
-      env: { ...env, PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir, LOG_LEVEL: "info" },
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
+  const child = spawn("npm", ["start", "--silent"], {
+    cwd: ROOT,
+    env: { ...env, PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir, LOG_LEVEL: "info" },
+    stdio: ["ignore", "pipe", "pipe"],
+    // Its own process group: npm, the shell and the server stop together.
+    detached: true,
+  });
   const exited = new Promise((resolve) => child.on("exit", resolve));
   t.after(async () => {
-    child.kill("SIGTERM");
+    process.kill(-child.pid!, "SIGTERM");
     await exited;
   });
   let output = "";
@@ -42,12 +42,18 @@ test("the server says where it listens, on which database, and logs a request on
     const line = entries().find((e) => e.msg.startsWith("Charla listening on"));
     assert.ok(line, output);
     return line;
-  }, 60_000);
+  }, 120_000); // a stale build is compiled first
   assert.equal(
     started.msg,
     `Charla listening on ${started.url} · database: embedded PGlite in ${path.join(dataDir, "pglite")} · Redis: off`,
   );
   assert.equal(entries().filter((e) => /listening/i.test(e.msg)).length, 1, output);
+  // Production runs the compiled server: the process that listens (its log lines carry its
+  // pid as the node id) has no TypeScript loader.
+  const server = Number(started.node);
+  const commandLine = readFileSync(`/proc/${server}/cmdline`, "utf8").split("\0");
+  assert.ok(commandLine.includes(path.join("dist", "server", "main.js")), commandLine.join(" "));
+  assert.ok(!commandLine.some((arg) => /tsx/.test(arg)), commandLine.join(" "));
 
   const response = await fetch(`${started.url}/api/users/me`);
   assert.equal(response.status, 401);

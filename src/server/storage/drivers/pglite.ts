@@ -9,16 +9,18 @@ import type { Logger } from "pino";
 import type { SqlDriver, SqlQueryable } from "./driver.ts";
 import type { WorkerCommand, WorkerFailure, WorkerReply } from "./pglite-protocol.ts";
 
-const WORKER_MODULE = new URL("./pglite-worker.ts", import.meta.url);
-// Node does not carry tsx's loader into worker threads, so the thread registers it before it
-// loads the TypeScript module. No other flag is passed on (a profiler preload, say).
-const WORKER_BOOTSTRAP = new URL(
-  "data:text/javascript," +
-    encodeURIComponent(
-      `import { register } from ${JSON.stringify(import.meta.resolve("tsx/esm/api"))};` +
-        `register(); await import(${JSON.stringify(WORKER_MODULE.href)});`,
-    ),
-);
+// Compiled (dist/server, `npm start`) the thread runs its JavaScript directly. From source
+// (tests, tsx) Node does not carry tsx's loader into worker threads, so the thread registers
+// it before it loads the TypeScript module. No other flag is passed on (a profiler preload, say).
+const COMPILED = import.meta.url.endsWith(".js");
+function workerEntry(): URL {
+  const module = new URL(COMPILED ? "./pglite-worker.js" : "./pglite-worker.ts", import.meta.url);
+  if (COMPILED) return module;
+  const bootstrap =
+    `import { register } from ${JSON.stringify(import.meta.resolve("tsx/esm/api"))};` +
+    `register(); await import(${JSON.stringify(module.href)});`;
+  return new URL("data:text/javascript," + encodeURIComponent(bootstrap));
+}
 
 /** Rebuilt on this side with the fields callers test (`code` for SQLSTATE, `constraint`…). */
 function toError(failure: WorkerFailure): Error {
@@ -31,7 +33,7 @@ export async function openPgliteDriver(
   dataDir: string | undefined,
   log?: Logger,
 ): Promise<SqlDriver> {
-  const worker = new Worker(WORKER_BOOTSTRAP, { execArgv: [], workerData: { dataDir } });
+  const worker = new Worker(workerEntry(), { execArgv: [], workerData: { dataDir } });
   const pending = new Map<
     number,
     { resolve: (rows: unknown[]) => void; reject: (e: Error) => void }
