@@ -10,6 +10,9 @@ import { ChatError } from "@charla/protocol/errors";
 // ajv-formats is CommonJS with a default export; under NodeNext it arrives wrapped.
 const addFormats = addFormatsImport as unknown as typeof addFormatsImport.default;
 
+/** The contract's one accepted form of a UUID: 8-4-4-4-12 hexadecimal digits, any case. */
+export const CANONICAL_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 function createAjv(coerceTypes: boolean): Ajv {
   const ajv = new Ajv({
     allErrors: false,
@@ -18,7 +21,24 @@ function createAjv(coerceTypes: boolean): Ajv {
     removeAdditional: false,
     strict: false,
   });
-  addFormats(ajv, ["uuid", "date-time"]);
+  addFormats(ajv, ["date-time"]);
+  // ajv-formats' uuid also takes "urn:uuid:…", which PostgreSQL refuses: the contract's form only.
+  ajv.addFormat("uuid", CANONICAL_UUID);
+  ajv.addKeyword({
+    keyword: "x-lowercase",
+    type: "string",
+    modifying: true,
+    schemaType: "boolean",
+    // The value is replaced in its parent (object or array) once its schema has matched, so
+    // "A1B2…" and "a1b2…" are the same id everywhere after validation.
+    compile: (enabled: boolean) => (data: string, context) => {
+      if (enabled && context && context.parentData !== undefined) {
+        (context.parentData as Record<string | number, unknown>)[context.parentDataProperty] =
+          data.toLowerCase();
+      }
+      return true;
+    },
+  });
   return ajv;
 }
 

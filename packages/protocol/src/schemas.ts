@@ -28,7 +28,16 @@ const NO_NUL = "^[^\\u0000]*$";
 /** Generous bound before trimming; the trimmed body is then held to 1–4000 characters. */
 const RAW_BODY_MAX = MESSAGE_BODY_MAX * 4;
 
-export const Uuid = Type.String({ format: "uuid", description: "A UUID." });
+/**
+ * A UUID in its canonical 36-character form, in any letter case (`urn:uuid:`, braces or no
+ * hyphens are refused). The server's validators lower-case it where it arrives (the
+ * `x-lowercase` keyword), so ids are compared, stored and used in room names in one form.
+ */
+export const Uuid = Type.String({
+  format: "uuid",
+  "x-lowercase": true,
+  description: "A UUID: 36 characters, any letter case (answered in lower case).",
+});
 export const Timestamp = Type.String({
   format: "date-time",
   description: "ISO-8601 UTC, e.g. 2024-09-15T10:00:00.000Z",

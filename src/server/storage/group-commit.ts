@@ -3,6 +3,7 @@
  * next one, so one transaction (one fsync) carries many messages under load and a lone send
  * is written at once. One batch at a time keeps a sender's messages in the order it sent them.
  */
+import { StoreUnavailable } from "./errors.ts";
 import type { AppendResult, MessageStore, NewMessage } from "./message-store.ts";
 
 interface Pending {
@@ -50,16 +51,34 @@ export class GroupCommit {
       while (this.#queue.length > 0) {
         const batch = this.#queue.splice(0, this.#maxBatch);
         const started = performance.now();
-        try {
-          const results = await this.#store.append(batch.map((p) => p.message));
-          this.onBatch?.(batch.length, (performance.now() - started) / 1000);
-          batch.forEach((pending, i) => pending.resolve(results[i]!));
-        } catch (error) {
-          for (const pending of batch) pending.reject(error);
-        }
+        await this.#write(batch, started);
       }
     } finally {
       this.#writing = undefined;
+    }
+  }
+
+  /**
+   * Writes a batch; if the statement fails for a reason other than an unreachable database,
+   * the batch is split in two and each half written on its own (first half first, so a
+   * sender's order holds), down to single messages: only the message that made the statement
+   * fail is rejected, and the others of its batch are stored and acknowledged (one user's bad
+   * input never fails another's send). A poisoned batch of n costs about 2·log2(n) statements.
+   */
+  async #write(batch: Pending[], started: number): Promise<void> {
+    try {
+      const results = await this.#store.append(batch.map((p) => p.message));
+      this.onBatch?.(batch.length, (performance.now() - started) / 1000);
+      batch.forEach((pending, i) => pending.resolve(results[i]!));
+    } catch (error) {
+      // Nothing can succeed while the database is away: retrying would only add load.
+      if (batch.length === 1 || error instanceof StoreUnavailable) {
+        for (const pending of batch) pending.reject(error);
+        return;
+      }
+      const half = Math.ceil(batch.length / 2);
+      await this.#write(batch.slice(0, half), performance.now());
+      await this.#write(batch.slice(half), performance.now());
     }
   }
 }
