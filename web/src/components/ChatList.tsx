@@ -3,13 +3,14 @@ import { formatListTime, t } from "../i18n.ts";
 import { useOnline, useTyping } from "../live.tsx";
 import { Avatar } from "./Avatar.tsx";
 import { chatTitle, otherMember } from "../chats.ts";
+import { plainText } from "../markdown.tsx";
 
 function preview(chat: ChatListItem, myId: string, typingNames: string[]): string {
   if (typingNames.length > 0) return t.typing(typingNames);
   const last = chat.last_message;
   if (!last) return t.noMessagesYet;
   if (last.status === "deleted") return t.deleted;
-  const body = last.body.replace(/\s+/g, " ");
+  const body = plainText(last.body);
   if (last.sender_id === myId) return `${t.you}: ${body}`;
   if (chat.type === "group") {
     const sender = chat.members.find((m) => m.user_id === last.sender_id)?.username;

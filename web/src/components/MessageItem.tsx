@@ -5,6 +5,7 @@ import { formatTime, t } from "../i18n.ts";
 import { EditIcon, TrashIcon } from "../icons.tsx";
 import { useConnection } from "../live.tsx";
 import { hueOf } from "./Avatar.tsx";
+import { MessageBody } from "./MessageBody.tsx";
 
 /** One message: its bubble, and for its sender (or a group's owner) edit and delete. */
 export function MessageItem({
@@ -101,7 +102,7 @@ export function MessageItem({
           ) : deleted ? (
             <p className="message-body">{t.deleted}</p>
           ) : (
-            <p className="message-body">{message.body}</p>
+            <MessageBody body={message.body} />
           )}
           <span className="message-meta">
             {message.status === "updated" && (
