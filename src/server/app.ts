@@ -9,6 +9,7 @@ import { RateLimiterMemory } from "rate-limiter-flexible";
 import type { Config } from "./config.ts";
 import { createAuthService } from "./domain/auth.ts";
 import { createChatService } from "./domain/chats.ts";
+import { createInviteService } from "./domain/invites.ts";
 import { createMessageService } from "./domain/messages.ts";
 import { createLocalPresence, type Presence } from "./domain/presence.ts";
 import { createUserService } from "./domain/users.ts";
@@ -55,6 +56,8 @@ export async function createApp(config: Readonly<Config>, options: AppOptions = 
     throw error;
   }
   const presence: Presence = cluster?.presence ?? createLocalPresence();
+  // ADMIN_USERNAMES applies at every start (and to those who register later, in auth).
+  await store.users.promoteAdmins(config.adminUsernames);
   const secret = await resolveJwtSecret(config);
 
   let draining = false;
@@ -66,6 +69,8 @@ export async function createApp(config: Readonly<Config>, options: AppOptions = 
     secret,
     tokenTtlSeconds: config.tokenTtlSeconds,
     passwordHash: config.passwordHash,
+    registration: config.registration,
+    adminUsernames: config.adminUsernames,
   });
 
   const commits = new GroupCommit(store.messages);
@@ -78,6 +83,7 @@ export async function createApp(config: Readonly<Config>, options: AppOptions = 
   const users = createUserService({ store, presence });
   const chats = createChatService({ store, events });
   const messages = createMessageService({ store, commits, events });
+  const invites = createInviteService({ store });
 
   const limits = config.rateLimits;
   const http = await createHttpServer(
@@ -88,7 +94,16 @@ export async function createApp(config: Readonly<Config>, options: AppOptions = 
       users,
       chats,
       messages,
+      invites,
       metrics,
+      publicUrl: config.publicUrl,
+      adminLimiter: limits
+        ? new RateLimiterMemory({
+            keyPrefix: "admin",
+            points: limits.adminActions,
+            duration: limits.adminWindowSeconds,
+          })
+        : undefined,
       loginLimiter: limits
         ? new RateLimiterMemory({
             keyPrefix: "login",

@@ -14,6 +14,9 @@ export interface RateLimits {
   /** Registrations per IP per window. */
   registrations: number;
   registrationWindowSeconds: number;
+  /** Admin writes (invites, deactivations, bots, webhooks) per admin per window. */
+  adminActions: number;
+  adminWindowSeconds: number;
 }
 
 export type DatabaseConfig =
@@ -58,6 +61,35 @@ export interface Config {
   webRoot: string;
   /** Name of this node in logs and presence (defaults to host:pid). */
   nodeId: string;
+  /**
+   * Who may create an account: anyone (`open`, the default), holders of an invite (`invite`),
+   * or nobody (`closed`). The first account of a fresh server is always accepted (as admin).
+   */
+  registration: RegistrationMode;
+  /** Accounts made admins at start and when they register (lower case). */
+  adminUsernames: readonly string[];
+  /** PUBLIC_URL: the origin of absolute URLs in answers (invite links, webhook URLs). */
+  publicUrl: string | undefined;
+}
+
+export type RegistrationMode = "open" | "invite" | "closed";
+const REGISTRATION_MODES: readonly RegistrationMode[] = ["open", "invite", "closed"];
+
+function registration(env: Env): RegistrationMode {
+  const raw = env.REGISTRATION || "open";
+  if (!(REGISTRATION_MODES as readonly string[]).includes(raw)) {
+    throw new ConfigError("REGISTRATION", `must be open, invite or closed, got "${raw}"`);
+  }
+  return raw as RegistrationMode;
+}
+
+/** "Ana, ben" → ["ana", "ben"]: comma-separated, spaces ignored, any letter case. */
+function adminUsernames(env: Env): readonly string[] {
+  const names = (env.ADMIN_USERNAMES ?? "")
+    .split(",")
+    .map((name) => name.replace(/\s+/g, "").toLowerCase())
+    .filter(Boolean);
+  return Object.freeze([...new Set(names)]);
 }
 
 export class ConfigError extends Error {
@@ -177,6 +209,8 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
             1,
             86_400,
           ),
+          adminActions: integer(env, "RATE_LIMIT_ADMIN_ACTIONS", 120, 1, 1_000_000),
+          adminWindowSeconds: integer(env, "RATE_LIMIT_ADMIN_WINDOW_SECONDS", 60, 1, 86_400),
         },
     maxSocketFrameBytes: integer(env, "MAX_SOCKET_FRAME_BYTES", 64 * 1024, 1024, 16 * 1024 * 1024),
     maxHttpBodyBytes: integer(env, "MAX_HTTP_BODY_BYTES", 64 * 1024, 1024, 16 * 1024 * 1024),
@@ -185,5 +219,8 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     shutdownGraceSeconds: integer(env, "SHUTDOWN_GRACE_SECONDS", 10, 0, 600),
     webRoot: path.resolve(env.WEB_ROOT || path.join(import.meta.dirname, "../../web/dist")),
     nodeId: env.NODE_ID || `${process.pid}`,
+    registration: registration(env),
+    adminUsernames: adminUsernames(env),
+    publicUrl: url(env, "PUBLIC_URL", ["http:", "https:"]),
   } satisfies Config);
 }

@@ -60,6 +60,17 @@ test("values from the environment", () => {
   assert.equal(config.rateLimits, undefined);
 });
 
+test("REGISTRATION and ADMIN_USERNAMES", () => {
+  assert.equal(loadConfig({}).registration, "open");
+  assert.deepEqual(loadConfig({}).adminUsernames, []);
+  assert.equal(loadConfig({ REGISTRATION: "invite" }).registration, "invite");
+  assert.equal(loadConfig({ REGISTRATION: "closed" }).registration, "closed");
+  assert.deepEqual(loadConfig({ ADMIN_USERNAMES: " Ana , b en,,ANA" }).adminUsernames, [
+    "ana",
+    "ben",
+  ]);
+});
+
 test("a bad value is a ConfigError naming the variable", () => {
   const cases: Array<[Record<string, string>, string]> = [
     [{ PORT: "http" }, "PORT"],
@@ -73,6 +84,8 @@ test("a bad value is a ConfigError naming the variable", () => {
     [{ JWT_SECRET: "short" }, "JWT_SECRET"],
     [{ NODE_ENV: "production" }, "JWT_SECRET"],
     [{ LOG_LEVEL: "loud" }, "LOG_LEVEL"],
+    [{ REGISTRATION: "invites" }, "REGISTRATION"],
+    [{ PUBLIC_URL: "chat.example.com" }, "PUBLIC_URL"],
     [{ CORS_ORIGINS: "chat.example.com" }, "CORS_ORIGINS"],
     [{ RATE_LIMIT_SOCKET_EVENTS: "0" }, "RATE_LIMIT_SOCKET_EVENTS"],
     [{ DATABASE_POOL_SIZE: "many", DATABASE_URL: "postgres://h/db" }, "DATABASE_POOL_SIZE"],

@@ -61,3 +61,65 @@ onEveryBackend("UserStore", async (t, store) => {
     assert.equal((await store.users.findById(ana.id))?.token_version, 1);
   });
 });
+
+onEveryBackend("UserStore admission (first account, invites)", async (t, store) => {
+  const { NotAdmitted } = await import("../../src/server/storage/errors.ts");
+  const { hashSecret } = await import("../../src/server/domain/secrets.ts");
+  const account = (username: string) => ({
+    id: randomUUID(),
+    username,
+    password_hash: "h",
+  });
+
+  await t.test("racing first registrations on an empty server: exactly one admin", async () => {
+    const created = await Promise.all(
+      ["r1", "r2", "r3", "r4"].map((name) =>
+        store.users.create(account(name), { kind: "closed" }).catch((e) => e),
+      ),
+    );
+    const stored = created.filter((c) => !(c instanceof Error));
+    assert.equal(stored.length, 1, "closed: only the first gets in");
+    assert.equal(stored[0].role, "admin");
+    assert.ok(created.filter((c) => c instanceof NotAdmitted).length === 3);
+  });
+
+  await t.test("invites: expired, used up, unknown; a failed insert spends nothing", async () => {
+    const admin = (await store.users.search("r", 10)).find((u) => u.role === "admin")!;
+    assert.ok(admin);
+    const invite = async (code: string, expiresInMs: number, maxUses = 1) =>
+      store.invites.create({
+        id: randomUUID(),
+        code_hash: hashSecret(code),
+        created_by: admin.id,
+        max_uses: maxUses,
+        expires_at: new Date(Date.now() + expiresInMs),
+      });
+    await invite("expired", -1000);
+    await invite("fresh", 60_000);
+    const withInvite = (code: string | undefined) => ({
+      kind: "invite" as const,
+      codeHash: code === undefined ? undefined : hashSecret(code),
+    });
+    await assert.rejects(store.users.create(account("e1"), withInvite("expired")), NotAdmitted);
+    await assert.rejects(store.users.create(account("u1"), withInvite("unknown")), NotAdmitted);
+    await assert.rejects(store.users.create(account("m1"), withInvite(undefined)), NotAdmitted);
+    // Taken name: the invite's one use is not spent.
+    await assert.rejects(
+      store.users.create(account(admin.username.toUpperCase()), withInvite("fresh")),
+      UsernameTaken,
+    );
+    const joined = await store.users.create(account("f1"), withInvite("fresh"));
+    assert.equal(joined.role, "user");
+    await assert.rejects(store.users.create(account("f2"), withInvite("fresh")), NotAdmitted);
+    const listed = await store.invites.list(10);
+    assert.deepEqual(listed.map((i) => i.uses).sort(), [0, 1]);
+  });
+
+  await t.test("promoteAdmins: by name in any case; the count of those changed", async () => {
+    const ben = await store.users.create(account("Ben_Promote"));
+    assert.equal(ben.role, "user");
+    assert.equal(await store.users.promoteAdmins(["ben_promote", "nobody"]), 1);
+    assert.equal((await store.users.findById(ben.id))?.role, "admin");
+    assert.equal(await store.users.promoteAdmins(["BEN_PROMOTE"]), 0);
+  });
+});

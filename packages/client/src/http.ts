@@ -13,6 +13,7 @@ import type {
   HistoryQuery,
   Message,
   PostMessage,
+  Registration,
   User,
   UserListItem,
   UsersQuery,
@@ -28,8 +29,11 @@ export interface HttpApiOptions {
 
 /** The typed HTTP API. Every function throws a {@link ChatError} when the server says no. */
 export interface HttpApi {
-  /** `POST /api/auth/register` → `{ user, token, expires_at }`. */
-  register(credentials: Credentials): Promise<AuthResult>;
+  /**
+   * `POST /api/auth/register` → `{ user, token, expires_at }`; with `REGISTRATION=invite`
+   * pass the invite's code as `invite`; a refused registration is `FORBIDDEN`.
+   */
+  register(credentials: Registration): Promise<AuthResult>;
   /** `POST /api/auth/login` → `{ user, token, expires_at }`; `UNAUTHORIZED` on bad credentials. */
   login(credentials: Credentials): Promise<AuthResult>;
   /** `POST /api/auth/logout`: revokes the token and ends its sockets. */
@@ -88,29 +92,20 @@ export async function errorFromResponse(response: Response): Promise<ChatError> 
   return new ChatError(codeForStatus(response.status));
 }
 
-/**
- * Creates the typed HTTP API.
- *
- * @param baseUrl The server's origin, e.g. `http://localhost:3000`; `""` in a browser served
- *   by the same server.
- * @param getToken The bearer token, or a function returning it (called per request).
- *
- * @example
- * ```ts
- * import { createHttpApi } from "@charla/client";
- *
- * let token: string | null = null;
- * const api = createHttpApi("http://localhost:3000", () => token);
- * ({ token } = await api.login({ username: "ana", password: "correct horse" }));
- * const chats = await api.listChats();
- * const { messages, has_more } = await api.history(chats[0]!.id, { limit: 50 });
- * ```
- */
-export function createHttpApi(
+/** A JSON request to `/api…`: the parsed answer, or a thrown {@link ChatError}. */
+export type ApiRequest = <T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  query?: Record<string, string | number | boolean | undefined>,
+) => Promise<T>;
+
+/** The one request function every typed API of this package is built on. */
+export function createApiRequest(
   baseUrl: string,
   getToken: TokenSource = undefined,
   options: HttpApiOptions = {},
-): HttpApi {
+): ApiRequest {
   const root = `${baseUrl.replace(/\/+$/, "")}/api`;
   const doFetch = options.fetch ?? ((input, init) => fetch(input, init));
 
@@ -151,6 +146,33 @@ export function createHttpApi(
     return (text ? JSON.parse(text) : undefined) as T;
   }
 
+  return request;
+}
+
+/**
+ * Creates the typed HTTP API.
+ *
+ * @param baseUrl The server's origin, e.g. `http://localhost:3000`; `""` in a browser served
+ *   by the same server.
+ * @param getToken The bearer token, or a function returning it (called per request).
+ *
+ * @example
+ * ```ts
+ * import { createHttpApi } from "@charla/client";
+ *
+ * let token: string | null = null;
+ * const api = createHttpApi("http://localhost:3000", () => token);
+ * ({ token } = await api.login({ username: "ana", password: "correct horse" }));
+ * const chats = await api.listChats();
+ * const { messages, has_more } = await api.history(chats[0]!.id, { limit: 50 });
+ * ```
+ */
+export function createHttpApi(
+  baseUrl: string,
+  getToken: TokenSource = undefined,
+  options: HttpApiOptions = {},
+): HttpApi {
+  const request = createApiRequest(baseUrl, getToken, options);
   const id = (value: string) => encodeURIComponent(value);
 
   return {

@@ -21,6 +21,8 @@ export type { Unsubscribe } from "./emitter.ts";
 export { randomId } from "./ids.ts";
 export { createHttpApi, errorFromResponse } from "./http.ts";
 export type { HttpApi, HttpApiOptions, TokenSource } from "./http.ts";
+export { createAdminApi } from "./admin.ts";
+export type { AdminApi } from "./admin.ts";
 export { ChatError, ERRORS, isErrorCode } from "#protocol/errors";
 export type { ErrorCode, ErrorInfo } from "#protocol/errors";
 export type { Ack, ClientToServerEvents, ServerToClientEvents } from "#protocol/events";
@@ -39,6 +41,7 @@ export type {
   ChatMember,
   CreateChat,
   Credentials,
+  CreateInvite,
   History,
   HistoryQuery,
   MemberEvent,
@@ -46,6 +49,9 @@ export type {
   MessageDeletedEvent,
   OnlineUser,
   ReadEvent,
+  Invite,
+  Registration,
+  ServerRole,
   SocketErrorEvent,
   TypingEvent,
   User,

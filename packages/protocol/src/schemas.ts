@@ -76,7 +76,17 @@ export const MessageStatus = Type.Union([
 
 // ---------------------------------------------------------------- objects
 
-export const User = Obj({ id: Uuid, username: Type.String(), created_at: Timestamp });
+/** A server role: `admin` may use /api/admin, create invites, bots and outgoing webhooks. */
+export const ServerRole = Type.Union([Type.Literal("admin"), Type.Literal("user")]);
+export type ServerRole = Static<typeof ServerRole>;
+
+export const User = Obj({
+  id: Uuid,
+  username: Type.String(),
+  created_at: Timestamp,
+  role: ServerRole,
+  bot: Type.Boolean({ description: "True for a bot account (POST /api/bots)." }),
+});
 export type User = Static<typeof User>;
 
 export const UserListItem = Obj({ id: Uuid, username: Type.String(), online: Type.Boolean() });
@@ -140,6 +150,37 @@ export type OnlineUser = Static<typeof OnlineUser>;
 
 export const Credentials = Obj({ username: Username, password: Password });
 export type Credentials = Static<typeof Credentials>;
+
+export const InviteCode = Type.String({
+  minLength: 1,
+  maxLength: 128,
+  pattern: "^[A-Za-z0-9_-]+$",
+  description: "The code of an invite (POST /api/invites).",
+});
+
+/** Registration: with REGISTRATION=invite, `invite` is required. */
+export const Registration = Obj({
+  username: Username,
+  password: Password,
+  invite: Type.Optional(InviteCode),
+});
+export type Registration = Static<typeof Registration>;
+
+export const CreateInvite = Obj({
+  max_uses: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, default: 1 })),
+  expires_in_seconds: Type.Optional(
+    Type.Integer({ minimum: 60, maximum: 31_536_000, default: 604_800 }),
+  ),
+});
+export type CreateInvite = Static<typeof CreateInvite>;
+
+export const Invite = Obj({
+  code: InviteCode,
+  url: Type.String({ description: "The web client's register page with this invite." }),
+  expires_at: Timestamp,
+  max_uses: Type.Integer({ minimum: 1 }),
+});
+export type Invite = Static<typeof Invite>;
 
 export const AuthResult = Obj({ user: User, token: Type.String(), expires_at: Timestamp });
 export type AuthResult = Static<typeof AuthResult>;

@@ -7,15 +7,19 @@ import argon2 from "argon2";
 import { SignJWT, jwtVerify, errors as joseErrors } from "jose";
 import { ChatError } from "@charla/protocol/errors";
 import type { AuthResult } from "@charla/protocol/schemas";
-import { UsernameTaken } from "../storage/errors.ts";
+import type { RegistrationMode } from "../config.ts";
+import { NotAdmitted, UsernameTaken } from "../storage/errors.ts";
 import type { Store } from "../storage/store.ts";
-import type { StoredUser } from "../storage/user-store.ts";
+import type { Admission, StoredUser } from "../storage/user-store.ts";
+import { hashSecret } from "./secrets.ts";
 import type { ChatEvents } from "./events.ts";
 import { publicUser } from "./users.ts";
 
 export interface AuthenticatedUser {
   id: string;
   username: string;
+  /** Read from the database on every request, so a role change applies at once. */
+  role: StoredUser["role"];
   /** Token expiry, epoch seconds: a socket is ended when its token expires. */
   expiresAt: number;
 }
@@ -27,12 +31,18 @@ export interface AuthServiceOptions {
   tokenTtlSeconds: number;
   /** argon2id cost; hashes made with other costs still verify (the cost is in the hash). */
   passwordHash: { memoryKib: number; timeCost: number };
+  /** Who may register (the first account of a fresh server always may). */
+  registration?: RegistrationMode;
+  /** Lower-case usernames that become admins when they register. */
+  adminUsernames?: readonly string[];
 }
 
 const ISSUER = "charla";
 
 export function createAuthService(options: AuthServiceOptions) {
   const { store, events, secret, tokenTtlSeconds } = options;
+  const registration = options.registration ?? "open";
+  const adminUsernames = new Set(options.adminUsernames ?? []);
   const hashOptions = {
     type: argon2.argon2id,
     memoryCost: options.passwordHash.memoryKib,
@@ -80,18 +90,35 @@ export function createAuthService(options: AuthServiceOptions) {
   }
 
   return {
-    async register(username: string, password: string): Promise<AuthResult> {
+    /** Creates an account as REGISTRATION allows (`invite`: with a valid invite's code). */
+    async register(username: string, password: string, invite?: string): Promise<AuthResult> {
+      const admission: Admission =
+        registration === "invite"
+          ? { kind: "invite", codeHash: invite === undefined ? undefined : hashSecret(invite) }
+          : { kind: registration };
       const passwordHash = await argon2.hash(password, hashOptions);
       try {
-        const user = await store.users.create({
-          id: randomUUID(),
-          username,
-          password_hash: passwordHash,
-        });
+        const user = await store.users.create(
+          {
+            id: randomUUID(),
+            username,
+            password_hash: passwordHash,
+            role: adminUsernames.has(username.toLowerCase()) ? "admin" : "user",
+          },
+          admission,
+        );
         return await issue(user);
       } catch (error) {
         if (error instanceof UsernameTaken) {
           throw new ChatError("CONFLICT", "That username is taken.");
+        }
+        if (error instanceof NotAdmitted) {
+          throw new ChatError(
+            "FORBIDDEN",
+            error.admission === "closed"
+              ? "Registration is closed on this server."
+              : "Registration needs a valid invite: this one is missing, unknown, used up or expired.",
+          );
         }
         throw error;
       }
@@ -102,6 +129,10 @@ export function createAuthService(options: AuthServiceOptions) {
       const hash = user?.password_hash ?? (await dummyHash);
       const valid = await argon2.verify(hash, password).catch(() => false);
       if (!user || !valid) throw new ChatError("UNAUTHORIZED", "Wrong username or password.");
+      // Only after the right password, so a deactivation is not revealed to guessers.
+      if (user.deactivated_at !== null) {
+        throw new ChatError("FORBIDDEN", "This account is deactivated.");
+      }
       return issue(user);
     },
 
@@ -135,12 +166,15 @@ interface Claims {
   expiresAt: number;
 }
 
-/** The user, when the token is still current: logout bumps the version and revokes it. */
+/**
+ * The user, when the token is still current: logout and deactivation bump the version and
+ * revoke it (and a deactivated account's tokens are refused even if that bump was missed).
+ */
 function current(claims: Claims, user: StoredUser | undefined): AuthenticatedUser {
-  if (!user || user.token_version !== claims.version) {
+  if (!user || user.token_version !== claims.version || user.deactivated_at !== null) {
     throw new ChatError("UNAUTHORIZED", "The token has been revoked.");
   }
-  return { id: user.id, username: user.username, expiresAt: claims.expiresAt };
+  return { id: user.id, username: user.username, role: user.role, expiresAt: claims.expiresAt };
 }
 
 export type AuthService = ReturnType<typeof createAuthService>;

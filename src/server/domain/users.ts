@@ -7,7 +7,13 @@ import type { Presence } from "./presence.ts";
 
 /** What anyone may see of an account (never its hash or token version). */
 export function publicUser(user: StoredUser): User {
-  return { id: user.id, username: user.username, created_at: user.created_at };
+  return {
+    id: user.id,
+    username: user.username,
+    created_at: user.created_at,
+    role: user.role,
+    bot: user.bot,
+  };
 }
 
 const SEARCH_DEFAULT_LIMIT = 50;

@@ -1,6 +1,7 @@
 import type { RateLimiterAbstract } from "rate-limiter-flexible";
 import type { AuthService } from "../domain/auth.ts";
 import type { ChatService } from "../domain/chats.ts";
+import type { InviteService } from "../domain/invites.ts";
 import type { MessageService } from "../domain/messages.ts";
 import type { UserService } from "../domain/users.ts";
 import type { Metrics } from "../metrics.ts";
@@ -11,9 +12,14 @@ export interface HttpDeps {
   users: UserService;
   chats: ChatService;
   messages: MessageService;
+  invites: InviteService;
   metrics: Metrics;
   loginLimiter: RateLimiterAbstract | undefined;
   registrationLimiter: RateLimiterAbstract | undefined;
+  /** Admin writes (invites, deactivations, bots, webhooks) per admin. */
+  adminLimiter: RateLimiterAbstract | undefined;
+  /** PUBLIC_URL: the origin absolute URLs in answers use; else the request's own. */
+  publicUrl: string | undefined;
   /** Each dependency's reachability, for /readyz. */
   readiness: () => Promise<Record<string, boolean>>;
 }

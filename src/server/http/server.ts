@@ -14,6 +14,7 @@ import type { HttpDeps } from "./deps.ts";
 import { createErrorHandler } from "./error-handler.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { chatRoutes } from "./routes/chats.ts";
+import { inviteRoutes } from "./routes/invites.ts";
 import { messageRoutes } from "./routes/messages.ts";
 import { operationRoutes } from "./routes/operations.ts";
 import { userRoutes } from "./routes/users.ts";
@@ -85,6 +86,7 @@ export async function createHttpServer(
       await api.register(userRoutes, deps);
       await api.register(chatRoutes, deps);
       await api.register(messageRoutes, deps);
+      await api.register(inviteRoutes, deps);
     },
     { prefix: "/api" },
   );

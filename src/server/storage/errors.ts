@@ -36,3 +36,10 @@ export class StoreUnavailable extends StoreError {
     super("The database is unavailable.", { cause });
   }
 }
+
+/** The registration was refused: registration is closed, or the invite is not valid. */
+export class NotAdmitted extends StoreError {
+  constructor(readonly admission: "invite" | "closed") {
+    super(`Registration refused (${admission}).`);
+  }
+}

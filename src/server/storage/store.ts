@@ -8,6 +8,7 @@
  * a field here and its contract suite.
  */
 import type { ChatStore } from "./chat-store.ts";
+import type { InviteStore } from "./invite-store.ts";
 import type { MessageStore } from "./message-store.ts";
 import type { UserStore } from "./user-store.ts";
 
@@ -15,6 +16,7 @@ export interface Store {
   readonly users: UserStore;
   readonly chats: ChatStore;
   readonly messages: MessageStore;
+  readonly invites: InviteStore;
   /** Resolves when the database answers; throws StoreUnavailable otherwise. */
   ping(): Promise<void>;
   /** Closes the connections; idempotent. */

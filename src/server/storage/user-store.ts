@@ -1,5 +1,7 @@
 /** The users part of the storage port: accounts and what their tokens are checked against. */
 
+export type StoredRole = "admin" | "user";
+
 export interface StoredUser {
   id: string;
   username: string;
@@ -7,17 +9,35 @@ export interface StoredUser {
   /** Bumped by logout: tokens carrying an older version stop working everywhere. */
   token_version: number;
   created_at: string;
+  role: StoredRole;
+  bot: boolean;
+  /** Set while an admin has deactivated the account. */
+  deactivated_at: string | null;
 }
 
 export interface NewUser {
   id: string;
   username: string;
   password_hash: string;
+  /** Default `user`; the first account of a fresh server is `admin` whatever this says. */
+  role?: StoredRole;
+  bot?: boolean;
 }
 
+/**
+ * Who may create an account, decided in the same statement as the insert: the first account
+ * of a fresh server always; otherwise anyone (`open`), the holder of a valid invite whose use
+ * is then spent (`invite`, by the SHA-256 of its code), or nobody (`closed`).
+ */
+export type Admission =
+  { kind: "open" } | { kind: "invite"; codeHash: string | undefined } | { kind: "closed" };
+
 export interface UserStore {
-  /** Throws UsernameTaken when the name is in use, in any case. */
-  create(user: NewUser): Promise<StoredUser>;
+  /**
+   * Throws UsernameTaken when the name is in use, in any case, and NotAdmitted when the
+   * admission refuses it (nothing is stored and no invite use is spent then).
+   */
+  create(user: NewUser, admission?: Admission): Promise<StoredUser>;
   /** Regardless of case. */
   findByUsername(username: string): Promise<StoredUser | undefined>;
   /** An id that is not a uuid finds nobody (a token's subject comes from outside). */
@@ -28,4 +48,6 @@ export interface UserStore {
   /** Users whose name contains `query` (literally, regardless of case), by name. */
   search(query: string, limit: number): Promise<StoredUser[]>;
   bumpTokenVersion(userId: string): Promise<void>;
+  /** Makes the named accounts (regardless of case) admins; returns how many changed. */
+  promoteAdmins(usernames: readonly string[]): Promise<number>;
 }

@@ -1,7 +1,7 @@
 /** POST /api/auth/register, /login, /logout. */
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
-import { AuthResult, Credentials } from "@charla/protocol/schemas";
+import { AuthResult, Credentials, Registration } from "@charla/protocol/schemas";
 import { errorResponses } from "../error-responses.ts";
 import { caller, requireUser } from "../auth-hook.ts";
 import type { HttpDeps } from "../deps.ts";
@@ -14,17 +14,19 @@ export const authRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app, deps)
     {
       schema: {
         tags,
-        summary: "Create an account and get a token",
-        body: Credentials,
+        summary:
+          "Create an account and get a token (REGISTRATION=invite: with `invite`; closed: refused)",
+        body: Registration,
         response: {
           201: AuthResult,
-          ...errorResponses("VALIDATION_ERROR", "CONFLICT", "RATE_LIMITED"),
+          ...errorResponses("VALIDATION_ERROR", "FORBIDDEN", "CONFLICT", "RATE_LIMITED"),
         },
       },
     },
     async (request, reply) => {
       await spend(deps.registrationLimiter, request.ip);
-      const result = await deps.auth.register(request.body.username, request.body.password);
+      const { username, password, invite } = request.body;
+      const result = await deps.auth.register(username, password, invite);
       return reply.status(201).send(result);
     },
   );
@@ -36,7 +38,10 @@ export const authRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app, deps)
         tags,
         summary: "Get a token",
         body: Credentials,
-        response: { 200: AuthResult, ...errorResponses("UNAUTHORIZED", "RATE_LIMITED") },
+        response: {
+          200: AuthResult,
+          ...errorResponses("UNAUTHORIZED", "FORBIDDEN", "RATE_LIMITED"),
+        },
       },
     },
     async (request) => {

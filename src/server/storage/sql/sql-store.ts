@@ -5,6 +5,7 @@
 import { withStoreUnavailable, type SqlDriver } from "../drivers/driver.ts";
 import type { Store } from "../store.ts";
 import { sqlChatStore } from "./chats.ts";
+import { sqlInviteStore } from "./invites.ts";
 import { sqlMessageStore } from "./messages.ts";
 import { sqlUserStore } from "./users.ts";
 
@@ -14,6 +15,7 @@ export function createSqlStore(driver: SqlDriver): Store {
     users: sqlUserStore(db),
     chats: sqlChatStore(db),
     messages: sqlMessageStore(db),
+    invites: sqlInviteStore(db),
     async ping() {
       await db.query("SELECT 1");
     },

@@ -1,7 +1,7 @@
 /** The UserStore in SQL. Usernames are unique regardless of case (index users_username_ci). */
 import { isUniqueViolation, SQLSTATE, sqlState, type SqlQueryable } from "../drivers/driver.ts";
-import { UsernameTaken } from "../errors.ts";
-import type { NewUser, StoredUser, UserStore } from "../user-store.ts";
+import { NotAdmitted, UsernameTaken } from "../errors.ts";
+import type { Admission, NewUser, StoredUser, UserStore } from "../user-store.ts";
 import { iso, type Row } from "./rows.ts";
 
 function toUser(row: Row): StoredUser {
@@ -11,8 +11,30 @@ function toUser(row: Row): StoredUser {
     password_hash: row.password_hash as string,
     token_version: Number(row.token_version),
     created_at: iso(row.created_at),
+    role: row.role === "admin" ? "admin" : "user",
+    bot: row.bot === true,
+    deactivated_at: row.deactivated_at == null ? null : iso(row.deactivated_at),
   };
 }
+
+/**
+ * One statement decides admission and inserts: the first account of an empty table is
+ * admitted (and made admin) whatever the mode; otherwise `$6` admits (open) or a use of the
+ * invite is spent. A failed insert (username taken) rolls the spent use back with it.
+ */
+const ADMIT_AND_INSERT = `
+  WITH first AS (SELECT NOT EXISTS (SELECT 1 FROM users) AS is_first),
+  claim AS (
+    UPDATE invites SET uses = uses + 1
+     WHERE $5::text IS NOT NULL AND code_hash = $5 AND uses < max_uses AND expires_at > now()
+       AND NOT (SELECT is_first FROM first)
+    RETURNING id
+  )
+  INSERT INTO users (id, username, password_hash, role, bot, first_account)
+  SELECT $1, $2, $3, CASE WHEN f.is_first THEN 'admin' ELSE $4 END, $7, f.is_first
+    FROM first f
+   WHERE f.is_first OR $6::boolean OR EXISTS (SELECT 1 FROM claim)
+  RETURNING *`;
 
 /** A lookup by an id PostgreSQL cannot read as a uuid finds nothing, as the port promises. */
 async function noneIfMalformed<T>(lookup: Promise<T>): Promise<T | undefined> {
@@ -24,16 +46,31 @@ async function noneIfMalformed<T>(lookup: Promise<T>): Promise<T | undefined> {
 
 export function sqlUserStore(db: SqlQueryable): UserStore {
   return {
-    async create(user: NewUser) {
-      try {
-        const rows = await db.query(
-          "INSERT INTO users (id, username, password_hash) VALUES ($1, $2, $3) RETURNING *",
-          [user.id, user.username, user.password_hash],
-        );
-        return toUser(rows[0]!);
-      } catch (error) {
-        if (isUniqueViolation(error, "users_username_ci")) throw new UsernameTaken(user.username);
-        throw error;
+    async create(user: NewUser, admission: Admission = { kind: "open" }) {
+      const params = [
+        user.id,
+        user.username,
+        user.password_hash,
+        user.role ?? "user",
+        admission.kind === "invite" ? (admission.codeHash ?? null) : null,
+        admission.kind === "open",
+        user.bot ?? false,
+      ];
+      for (let attempt = 0; ; attempt++) {
+        try {
+          const rows = await db.query(ADMIT_AND_INSERT, params);
+          if (!rows[0])
+            throw new NotAdmitted(admission.kind === "open" ? "closed" : admission.kind);
+          return toUser(rows[0]);
+        } catch (error) {
+          if (isUniqueViolation(error, "users_username_ci")) {
+            throw new UsernameTaken(user.username);
+          }
+          // Two registrations on an empty server both saw it empty; one won "first": the
+          // other is an ordinary registration now.
+          if (attempt === 0 && isUniqueViolation(error, "users_one_first_account")) continue;
+          throw error;
+        }
       }
     },
 
@@ -79,6 +116,16 @@ export function sqlUserStore(db: SqlQueryable): UserStore {
 
     async bumpTokenVersion(userId) {
       await db.query("UPDATE users SET token_version = token_version + 1 WHERE id = $1", [userId]);
+    },
+
+    async promoteAdmins(usernames) {
+      if (usernames.length === 0) return 0;
+      const rows = await db.query(
+        `UPDATE users SET role = 'admin'
+          WHERE lower(username) = ANY($1::text[]) AND role <> 'admin' RETURNING id`,
+        [usernames.map((name) => name.toLowerCase())],
+      );
+      return rows.length;
     },
   };
 }
