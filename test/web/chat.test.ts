@@ -88,6 +88,12 @@ test("two people chat in real browsers", { timeout: 180_000 }, async (t) => {
     const item = messageItem(b, "Oops, wrong chat");
     await item.hover();
     await item.getByRole("button", { name: "Delete message" }).click();
+    // A second step: the question, then its own Delete button.
+    const question = item.getByRole("group", { name: "Delete this message for everyone?" });
+    await question.getByRole("button", { name: "Cancel" }).click();
+    await item.hover();
+    await item.getByRole("button", { name: "Delete message" }).click();
+    await question.getByRole("button", { name: "Delete", exact: true }).click();
     // Gone from the conversation and from the chat list's preview of the last message alike
     // (the text can be in both places at once, hence first(): wait until nothing matches).
     await a.getByText("Oops, wrong chat").first().waitFor({ state: "detached" });

@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import path from "node:path";
 import { test } from "node:test";
+import { http } from "../support/clients.ts";
 import { chatFixture } from "../support/fixture.ts";
 import {
   ensureWebBuild,
@@ -21,9 +22,15 @@ test("history loads upward with infinite scroll", { timeout: 120_000 }, async (t
   const { url, users, direct, post } = await chatFixture(t, ["ana", "ben"]);
   const [ana, ben] = users;
   const chat = await direct(ana, ben);
+  let last = { seq: 0 };
   for (let i = 1; i <= 130; i++) {
-    await post(i % 3 === 0 ? ben : ana, chat.id, `Message number ${i}`);
+    last = await post(i % 3 === 0 ? ben : ana, chat.id, `Message number ${i}`);
   }
+  // Read to the end: the chat opens at the bottom (not at a first unread message).
+  await http(url, "POST", `/api/chats/${chat.id}/read`, {
+    token: ben.token,
+    body: { seq: last.seq },
+  });
 
   const { page } = await openPerson(browser, url, { width: 1280, height: 800 });
   await page.getByLabel("Username").fill("ben");

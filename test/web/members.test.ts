@@ -76,6 +76,10 @@ test("the owner adds and removes a group member live", { timeout: 150_000 }, asy
   // alice removes carol: the group leaves carol's list.
   await a.page.getByRole("button", { name: "Members" }).click();
   await dialog.getByRole("button", { name: "Remove carol" }).click();
+  await dialog
+    .getByRole("group", { name: "Remove carol from the group?" })
+    .getByRole("button", { name: "Remove", exact: true })
+    .click();
   await members.filter({ hasText: "carol" }).waitFor({ state: "detached" });
   assert.equal(await members.count(), 2);
   await carolsGroup.waitFor({ state: "detached" });
@@ -87,6 +91,10 @@ test("the owner adds and removes a group member live", { timeout: 150_000 }, asy
   await b.page.getByRole("button", { name: /Book club/ }).click();
   await b.page.getByRole("button", { name: "Members" }).click();
   await b.page.getByRole("dialog").getByRole("button", { name: "Leave group" }).click();
+  await b.page
+    .getByRole("group", { name: "Leave this group?" })
+    .getByRole("button", { name: "Leave", exact: true })
+    .click();
   await b.page.getByRole("button", { name: /Book club/ }).waitFor({ state: "detached" });
   await members.filter({ hasText: "bob" }).waitFor({ state: "detached" });
   assert.equal(await members.count(), 1);

@@ -12,3 +12,8 @@ export function chatTitle(chat: Chat, myId: string): string {
   if (chat.type === "direct") return otherMember(chat, myId)?.username ?? "?";
   return chat.name ?? chat.members.map((m) => m.username).join(", ");
 }
+
+/** Lower case without accents: "Ángel" and "angel" are one search. */
+export function foldForSearch(text: string): string {
+  return text.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
+}

@@ -2,11 +2,13 @@ import type { ChatListItem } from "@charla/client";
 import { formatListTime, t } from "../i18n.ts";
 import { useOnline, useTyping } from "../live.tsx";
 import { Avatar } from "./Avatar.tsx";
-import { chatTitle, otherMember } from "../chats.ts";
+import { chatTitle, foldForSearch, otherMember } from "../chats.ts";
+import { readDraft } from "../drafts.ts";
 import { plainText } from "../markdown.tsx";
 
-function preview(chat: ChatListItem, myId: string, typingNames: string[]): string {
+function preview(chat: ChatListItem, myId: string, typingNames: string[], draft: string): string {
   if (typingNames.length > 0) return t.typing(typingNames);
+  if (draft) return `${t.draft}: ${draft.replace(/\s+/g, " ")}`;
   const last = chat.last_message;
   if (!last) return t.noMessagesYet;
   if (last.status === "deleted") return t.deleted;
@@ -23,21 +25,30 @@ export function ChatList({
   chats,
   activeChatId,
   myId,
+  filter,
   onOpen,
 }: {
   chats: ChatListItem[];
   activeChatId: string | null;
   myId: string;
+  /** Only chats whose name contains this (any case, with or without accents). */
+  filter: string;
   onOpen: (chatId: string) => void;
 }) {
   const online = useOnline();
   const typing = useTyping();
   if (chats.length === 0) return <p className="chat-list-empty">{t.noChats}</p>;
+  const wanted = foldForSearch(filter.trim());
+  const shown = wanted
+    ? chats.filter((chat) => foldForSearch(chatTitle(chat, myId)).includes(wanted))
+    : chats;
+  if (shown.length === 0) return <p className="chat-list-empty">{t.noChatsMatch}</p>;
   return (
-    <ul className="chat-list">
-      {chats.map((chat) => {
+    <ul className="chat-list" aria-label={t.chats}>
+      {shown.map((chat) => {
         const other = otherMember(chat, myId);
         const title = chatTitle(chat, myId);
+        const draft = chat.id === activeChatId ? "" : readDraft(myId, chat.id).trim();
         const isOnline = other ? online.has(other.user_id) : undefined;
         const typingNames = [...(typing.get(chat.id) ?? [])]
           .filter((id) => id !== myId)
@@ -61,8 +72,10 @@ export function ChatList({
                   )}
                 </span>
                 <span className="chat-item-bottom">
-                  <span className={`chat-item-preview${typingNames.length ? " is-typing" : ""}`}>
-                    {preview(chat, myId, typingNames)}
+                  <span
+                    className={`chat-item-preview${typingNames.length ? " is-typing" : draft ? " is-draft" : ""}`}
+                  >
+                    {preview(chat, myId, typingNames, draft)}
                   </span>
                   {unread > 0 && (
                     <span className="badge">

@@ -29,7 +29,7 @@ export function ChatView({ chat, me }: { chat: ChatListItem; me: User }) {
         onRetry={retry}
       />
       <TypingLine chat={chat} myId={me.id} />
-      <Composer chatId={chat.id} onSend={(body) => send(body)} />
+      <Composer chatId={chat.id} myId={me.id} onSend={(body) => send(body)} />
     </section>
   );
 }

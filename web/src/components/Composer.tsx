@@ -10,6 +10,7 @@ import {
 import { MESSAGE_BODY_MAX } from "@charla/client";
 import { t } from "../i18n.ts";
 import { SendIcon } from "../icons.tsx";
+import { readDraft, saveDraft } from "../drafts.ts";
 import { useConnection } from "../live.tsx";
 
 /** Typing is announced at most this often, and "stopped" after this long without a key. */
@@ -17,11 +18,22 @@ const TYPING_IDLE_MS = 3000;
 /** The counter shows this close to the limit. */
 const COUNTER_FROM = MESSAGE_BODY_MAX - 500;
 
-/** The message field: Enter sends, Shift+Enter breaks the line; it announces typing. */
-export function Composer({ chatId, onSend }: { chatId: string; onSend: (body: string) => void }) {
+/**
+ * The message field: Enter sends, Shift+Enter breaks the line; it announces typing and keeps
+ * what is not sent yet as the chat's draft.
+ */
+export function Composer({
+  chatId,
+  myId,
+  onSend,
+}: {
+  chatId: string;
+  myId: string;
+  onSend: (body: string) => void;
+}) {
   const { client } = useConnection();
   const id = useId();
-  const [body, setBody] = useState("");
+  const [body, setBody] = useState(() => readDraft(myId, chatId));
   const field = useRef<HTMLTextAreaElement>(null);
   const typingSince = useRef(0);
   const idle = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
@@ -44,6 +56,7 @@ export function Composer({ chatId, onSend }: { chatId: string; onSend: (body: st
 
   function change(value: string) {
     setBody(value);
+    saveDraft(myId, chatId, value);
     if (!value.trim()) return stopTyping();
     // Announce at most every few seconds; stop after a pause.
     const now = Date.now();
@@ -62,6 +75,7 @@ export function Composer({ chatId, onSend }: { chatId: string; onSend: (body: st
     stopTyping();
     onSend(text);
     setBody("");
+    saveDraft(myId, chatId, "");
     field.current?.focus();
   }
 

@@ -11,6 +11,7 @@ import { errorText } from "../errors.ts";
 import { Avatar } from "./Avatar.tsx";
 import { chatTitle } from "../chats.ts";
 import { openChat } from "../navigation.ts";
+import { ConfirmAction } from "./ConfirmAction.tsx";
 import { UserSearchField } from "./UserSearchField.tsx";
 
 /**
@@ -107,15 +108,19 @@ export function MembersDialog({
                   {member.role === "owner" ? t.owner : t.member}
                 </span>
                 {isOwner && !isMe && (
-                  <button
-                    type="button"
-                    className="btn btn-small btn-ghost danger-text"
+                  <ConfirmAction
+                    triggerClass="btn btn-small btn-ghost danger-text"
+                    trigger={
+                      <>
+                        {t.remove}
+                        <span className="sr-only"> {member.username}</span>
+                      </>
+                    }
+                    question={t.removeQuestion(member.username)}
+                    confirmLabel={t.remove}
                     disabled={busy}
-                    onClick={() => remove.mutate(member.user_id)}
-                  >
-                    {t.remove}
-                    <span className="sr-only"> {member.username}</span>
-                  </button>
+                    onConfirm={() => remove.mutate(member.user_id)}
+                  />
                 )}
               </li>
             );
@@ -162,14 +167,14 @@ export function MembersDialog({
           </p>
         )}
         <footer className="dialog-footer">
-          <button
-            type="button"
-            className="btn btn-ghost danger-text"
+          <ConfirmAction
+            triggerClass="btn btn-ghost danger-text"
+            trigger={t.leaveGroup}
+            question={t.leaveQuestion}
+            confirmLabel={t.leave}
             disabled={busy}
-            onClick={() => leave.mutate()}
-          >
-            {t.leaveGroup}
-          </button>
+            onConfirm={() => leave.mutate()}
+          />
           <button type="button" className="btn btn-primary" onClick={() => dialog.current?.close()}>
             {t.done}
           </button>

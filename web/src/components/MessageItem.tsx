@@ -5,6 +5,7 @@ import { formatTime, t } from "../i18n.ts";
 import { EditIcon, TrashIcon } from "../icons.tsx";
 import { useConnection } from "../live.tsx";
 import { hueOf } from "./Avatar.tsx";
+import { ConfirmAction } from "./ConfirmAction.tsx";
 import { MessageBody } from "./MessageBody.tsx";
 
 /** One message: its bubble, and for its sender (or a group's owner) edit and delete. */
@@ -130,14 +131,19 @@ export function MessageItem({
               </button>
             )}
             {canDelete && (
-              <button
-                className="icon-btn small danger"
-                title={t.deleteMessage}
-                onClick={() => void remove()}
-              >
-                <TrashIcon />
-                <span className="sr-only">{t.deleteMessage}</span>
-              </button>
+              <ConfirmAction
+                triggerClass="icon-btn small danger"
+                triggerTitle={t.deleteMessage}
+                trigger={
+                  <>
+                    <TrashIcon />
+                    <span className="sr-only">{t.deleteMessage}</span>
+                  </>
+                }
+                question={t.deleteQuestion}
+                confirmLabel={t.delete}
+                onConfirm={() => void remove()}
+              />
             )}
           </div>
         )}

@@ -1,4 +1,4 @@
-import { Fragment } from "react";
+import { Fragment, useState } from "react";
 import type { ChatListItem, Message, User } from "@charla/client";
 import { errorText } from "../errors.ts";
 import { formatDay, t } from "../i18n.ts";
@@ -7,6 +7,7 @@ import type { ChatHistory } from "../hooks/useChatHistory.ts";
 import { useMessageScroll } from "../hooks/useMessageScroll.ts";
 import type { Pending } from "../hooks/usePendingSends.ts";
 import { useReadMarking } from "../hooks/useReadMarking.ts";
+import { JumpButton } from "./JumpButton.tsx";
 import { MessageItem } from "./MessageItem.tsx";
 import { PendingItem } from "./PendingItem.tsx";
 
@@ -33,6 +34,26 @@ function useSeenLabel(chat: ChatListItem, myId: string, lastOwn: Message | undef
   return chat.type === "direct" ? t.seen : t.seenBy(readers);
 }
 
+/**
+ * How many messages of others are below what was last seen at the bottom (the unread ones
+ * when the chat opened at its divider): the count on the jump-to-latest button.
+ */
+function useArrivedBelow(
+  messages: Message[],
+  myId: string,
+  atBottom: boolean,
+  unreadFrom: number | null,
+): number {
+  const lastSeq = messages[messages.length - 1]?.seq ?? 0;
+  const [seenSeq, setSeenSeq] = useState(() => (unreadFrom === null ? lastSeq : unreadFrom - 1));
+  if (atBottom && seenSeq < lastSeq) setSeenSeq(lastSeq);
+  let count = 0;
+  for (let i = messages.length - 1; i >= 0 && messages[i]!.seq > seenSeq; i--) {
+    if (messages[i]!.sender_id !== myId) count++;
+  }
+  return count;
+}
+
 /** The conversation: day separators, grouped messages, then the sends on their way. */
 export function MessageList({
   chat,
@@ -50,17 +71,26 @@ export function MessageList({
   onRetry: (pending: Pending) => void;
 }) {
   const last = messages[messages.length - 1];
+  // Fixed while the chat is open: the divider stays where the unread messages began.
+  const [unreadFrom] = useState(() => (chat.unread_count > 0 ? chat.last_read_seq + 1 : null));
   // A pending send whose message already arrived (the broadcast can beat the ack) is done.
   const delivered = new Set(messages.map((m) => m.client_msg_id));
   const waiting = pending.filter((p) => !delivered.has(p.clientMsgId));
-  const { listRef, atBottom, onScroll, jumpToLatest } = useMessageScroll({
+  const { listRef, contentRef, ready, atBottom, onScroll, jumpToLatest } = useMessageScroll({
     history,
     firstId: messages[0]?.id,
+    firstSeq: messages[0]?.seq,
     lastId: last?.id,
     lastIsMine: last?.sender_id === me.id,
     pendingCount: pending.length,
+    unreadFrom,
   });
   useReadMarking(chat, last?.seq ?? 0, atBottom);
+  const arrived = useArrivedBelow(messages, me.id, atBottom, unreadFrom);
+  const firstUnread =
+    unreadFrom === null
+      ? undefined
+      : messages.find((m) => m.seq >= unreadFrom && m.sender_id !== me.id);
 
   const names = new Map(chat.members.map((m) => [m.user_id, m.username]));
   const isOwner = chat.members.some((m) => m.user_id === me.id && m.role === "owner");
@@ -69,7 +99,15 @@ export function MessageList({
 
   return (
     <>
-      <div className="messages" ref={listRef} onScroll={onScroll}>
+      <div
+        // Hidden until it is in place, so a chat opening at its divider does not jump.
+        className={`messages${ready || history.isError ? "" : " is-placing"}`}
+        ref={listRef}
+        onScroll={onScroll}
+        role="log"
+        aria-label={t.conversation}
+        aria-busy={!ready || history.isFetchingPreviousPage}
+      >
         {history.isFetchingPreviousPage && (
           <p className="history-note" role="status">
             {t.loadingOlder}
@@ -83,7 +121,7 @@ export function MessageList({
             {errorText(history.error)}
           </p>
         )}
-        <ul className="message-list" aria-label={t.messages}>
+        <ul className="message-list" aria-label={t.messages} ref={contentRef}>
           {messages.map((message, index) => {
             const previous = messages[index - 1];
             const newDay = !previous || !sameDay(previous.created_at, message.created_at);
@@ -94,12 +132,13 @@ export function MessageList({
             return (
               <Fragment key={message.id}>
                 {newDay && (
-                  <li
-                    className="day-separator"
-                    role="separator"
-                    aria-label={formatDay(message.created_at)}
-                  >
+                  <li className="day-separator">
                     <span>{formatDay(message.created_at)}</span>
+                  </li>
+                )}
+                {message.id === firstUnread?.id && (
+                  <li className="unread-divider">
+                    <span>{t.newMessages}</span>
                   </li>
                 )}
                 <MessageItem
@@ -119,12 +158,7 @@ export function MessageList({
           ))}
         </ul>
       </div>
-      {!atBottom && (
-        <button className="jump-btn" onClick={jumpToLatest}>
-          <span aria-hidden="true">↓</span>
-          <span className="sr-only">{t.jumpToLatest}</span>
-        </button>
-      )}
+      {ready && !atBottom && <JumpButton count={arrived} onClick={jumpToLatest} />}
     </>
   );
 }

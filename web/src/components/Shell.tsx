@@ -8,6 +8,7 @@ import { useConnection } from "../live.tsx";
 import { openChat, useActiveChatId } from "../navigation.ts";
 import { api, logOut, type Session } from "../session.ts";
 import { Avatar } from "./Avatar.tsx";
+import { ChatFilter } from "./ChatFilter.tsx";
 import { ChatList } from "./ChatList.tsx";
 import { ChatView } from "./ChatView.tsx";
 import { NewChatDialog } from "./NewChatDialog.tsx";
@@ -34,6 +35,7 @@ export function Shell({ session }: { session: Session }) {
   const { setActiveChat, client } = useConnection();
   const activeChatId = useActiveChatId();
   const [newChatOpen, setNewChatOpen] = useState(false);
+  const [filter, setFilter] = useState("");
   const chats = useQuery({ queryKey: chatsKey, queryFn: () => api.listChats() });
   const activeChat = chats.data?.find((c) => c.id === activeChatId) ?? null;
 
@@ -81,10 +83,12 @@ export function Shell({ session }: { session: Session }) {
             <span>{t.newChat}</span>
           </button>
         </div>
+        {(chats.data?.length ?? 0) > 0 && <ChatFilter value={filter} onChange={setFilter} />}
         <ChatList
           chats={chats.data ?? []}
           activeChatId={activeChat?.id ?? null}
           myId={session.user.id}
+          filter={filter}
           onOpen={openChat}
         />
       </aside>

@@ -1,7 +1,9 @@
 /**
- * The message list's scrolling: follow new messages while at the bottom (or when the new
- * one is our own), keep the view still when older messages are put above it, and fetch
- * older pages near the top (at once when the first page does not fill the screen).
+ * The message list's scrolling. A chat opens at its first unread message (fetching older
+ * pages until it is loaded) or else at the bottom; then the view follows new content while
+ * at the bottom (messages, "Seen", anything that grows the list) or when the new message is
+ * our own, stays still when older messages are put above it, and fetches older pages near
+ * the top (at once when the first page does not fill the screen).
  */
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
 import type { ChatHistory } from "./useChatHistory.ts";
@@ -10,22 +12,33 @@ import type { ChatHistory } from "./useChatHistory.ts";
 const BOTTOM_SLACK = 80;
 /** This close to the top (px) fetches older messages. */
 const TOP_PREFETCH = 200;
+/** Room left above the "New messages" divider when a chat opens there. */
+const DIVIDER_MARGIN = 12;
 
 export function useMessageScroll({
   history,
   firstId,
+  firstSeq,
   lastId,
   lastIsMine,
   pendingCount,
+  unreadFrom,
 }: {
   history: ChatHistory;
   firstId: string | undefined;
+  firstSeq: number | undefined;
   lastId: string | undefined;
   lastIsMine: boolean;
   pendingCount: number;
+  /** The seq the chat's unread messages start at (null: none), fixed while it is open. */
+  unreadFrom: number | null;
 }) {
   const listRef = useRef<HTMLDivElement>(null);
-  const [atBottom, setAtBottom] = useState(true);
+  const contentRef = useRef<HTMLUListElement>(null);
+  // Until the first position is set, nothing counts as seen at the bottom.
+  const [ready, setReady] = useState(false);
+  const [atBottom, setAtBottom] = useState(false);
+  const stick = useRef(false);
   const prepend = useRef<{ height: number; top: number } | null>(null);
 
   const { fetchPreviousPage, hasPreviousPage, isFetchingPreviousPage, isSuccess } = history;
@@ -36,6 +49,23 @@ export function useMessageScroll({
     void fetchPreviousPage();
   }, [fetchPreviousPage, hasPreviousPage, isFetchingPreviousPage]);
 
+  const measure = useCallback(() => {
+    const el = listRef.current;
+    if (!el) return;
+    const bottom = el.scrollHeight - el.scrollTop - el.clientHeight < BOTTOM_SLACK;
+    stick.current = bottom;
+    setAtBottom(bottom);
+  }, []);
+
+  const toBottom = useCallback(() => {
+    const el = listRef.current;
+    if (!el) return;
+    el.scrollTop = el.scrollHeight;
+    stick.current = true;
+    setAtBottom(true);
+  }, []);
+
+  // Older messages put above: keep what was on screen where it was.
   useLayoutEffect(() => {
     const el = listRef.current;
     if (!el || !prepend.current) return;
@@ -43,22 +73,61 @@ export function useMessageScroll({
     prepend.current = null;
   }, [firstId]);
 
+  // The first position: the "New messages" divider once its message is loaded, else the end.
   useLayoutEffect(() => {
     const el = listRef.current;
-    if (el && (atBottom || lastIsMine)) el.scrollTop = el.scrollHeight;
-    // Only a new last message (or a pending one) moves the view.
-  }, [lastId, pendingCount, isSuccess]);
+    if (ready || !el || !isSuccess) return;
+    if (unreadFrom !== null && firstSeq !== undefined && firstSeq > unreadFrom && hasPreviousPage) {
+      if (!isFetchingPreviousPage) void fetchPreviousPage();
+      return;
+    }
+    const divider = el.querySelector(".unread-divider");
+    if (divider) {
+      el.scrollTop +=
+        divider.getBoundingClientRect().top - el.getBoundingClientRect().top - DIVIDER_MARGIN;
+    } else {
+      el.scrollTop = el.scrollHeight;
+    }
+    setReady(true);
+    measure();
+  }, [
+    ready,
+    isSuccess,
+    unreadFrom,
+    firstSeq,
+    hasPreviousPage,
+    isFetchingPreviousPage,
+    fetchPreviousPage,
+    measure,
+  ]);
+
+  // Our own message (or send) brings the view down; others' only when already there.
+  useLayoutEffect(() => {
+    if (ready && lastIsMine) toBottom();
+  }, [lastId, pendingCount, ready, lastIsMine, toBottom]);
+
+  // Whatever grows the list (a message, "Seen", an edit) keeps a view at the bottom there.
+  useEffect(() => {
+    const el = listRef.current;
+    const content = contentRef.current;
+    if (!el || !content) return;
+    const observer = new ResizeObserver(() => {
+      if (stick.current) el.scrollTop = el.scrollHeight;
+    });
+    observer.observe(content);
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
 
   useEffect(() => {
     const el = listRef.current;
-    if (el && isSuccess && el.scrollHeight <= el.clientHeight) loadOlder();
-  }, [isSuccess, firstId, loadOlder]);
+    if (el && ready && el.scrollHeight <= el.clientHeight) loadOlder();
+  }, [ready, firstId, loadOlder]);
 
   function onScroll() {
     const el = listRef.current;
-    if (!el) return;
-    const bottom = el.scrollHeight - el.scrollTop - el.clientHeight < BOTTOM_SLACK;
-    if (bottom !== atBottom) setAtBottom(bottom);
+    if (!el || !ready) return;
+    measure();
     if (el.scrollTop < TOP_PREFETCH) loadOlder();
   }
 
@@ -66,5 +135,5 @@ export function useMessageScroll({
     listRef.current?.scrollTo({ top: listRef.current.scrollHeight, behavior: "smooth" });
   }
 
-  return { listRef, atBottom, onScroll, jumpToLatest };
+  return { listRef, contentRef, ready, atBottom: ready && atBottom, onScroll, jumpToLatest };
 }
