@@ -93,6 +93,10 @@ io.on("connection", (socket) => {
       change_seq: seq,
       client_msg_id: payload.client_msg_id ?? null,
       created_at: new Date().toISOString(),
+      reply_to_id: null,
+      reply_to: null,
+      reactions: [],
+      mentions: [],
       updated_at: null,
     };
     log.messages.push(message);

@@ -11,6 +11,7 @@ import { createAuthService } from "./domain/auth.ts";
 import { createChatService } from "./domain/chats.ts";
 import { createInviteService } from "./domain/invites.ts";
 import { createMessageService } from "./domain/messages.ts";
+import { createReactionService } from "./domain/reactions.ts";
 import { createLocalPresence, type Presence } from "./domain/presence.ts";
 import { createUserService } from "./domain/users.ts";
 import { createHttpServer } from "./http/server.ts";
@@ -84,6 +85,7 @@ export async function createApp(config: Readonly<Config>, options: AppOptions = 
   const chats = createChatService({ store, events });
   const messages = createMessageService({ store, commits, events });
   const invites = createInviteService({ store });
+  const reactions = createReactionService({ store, events });
 
   const limits = config.rateLimits;
   const http = await createHttpServer(
@@ -95,6 +97,7 @@ export async function createApp(config: Readonly<Config>, options: AppOptions = 
       chats,
       messages,
       invites,
+      reactions,
       metrics,
       publicUrl: config.publicUrl,
       adminLimiter: limits
@@ -118,6 +121,14 @@ export async function createApp(config: Readonly<Config>, options: AppOptions = 
             duration: limits.registrationWindowSeconds,
           })
         : undefined,
+      // The socket's budget, per user: the same writes cost the same on either way in.
+      writeLimiter: limits
+        ? new RateLimiterMemory({
+            keyPrefix: "http-writes",
+            points: limits.socketEvents,
+            duration: limits.socketWindowSeconds,
+          })
+        : undefined,
       readiness: async (): Promise<Record<string, boolean>> => {
         const database = await store.ping().then(
           () => true,
@@ -136,6 +147,7 @@ export async function createApp(config: Readonly<Config>, options: AppOptions = 
     auth,
     chats,
     messages,
+    reactions,
     presence,
     isDraining: () => draining,
   });

@@ -7,7 +7,7 @@
  * node died or days later.
  */
 import { ChatError, isErrorCode } from "#protocol/errors";
-import type { Message, MessageDeletedEvent } from "#protocol/schemas";
+import type { Message, MessageDeletedEvent, Reactions } from "#protocol/schemas";
 import type { CommandSender } from "./commands.ts";
 import type { Emitter } from "./emitter.ts";
 import type { ChatClientEvents } from "./events.ts";
@@ -21,6 +21,8 @@ export interface ChangeLog {
   /** A later state of a message: an edit, or a delete when its status says so. */
   deliverUpdate(message: Message): void;
   deliverDelete(event: MessageDeletedEvent): void;
+  /** A message's new reactions (a change of the message, with its change_seq). */
+  deliverReactions(event: Reactions): void;
   /** Records messages the app already has, so they are not delivered again. */
   seen(messages: readonly Message[]): void;
   /** Starts following a chat from `afterChangeSeq` (never moves a cursor back). */
@@ -77,6 +79,12 @@ export function createChangeLog(options: ChangeLogOptions): ChangeLog {
 
   function deliverDelete(event: MessageDeletedEvent): void {
     if (record(event.id, event.chat_id, event.change_seq)) events.emit("message:delete", event);
+  }
+
+  function deliverReactions(event: Reactions): void {
+    if (record(event.message_id, event.chat_id, event.change_seq)) {
+      events.emit("message:reactions", event);
+    }
   }
 
   function deliverUpdate(message: Message): void {
@@ -137,6 +145,7 @@ export function createChangeLog(options: ChangeLogOptions): ChangeLog {
     deliverNew,
     deliverUpdate,
     deliverDelete,
+    deliverReactions,
     seen(messages) {
       for (const message of messages) record(message.id, message.chat_id, message.change_seq);
     },

@@ -39,6 +39,8 @@ const EMIT: Emitter = {
   typing: (socket, payload, ack) => socket.emit("typing", payload, ack),
   "message:read": (socket, payload, ack) => socket.emit("message:read", payload, ack),
   sync: (socket, payload, ack) => socket.emit("sync", payload, ack),
+  "reaction:add": (socket, payload, ack) => socket.emit("reaction:add", payload, ack),
+  "reaction:remove": (socket, payload, ack) => socket.emit("reaction:remove", payload, ack),
 };
 
 /** Codes worth trying again with the same payload (the server did not act on it). */

@@ -6,7 +6,7 @@
  */
 import { UNAUTHORIZED_CONNECT_ERROR } from "#protocol/events";
 import { ChatError, isErrorCode } from "#protocol/errors";
-import type { Message } from "#protocol/schemas";
+import type { Message, Reactions } from "#protocol/schemas";
 import { io, type ManagerOptions, type SocketOptions } from "socket.io-client";
 import { createChangeLog } from "./catch-up.ts";
 import {
@@ -49,6 +49,8 @@ export interface ConnectOptions {
 export interface SendOptions {
   /** Reuse an id (e.g. one persisted before a crash); default a new UUID. */
   clientMsgId?: string;
+  /** Send as a reply to this message (of the same chat). */
+  replyToId?: string;
 }
 
 /** A connected chat client. Create with {@link connect}. */
@@ -83,6 +85,13 @@ export interface ChatClient {
   edit(messageId: string, body: string): Promise<Message>;
   /** Deletes a message (the sender's, or any in a group the caller owns). */
   remove(messageId: string): Promise<void>;
+  /**
+   * Adds the caller's reaction (one emoji, e.g. "👍") to a message and resolves with the
+   * message's reactions. Adding it twice changes nothing.
+   */
+  react(messageId: string, emoji: string): Promise<Reactions>;
+  /** Takes back the caller's reaction; resolves with the message's reactions. */
+  unreact(messageId: string, emoji: string): Promise<Reactions>;
   /** Tells the chat's other members the caller is (or stopped) typing. Fire and forget. */
   typing(chatId: string, typing: boolean): void;
   /** Stores the caller's read position in a chat. */
@@ -239,6 +248,7 @@ export function connect(options: ConnectOptions): ChatClient {
   socket.on("message:send", log.deliverNew);
   socket.on("message:update", log.deliverUpdate);
   socket.on("message:delete", log.deliverDelete);
+  socket.on("message:reactions", log.deliverReactions);
   socket.on("typing", (event) => events.emit("typing", event));
   socket.on("message:read", (event) => events.emit("message:read", event));
   socket.on("chat:created", (chat) => {
@@ -280,6 +290,7 @@ export function connect(options: ConnectOptions): ChatClient {
         chat_id: chatId,
         body,
         client_msg_id,
+        ...(sendOptions.replyToId === undefined ? {} : { reply_to_id: sendOptions.replyToId }),
       });
       // The acknowledgement may beat the broadcast (or the broadcast may be lost in a drop).
       log.deliverNew(message);
@@ -297,6 +308,24 @@ export function connect(options: ConnectOptions): ChatClient {
       await commands.run("message:delete", { id: messageId }, (code) =>
         code === "NOT_FOUND" ? { ok: true, id: messageId } : undefined,
       );
+    },
+
+    async react(messageId, emoji) {
+      const { ok: _ok, ...reactions } = await commands.run("reaction:add", {
+        message_id: messageId,
+        emoji,
+      });
+      log.deliverReactions(reactions);
+      return reactions;
+    },
+
+    async unreact(messageId, emoji) {
+      const { ok: _ok, ...reactions } = await commands.run("reaction:remove", {
+        message_id: messageId,
+        emoji,
+      });
+      log.deliverReactions(reactions);
+      return reactions;
     },
 
     typing(chatId, typing) {

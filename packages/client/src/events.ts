@@ -11,6 +11,7 @@ import type {
   Message,
   MessageDeletedEvent,
   OnlineUser,
+  Reactions,
   ReadEvent,
   TypingEvent,
 } from "#protocol/schemas";
@@ -27,13 +28,21 @@ export type ConnectionState = "connecting" | "connected" | "reconnecting" | "dis
 export interface ChatClientEvents {
   /** A message seen for the first time (live, acknowledged to this client, or caught up). */
   "message:send": (message: Message) => void;
-  /** A later state of a known message: an edit (status `updated`). */
+  /**
+   * A later state of a known message: an edit (status `updated`), or, from catch-up, any
+   * newer state (reactions included): replace the message you show with it.
+   */
   "message:update": (message: Message) => void;
   /**
    * A message was deleted (its body is gone everywhere). The server may announce a delete
    * as `message:update` with status `deleted`; the client always delivers it here.
    */
   "message:delete": (event: MessageDeletedEvent) => void;
+  /**
+   * A message's reactions changed (anyone's, the caller's own included). A message caught up
+   * after a reconnect carries its reactions and arrives as `message:update` instead.
+   */
+  "message:reactions": (event: Reactions) => void;
   /** Someone else started or stopped typing in a chat. */
   typing: (event: TypingEvent) => void;
   /** A member's read position moved. */

@@ -14,6 +14,7 @@ import type {
   Message,
   PostMessage,
   Registration,
+  Reactions,
   User,
   UserListItem,
   UsersQuery,
@@ -65,6 +66,10 @@ export interface HttpApi {
   deleteMessage(messageId: string): Promise<void>;
   /** `POST /api/chats/:id/read`: stores the caller's read position. */
   markRead(chatId: string, seq: number): Promise<void>;
+  /** `PUT /api/messages/:id/reactions/:emoji`: adds the caller's reaction (one emoji). */
+  react(messageId: string, emoji: string): Promise<Reactions>;
+  /** `DELETE /api/messages/:id/reactions/:emoji`: takes the caller's reaction back. */
+  unreact(messageId: string, emoji: string): Promise<Reactions>;
 }
 
 /** Builds a {@link ChatError} from a failed response's `{ error: { code, message } }` body. */
@@ -203,5 +208,9 @@ export function createHttpApi(
     markRead: async (chatId, seq) => {
       await request("POST", `/chats/${id(chatId)}/read`, { seq });
     },
+    react: (messageId, emoji) =>
+      request("PUT", `/messages/${id(messageId)}/reactions/${id(emoji)}`),
+    unreact: (messageId, emoji) =>
+      request("DELETE", `/messages/${id(messageId)}/reactions/${id(emoji)}`),
   };
 }

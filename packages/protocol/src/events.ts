@@ -15,6 +15,8 @@ import type {
   MessageSendPayload,
   MessageUpdatePayload,
   OnlineUser,
+  ReactionPayload,
+  Reactions,
   ReadEvent,
   SocketErrorEvent,
   SyncPayload,
@@ -44,12 +46,18 @@ export interface ClientToServerEvents {
   typing: (payload: TypingPayload, ack?: AckCallback) => void;
   "message:read": (payload: MessageReadPayload, ack?: AckCallback) => void;
   sync: (payload: SyncPayload, ack?: AckCallback<SyncResult>) => void;
+  /** Adds the caller's reaction; adding it twice changes nothing. */
+  "reaction:add": (payload: ReactionPayload, ack?: AckCallback<Reactions>) => void;
+  /** Removes the caller's reaction; removing what is not there changes nothing. */
+  "reaction:remove": (payload: ReactionPayload, ack?: AckCallback<Reactions>) => void;
 }
 
 export interface ServerToClientEvents {
   "message:send": (message: Message) => void;
   "message:update": (message: Message) => void;
   "message:delete": (payload: MessageDeletedEvent) => void;
+  /** A message's reactions changed (its `change_seq` with them). */
+  "message:reactions": (payload: Reactions) => void;
   "user:connected": (user: OnlineUser) => void;
   "users:online": (user: OnlineUser) => void;
   "user:disconnected": (payload: { user_id: string }) => void;

@@ -12,3 +12,11 @@ export const PASSWORD_MIN = 8;
 export const PASSWORD_MAX = 256;
 /** A group's name. */
 export const CHAT_NAME_MAX = 100;
+/** A reply's quote of the original: its first characters. */
+export const REPLY_QUOTE_MAX = 200;
+/** Distinct emoji on one message. */
+export const REACTIONS_PER_MESSAGE_MAX = 20;
+/** Users listed per emoji in a message's `reactions` (the count goes on). */
+export const REACTION_USER_IDS_MAX = 20;
+/** UTF-16 units of one emoji sequence (the longest RGI sequences are 14). */
+export const EMOJI_MAX_LENGTH = 32;

@@ -7,7 +7,10 @@
 import { Type, type Static, type TSchema, type TProperties } from "@sinclair/typebox";
 import {
   CHAT_NAME_MAX,
+  EMOJI_MAX_LENGTH,
   MESSAGE_BODY_MAX,
+  REACTION_USER_IDS_MAX,
+  REPLY_QUOTE_MAX,
   PASSWORD_MAX,
   PASSWORD_MIN,
   USERNAME_MAX,
@@ -100,6 +103,26 @@ export const ChatMember = Obj({
 });
 export type ChatMember = Static<typeof ChatMember>;
 
+/** What a reply shows of the message it answers; `body` emptied once the original is deleted. */
+export const ReplyQuote = Obj({
+  id: Uuid,
+  sender_id: Uuid,
+  body: Type.String({ description: `The original's first ${REPLY_QUOTE_MAX} characters.` }),
+  status: MessageStatus,
+});
+export type ReplyQuote = Static<typeof ReplyQuote>;
+
+/** One emoji on a message: how many reacted with it, and the first of them. */
+export const Reaction = Obj({
+  emoji: Type.String(),
+  count: Type.Integer({ minimum: 1 }),
+  user_ids: Type.Array(Uuid, {
+    maxItems: REACTION_USER_IDS_MAX,
+    description: `Who reacted, the first ${REACTION_USER_IDS_MAX} in the order they did.`,
+  }),
+});
+export type Reaction = Static<typeof Reaction>;
+
 export const Message = Obj({
   id: Uuid,
   chat_id: Uuid,
@@ -114,6 +137,10 @@ export const Message = Obj({
   client_msg_id: Nullable(Type.String()),
   created_at: Timestamp,
   updated_at: Nullable(Timestamp),
+  reply_to_id: Nullable(Uuid),
+  reply_to: Nullable(ReplyQuote),
+  reactions: Type.Array(Reaction, { description: "In the order each emoji was first used." }),
+  mentions: Type.Array(Uuid, { description: "Members mentioned as @username in the body." }),
 });
 export type Message = Static<typeof Message>;
 
@@ -131,6 +158,10 @@ export const ChatListItem = Obj({
   ...Chat.properties,
   last_message: Nullable(Message),
   unread_count: Type.Integer({ minimum: 0 }),
+  mention_count: Type.Integer({
+    minimum: 0,
+    description: "Unread messages that mention the caller.",
+  }),
   last_read_seq: Type.Integer({ minimum: 0 }),
 });
 export type ChatListItem = Static<typeof ChatListItem>;
@@ -214,7 +245,11 @@ export type HistoryQuery = Static<typeof HistoryQuery>;
 export const History = Obj({ messages: Type.Array(Message), has_more: Type.Boolean() });
 export type History = Static<typeof History>;
 
-export const PostMessage = Obj({ body: MessageBody, client_msg_id: Type.Optional(ClientMsgId) });
+export const PostMessage = Obj({
+  body: MessageBody,
+  client_msg_id: Type.Optional(ClientMsgId),
+  reply_to_id: Type.Optional(Uuid),
+});
 export type PostMessage = Static<typeof PostMessage>;
 
 export const PatchMessage = Obj({ body: MessageBody });
@@ -224,6 +259,22 @@ export const ReadPosition = Obj({ seq: Seq });
 export type ReadPosition = Static<typeof ReadPosition>;
 
 export const IdParam = Obj({ id: Uuid });
+/** One emoji (an RGI emoji sequence); checked by the server beyond this bound. */
+export const Emoji = Type.String({
+  minLength: 1,
+  maxLength: EMOJI_MAX_LENGTH,
+  pattern: NO_NUL,
+  description: "One emoji: an RGI emoji sequence (👍, 👍🏽, 🇪🇸, 👨‍👩‍👧).",
+});
+export const ReactionParams = Obj({ id: Uuid, emoji: Emoji });
+
+export const Reactions = Obj({
+  message_id: Uuid,
+  chat_id: Uuid,
+  reactions: Type.Array(Reaction),
+  change_seq: Type.Integer(),
+});
+export type Reactions = Static<typeof Reactions>;
 export const MemberParams = Obj({ id: Uuid, user_id: Uuid });
 
 // ---------------------------------------------------------------- socket payloads (client → server)
@@ -234,6 +285,7 @@ export const MessageSendPayload = Obj({
   body: MessageBody,
   status: Type.Optional(Type.Literal("sent")),
   client_msg_id: Type.Optional(ClientMsgId),
+  reply_to_id: Type.Optional(Uuid),
 });
 export type MessageSendPayload = Static<typeof MessageSendPayload>;
 
@@ -246,6 +298,10 @@ export type MessageUpdatePayload = Static<typeof MessageUpdatePayload>;
 
 export const MessageDeletePayload = Obj({ id: Uuid });
 export type MessageDeletePayload = Static<typeof MessageDeletePayload>;
+
+/** `reaction:add` and `reaction:remove`. */
+export const ReactionPayload = Obj({ message_id: Uuid, emoji: Emoji });
+export type ReactionPayload = Static<typeof ReactionPayload>;
 
 export const UserConnectedPayload = Obj({
   user_id: Uuid,

@@ -2,12 +2,14 @@
  * What the domain tells the world after a change is committed. The realtime gateway
  * implements it (rooms, across nodes); the domain never imports Socket.IO.
  */
-import type { Chat, Message, ReadEvent } from "@charla/protocol/schemas";
+import type { Chat, Message, Reactions, ReadEvent } from "@charla/protocol/schemas";
 
 export interface ChatEvents {
   messageSent(message: Message): void;
   messageUpdated(message: Message): void;
   messageDeleted(message: Message): void;
+  /** A message's reactions changed (and its change_seq with them). */
+  reactionsChanged(reactions: Reactions): void;
   chatCreated(chat: Chat): void;
   memberAdded(chat: Chat, userId: string): void;
   memberRemoved(chatId: string, userId: string): void;

@@ -16,6 +16,7 @@ import type { GroupCommit } from "../storage/group-commit.ts";
 import type { HistoryPage } from "../storage/message-store.ts";
 import type { Store } from "../storage/store.ts";
 import type { ChatEvents } from "./events.ts";
+import { findMentions } from "./mentions.ts";
 
 const NO_SUCH_MESSAGE = "No such message.";
 const NO_SUCH_CHAT = "No such chat.";
@@ -55,6 +56,26 @@ export function createMessageService(deps: {
     return role;
   }
 
+  /** Who the body mentions among the chat's members (a lookup only when it has an `@`). */
+  async function mentionsIn(chatId: string, body: string): Promise<string[]> {
+    if (!body.includes("@")) return [];
+    const chat = await store.chats.get(chatId);
+    return chat ? findMentions(body, chat.members) : [];
+  }
+
+  /** The message a reply answers: one of the same chat the caller may see, not deleted. */
+  async function requireOriginal(callerId: string, chatId: string, replyToId: string) {
+    const access = await store.messages.findForAccess(replyToId, callerId);
+    if (
+      !access ||
+      access.callerRole === null ||
+      access.message.chat_id !== chatId ||
+      access.message.status === "deleted"
+    ) {
+      throw new ChatError("NOT_FOUND", "No such message to reply to.");
+    }
+  }
+
   /** The message, when the caller may see it and it is not deleted. */
   async function visibleMessage(callerId: string, messageId: string) {
     const access = await store.messages.findForAccess(messageId, callerId);
@@ -69,12 +90,17 @@ export function createMessageService(deps: {
       if (input.sender_id !== undefined && input.sender_id !== callerId) {
         throw new ChatError("FORBIDDEN", "sender_id must be your own user id.");
       }
+      const body = normaliseBody(input.body);
+      const replyToId = input.reply_to_id?.toLowerCase() ?? null;
+      if (replyToId !== null) await requireOriginal(callerId, input.chat_id, replyToId);
       const result = await commits.append({
         id: randomUUID(),
         chat_id: input.chat_id,
         sender_id: callerId,
-        body: normaliseBody(input.body),
+        body,
         client_msg_id: input.client_msg_id ?? null,
+        reply_to_id: replyToId,
+        mentions: await mentionsIn(input.chat_id, body),
       });
       if (result.kind === "not_member") throw new ChatError("NOT_FOUND", NO_SUCH_CHAT);
       if (result.kind === "stored") events.messageSent(result.message);
@@ -87,7 +113,11 @@ export function createMessageService(deps: {
       if (message.sender_id !== callerId) {
         throw new ChatError("FORBIDDEN", "Only the sender may edit a message.");
       }
-      const edited = await store.messages.edit(messageId, text);
+      const edited = await store.messages.edit(
+        messageId,
+        text,
+        await mentionsIn(message.chat_id, text),
+      );
       if (!edited) throw new ChatError("NOT_FOUND", NO_SUCH_MESSAGE);
       events.messageUpdated(edited);
       return edited;

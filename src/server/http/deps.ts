@@ -3,6 +3,7 @@ import type { AuthService } from "../domain/auth.ts";
 import type { ChatService } from "../domain/chats.ts";
 import type { InviteService } from "../domain/invites.ts";
 import type { MessageService } from "../domain/messages.ts";
+import type { ReactionService } from "../domain/reactions.ts";
 import type { UserService } from "../domain/users.ts";
 import type { Metrics } from "../metrics.ts";
 
@@ -20,6 +21,9 @@ export interface HttpDeps {
   adminLimiter: RateLimiterAbstract | undefined;
   /** PUBLIC_URL: the origin absolute URLs in answers use; else the request's own. */
   publicUrl: string | undefined;
+  reactions: ReactionService;
+  /** Writes per user over HTTP that are not messages (reactions, chat settings). */
+  writeLimiter: RateLimiterAbstract | undefined;
   /** Each dependency's reachability, for /readyz. */
   readiness: () => Promise<Record<string, boolean>>;
 }

@@ -17,6 +17,7 @@ import { chatRoutes } from "./routes/chats.ts";
 import { inviteRoutes } from "./routes/invites.ts";
 import { messageRoutes } from "./routes/messages.ts";
 import { operationRoutes } from "./routes/operations.ts";
+import { reactionRoutes } from "./routes/reactions.ts";
 import { userRoutes } from "./routes/users.ts";
 import { fastifyLogger, logRequests } from "./request-log.ts";
 import { registerWebClient } from "./web-client.ts";
@@ -87,6 +88,7 @@ export async function createHttpServer(
       await api.register(chatRoutes, deps);
       await api.register(messageRoutes, deps);
       await api.register(inviteRoutes, deps);
+      await api.register(reactionRoutes, deps);
     },
     { prefix: "/api" },
   );

@@ -17,6 +17,9 @@ export function createBroadcaster(io: ChatServer): ChatEvents {
       const { id, chat_id, seq, change_seq } = message;
       io.to(chatRoom(chat_id)).emit("message:delete", { id, chat_id, seq, change_seq });
     },
+    reactionsChanged(reactions) {
+      io.to(chatRoom(reactions.chat_id)).emit("message:reactions", reactions);
+    },
     chatCreated(chat) {
       const members = chat.members.map((m) => userRoom(m.user_id));
       io.in(members).socketsJoin(chatRoom(chat.id));

@@ -10,6 +10,7 @@ import type { Config } from "../config.ts";
 import type { AuthService } from "../domain/auth.ts";
 import type { ChatService } from "../domain/chats.ts";
 import type { MessageService } from "../domain/messages.ts";
+import type { ReactionService } from "../domain/reactions.ts";
 import type { Presence } from "../domain/presence.ts";
 import type { Metrics } from "../metrics.ts";
 import { createAuthMiddleware } from "./auth-middleware.ts";
@@ -18,6 +19,7 @@ import { createDispatcher, type CommandContext } from "./command.ts";
 import { createExpiryWheel } from "./expiry.ts";
 import { chatCommands } from "./handlers/chats.ts";
 import { messageCommands } from "./handlers/messages.ts";
+import { reactionCommands } from "./handlers/reactions.ts";
 import { createPresenceTracking } from "./handlers/presence.ts";
 import { chatRoom, userRoom, type ChatServer, type ChatSocket } from "./types.ts";
 
@@ -28,6 +30,7 @@ export interface GatewayDeps {
   auth: AuthService;
   chats: ChatService;
   messages: MessageService;
+  reactions: ReactionService;
   presence: Presence;
   isDraining: () => boolean;
 }
@@ -86,7 +89,12 @@ export function startGateway(
 
   const tracking = createPresenceTracking(io, presence, log);
   const dispatch = createDispatcher(
-    { ...tracking.commands, ...messageCommands(deps.messages), ...chatCommands(deps.chats) },
+    {
+      ...tracking.commands,
+      ...messageCommands(deps.messages),
+      ...reactionCommands(deps.reactions),
+      ...chatCommands(deps.chats),
+    },
     context,
   );
   const expiry = createExpiryWheel((socket) => {

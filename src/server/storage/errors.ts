@@ -43,3 +43,10 @@ export class NotAdmitted extends StoreError {
     super(`Registration refused (${admission}).`);
   }
 }
+
+/** A message has as many distinct emoji as it may (REACTIONS_PER_MESSAGE_MAX). */
+export class TooManyReactions extends StoreError {
+  constructor(readonly messageId: string) {
+    super(`Message ${messageId} has all the distinct reactions it may.`);
+  }
+}

@@ -7,6 +7,10 @@ export interface NewMessage {
   sender_id: string;
   body: string;
   client_msg_id: string | null;
+  /** The message this one answers (checked by the caller: same chat, not deleted). */
+  reply_to_id?: string | null;
+  /** Users mentioned in the body. */
+  mentions?: readonly string[];
 }
 
 /** What a send produced: the stored message, or the original when client_msg_id repeated. */
@@ -41,9 +45,15 @@ export interface MessageStore {
    */
   append(batch: readonly NewMessage[]): Promise<AppendResult[]>;
   findForAccess(messageId: string, callerId: string): Promise<MessageAccess | undefined>;
-  /** Edits a live message; undefined when it is gone (deleted or missing). */
-  edit(messageId: string, body: string): Promise<Message | undefined>;
-  /** Deletes a live message (its body is cleared); undefined when it is gone. */
+  /**
+   * Edits a live message (its mentions with it); undefined when it is gone (deleted or
+   * missing). The quotes of its replies follow.
+   */
+  edit(messageId: string, body: string, mentions?: readonly string[]): Promise<Message | undefined>;
+  /**
+   * Deletes a live message (its body is cleared, its replies' quotes emptied); undefined when
+   * it is gone.
+   */
   delete(messageId: string): Promise<Message | undefined>;
   /** A page of the chat's messages, ascending by seq. */
   history(chatId: string, cursor: HistoryCursor): Promise<HistoryPage>;

@@ -53,7 +53,10 @@ export function Shell({ session }: { session: Session }) {
     queryClient.setQueryData<ChatListItem[]>(chatsKey, (list = []) =>
       list.some((c) => c.id === chat.id)
         ? list
-        : [{ ...chat, last_message: null, unread_count: 0, last_read_seq: 0 }, ...list],
+        : [
+            { ...chat, last_message: null, unread_count: 0, mention_count: 0, last_read_seq: 0 },
+            ...list,
+          ],
     );
     client.track(chat.id, 0);
     setNewChatOpen(false);

@@ -9,17 +9,19 @@ import type { Message } from "@charla/protocol";
 import { SQLSTATE, sqlState, type SqlQueryable } from "../drivers/driver.ts";
 import type { AppendResult, NewMessage } from "../message-store.ts";
 import { iso, MESSAGE_COLUMNS, toMessage, type Row } from "./rows.ts";
+import type { ReplyQuote } from "@charla/protocol";
 
 /**
  * A PL/pgSQL function because its plan is cached per connection: the same statement sent as
  * SQL is planned on every call, which cost 3× the time on PGlite.
  */
-const APPEND_ARGS = "($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[])";
+const APPEND_ARGS =
+  "($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::uuid[], $7::text[])";
 /**
  * Only what the database decides comes back; the rest of each message is what was sent
  * (half the bytes to receive and parse per message, the body among them).
  */
-const APPENDED_COLUMNS = "id, seq, change_seq, created_at";
+const APPENDED_COLUMNS = "id, seq, change_seq, created_at, reply_to";
 const APPEND_SET_WISE = `SELECT ${APPENDED_COLUMNS} FROM charla_append_messages${APPEND_ARGS}`;
 /** Message by message: measured cheaper than the set-wise plan up to about this many. */
 const APPEND_EACH = `SELECT ${APPENDED_COLUMNS} FROM charla_append_each${APPEND_ARGS}`;
@@ -40,8 +42,16 @@ function appendedMessage(sent: NewMessage, row: Row): Message {
     client_msg_id: sent.client_msg_id,
     created_at: iso(row.created_at),
     updated_at: null,
+    reply_to_id: sent.reply_to_id ?? null,
+    reply_to: (row.reply_to as ReplyQuote | null) ?? null,
+    reactions: [],
+    mentions: [...(sent.mentions ?? [])],
   };
 }
+
+/** A uuid[] as the text the append functions take: null for none (the common case). */
+const mentionsArg = (mentions: readonly string[] | undefined) =>
+  mentions && mentions.length > 0 ? `{${mentions.join(",")}}` : null;
 
 const senderKey = (senderId: string, clientMsgId: unknown) => `${senderId}\u0000${clientMsgId}`;
 
@@ -114,6 +124,8 @@ async function appendUnique(
     batch.map((m) => m.sender_id),
     batch.map((m) => m.body),
     batch.map((m) => m.client_msg_id),
+    batch.map((m) => m.reply_to_id ?? null),
+    batch.map((m) => mentionsArg(m.mentions)),
   ]);
   const appended = new Map(rows.map((row) => [row.id as string, row]));
   const missing = batch.filter((m) => !appended.has(m.id) && m.client_msg_id !== null);

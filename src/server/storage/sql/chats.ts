@@ -95,7 +95,11 @@ export function sqlChatStore(db: SqlDriver): ChatStore {
         `SELECT c.*, m.last_read_seq,
                 (SELECT count(*)::int FROM messages x
                   WHERE x.chat_id = c.id AND x.seq > m.last_read_seq
-                    AND x.sender_id <> $1 AND x.status <> 'deleted') AS unread_count
+                    AND x.sender_id <> $1 AND x.status <> 'deleted') AS unread_count,
+                (SELECT count(*)::int FROM messages x
+                  WHERE x.chat_id = c.id AND x.seq > m.last_read_seq
+                    AND x.sender_id <> $1 AND x.status <> 'deleted'
+                    AND $1 = ANY (x.mentions)) AS mention_count
            FROM chat_members m JOIN chats c ON c.id = m.chat_id
           WHERE m.user_id = $1
           ORDER BY c.last_activity_at DESC, c.id`,
@@ -118,6 +122,7 @@ export function sqlChatStore(db: SqlDriver): ChatStore {
         ...toChat(row, members.get(row.id as string) ?? []),
         last_message: lastByChat.get(row.id as string) ?? null,
         unread_count: Number(row.unread_count),
+        mention_count: Number(row.mention_count),
         last_read_seq: Number(row.last_read_seq),
       }));
     },

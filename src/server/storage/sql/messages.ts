@@ -13,7 +13,14 @@ function page(rows: Row[], limit: number, newestFirst = false): HistoryPage {
 
 export function sqlMessageStore(db: SqlQueryable): MessageStore {
   /** Applies an edit or delete to a live message, with the chat's next change_seq. */
-  async function change(messageId: string, body: string, status: "updated" | "deleted") {
+  async function change(
+    messageId: string,
+    body: string,
+    status: "updated" | "deleted",
+    mentions: readonly string[],
+  ) {
+    // The replies' quotes are rewritten in the same statement; they keep their change_seq
+    // (a client learns of the change from the original's own update or delete).
     const rows = await db.query(
       `WITH target AS (
          SELECT chat_id FROM messages WHERE id = $1 AND status <> 'deleted'
@@ -21,12 +28,22 @@ export function sqlMessageStore(db: SqlQueryable): MessageStore {
          UPDATE chats SET last_change_seq = last_change_seq + 1
           WHERE id = (SELECT chat_id FROM target)
          RETURNING last_change_seq
+       ), changed AS (
+         UPDATE messages m SET body = $2, status = $3, updated_at = now(), mentions = $4::uuid[],
+                               reactions = CASE WHEN $3 = 'deleted' THEN '[]'::jsonb
+                                                ELSE m.reactions END,
+                               change_seq = (SELECT last_change_seq FROM bumped)
+          WHERE m.id = $1 AND m.status <> 'deleted' AND EXISTS (SELECT 1 FROM bumped)
+         RETURNING m.*
+       ), quotes AS (
+         UPDATE messages r
+            SET reply_to = jsonb_build_object('id', c.id, 'sender_id', c.sender_id,
+                                              'body', left(c.body, 200), 'status', c.status)
+           FROM changed c
+          WHERE r.reply_to_id = c.id AND r.chat_id = c.chat_id
        )
-       UPDATE messages m SET body = $2, status = $3, updated_at = now(),
-                             change_seq = (SELECT last_change_seq FROM bumped)
-        WHERE m.id = $1 AND m.status <> 'deleted' AND EXISTS (SELECT 1 FROM bumped)
-       RETURNING ${MESSAGE_COLUMNS}`,
-      [messageId, body, status],
+       SELECT ${MESSAGE_COLUMNS} FROM changed`,
+      [messageId, body, status, mentions],
     );
     return rows[0] && toMessage(rows[0]);
   }
@@ -36,8 +53,7 @@ export function sqlMessageStore(db: SqlQueryable): MessageStore {
 
     async findForAccess(messageId, callerId) {
       const rows = await db.query(
-        `SELECT m.id, m.chat_id, m.sender_id, m.body, m.status, m.seq, m.change_seq, m.client_msg_id,
-                m.created_at, m.updated_at, c.type AS chat_type, cm.role AS caller_role
+        `SELECT m.*, c.type AS chat_type, cm.role AS caller_role
            FROM messages m
            JOIN chats c ON c.id = m.chat_id
            LEFT JOIN chat_members cm ON cm.chat_id = m.chat_id AND cm.user_id = $2
@@ -53,9 +69,9 @@ export function sqlMessageStore(db: SqlQueryable): MessageStore {
       };
     },
 
-    edit: (messageId, body) => change(messageId, body, "updated"),
+    edit: (messageId, body, mentions = []) => change(messageId, body, "updated", mentions),
 
-    delete: (messageId) => change(messageId, "", "deleted"),
+    delete: (messageId) => change(messageId, "", "deleted", []),
 
     async history(chatId, { limit, before_seq, after_seq }) {
       if (after_seq !== undefined) {

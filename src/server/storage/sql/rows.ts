@@ -1,5 +1,5 @@
 /** Rows as the drivers return them, turned into the protocol's shapes; shared by sql/. */
-import type { Message } from "@charla/protocol";
+import type { Message, Reaction, ReplyQuote } from "@charla/protocol";
 
 export type Row = Record<string, unknown>;
 
@@ -9,9 +9,20 @@ export const iso = (value: unknown): string =>
 const isoOrNull = (value: unknown): string | null =>
   value === null || value === undefined ? null : iso(value);
 
+/** A jsonb value: parsed by both drivers, but a string when a driver leaves it as text. */
+const json = (value: unknown): unknown => (typeof value === "string" ? JSON.parse(value) : value);
+
+/** A uuid[] column: an array from both drivers, or PostgreSQL's `{a,b}` text form. */
+export function uuidArray(value: unknown): string[] {
+  if (Array.isArray(value)) return value as string[];
+  if (typeof value !== "string" || value === "{}" || value === "") return [];
+  return value.replace(/^\{|\}$/g, "").split(",");
+}
+
 /** The columns `toMessage` reads, in the order of the protocol's Message. */
 export const MESSAGE_COLUMNS =
-  "id, chat_id, sender_id, body, status, seq, change_seq, client_msg_id, created_at, updated_at";
+  "id, chat_id, sender_id, body, status, seq, change_seq, client_msg_id, created_at, updated_at, " +
+  "reply_to_id, reply_to, reactions, mentions";
 
 export function toMessage(row: Row): Message {
   return {
@@ -25,5 +36,9 @@ export function toMessage(row: Row): Message {
     client_msg_id: (row.client_msg_id as string | null) ?? null,
     created_at: iso(row.created_at),
     updated_at: isoOrNull(row.updated_at),
+    reply_to_id: (row.reply_to_id as string | null) ?? null,
+    reply_to: (json(row.reply_to) as ReplyQuote | null) ?? null,
+    reactions: (json(row.reactions) as Reaction[] | null) ?? [],
+    mentions: uuidArray(row.mentions),
   };
 }

@@ -7,6 +7,7 @@ import type { Store } from "../store.ts";
 import { sqlChatStore } from "./chats.ts";
 import { sqlInviteStore } from "./invites.ts";
 import { sqlMessageStore } from "./messages.ts";
+import { sqlReactionStore } from "./reactions.ts";
 import { sqlUserStore } from "./users.ts";
 
 export function createSqlStore(driver: SqlDriver): Store {
@@ -16,6 +17,7 @@ export function createSqlStore(driver: SqlDriver): Store {
     chats: sqlChatStore(db),
     messages: sqlMessageStore(db),
     invites: sqlInviteStore(db),
+    reactions: sqlReactionStore(db),
     async ping() {
       await db.query("SELECT 1");
     },
