@@ -120,7 +120,9 @@ export async function registerInUi(page: Page, username: string): Promise<void> 
 export async function startDirectChat(page: Page, username: string): Promise<void> {
   await page.getByRole("button", { name: "New chat" }).click();
   const dialog = page.getByRole("dialog");
-  await dialog.getByLabel("Search users").fill(username);
+  // The search has the focus when the dialog opens: typing goes there.
+  await dialog.getByLabel("Search users").waitFor();
+  await page.keyboard.type(username);
   await dialog.getByRole("checkbox", { name: username, exact: true }).check();
   await dialog.getByRole("button", { name: "Start chat" }).click();
   await page.getByRole("heading", { name: username, exact: true }).waitFor();

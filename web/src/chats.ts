@@ -17,3 +17,8 @@ export function chatTitle(chat: Chat, myId: string): string {
 export function foldForSearch(text: string): string {
   return text.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
 }
+
+/** Whether the user muted the chat (chat list items carry `muted`). */
+export function isMuted(chat: object): boolean {
+  return (chat as { muted?: unknown }).muted === true;
+}

@@ -10,6 +10,14 @@ const en = {
   logIn: "Log in",
   register: "Register",
   logOut: "Log out",
+  notificationSettings: "Notifications",
+  showNotifications: "Show a notification for new messages",
+  playSound: "Play a sound for new messages",
+  notificationsHint:
+    "Only for messages in other chats, or while Charla is in the background. Muted chats and your own messages never notify.",
+  notificationsBlocked:
+    "This browser blocks notifications from Charla. Allow them in the site settings (the icon next to the address), then turn this on again.",
+  notificationsUnsupported: "This browser cannot show notifications.",
   noAccount: "New here?",
   usernameHint: "3–32 letters, digits, _ . -",
   passwordHint: "At least 8 characters",
@@ -108,6 +116,14 @@ const es: Strings = {
   logIn: "Entrar",
   register: "Registrarse",
   logOut: "Salir",
+  notificationSettings: "Notificaciones",
+  showNotifications: "Mostrar una notificación con cada mensaje nuevo",
+  playSound: "Sonar con cada mensaje nuevo",
+  notificationsHint:
+    "Solo para mensajes de otros chats, o mientras Charla está en segundo plano. Los chats silenciados y tus propios mensajes nunca avisan.",
+  notificationsBlocked:
+    "Este navegador bloquea las notificaciones de Charla. Permítelas en la configuración del sitio (el icono junto a la dirección) y vuelve a activarlas.",
+  notificationsUnsupported: "Este navegador no puede mostrar notificaciones.",
   noAccount: "¿Eres nuevo?",
   usernameHint: "3–32 letras, dígitos, _ . -",
   passwordHint: "Al menos 8 caracteres",

@@ -26,6 +26,8 @@ export function NewChatDialog({
 
   useEffect(() => {
     dialog.current?.showModal();
+    // showModal() focuses the first control (the close button); the search is what one wants.
+    dialog.current?.querySelector("input")?.focus();
   }, []);
 
   const { query, setQuery, users } = useUserSearch();

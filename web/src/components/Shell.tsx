@@ -3,7 +3,8 @@ import { useEffect, useState } from "react";
 import type { Chat, ChatListItem } from "@charla/client";
 import { chatsKey } from "../cache.ts";
 import { t } from "../i18n.ts";
-import { LogOutIcon, PlusIcon, WifiOffIcon } from "../icons.tsx";
+import { BellIcon, LogOutIcon, PlusIcon, WifiOffIcon } from "../icons.tsx";
+import { useNotifications, useUnreadTotal } from "../hooks/useNotifications.ts";
 import { useConnection } from "../live.tsx";
 import { openChat, useActiveChatId } from "../navigation.ts";
 import { api, logOut, type Session } from "../session.ts";
@@ -12,6 +13,7 @@ import { ChatFilter } from "./ChatFilter.tsx";
 import { ChatList } from "./ChatList.tsx";
 import { ChatView } from "./ChatView.tsx";
 import { NewChatDialog } from "./NewChatDialog.tsx";
+import { SettingsDialog } from "./SettingsDialog.tsx";
 
 function ConnectionBanner() {
   const { state, client } = useConnection();
@@ -36,12 +38,15 @@ export function Shell({ session }: { session: Session }) {
   const activeChatId = useActiveChatId();
   const [newChatOpen, setNewChatOpen] = useState(false);
   const [filter, setFilter] = useState("");
+  const [settingsOpen, setSettingsOpen] = useState(false);
   const chats = useQuery({ queryKey: chatsKey, queryFn: () => api.listChats() });
   const activeChat = chats.data?.find((c) => c.id === activeChatId) ?? null;
 
   useEffect(() => {
     setActiveChat(activeChat?.id ?? null);
   }, [activeChat?.id, setActiveChat]);
+  useNotifications(session.user.id, activeChat?.id ?? null);
+  useUnreadTotal(chats.data);
 
   async function signOut() {
     client.close();
@@ -75,6 +80,15 @@ export function Shell({ session }: { session: Session }) {
               <span className="me-name">{session.user.username}</span>
             </div>
           </div>
+          <button
+            className="icon-btn"
+            onClick={() => setSettingsOpen(true)}
+            title={t.notificationSettings}
+            aria-haspopup="dialog"
+          >
+            <BellIcon />
+            <span className="sr-only">{t.notificationSettings}</span>
+          </button>
           <button className="icon-btn" onClick={() => void signOut()} title={t.logOut}>
             <LogOutIcon />
             <span className="sr-only">{t.logOut}</span>
@@ -107,6 +121,9 @@ export function Shell({ session }: { session: Session }) {
           </div>
         )}
       </main>
+      {settingsOpen && (
+        <SettingsDialog myId={session.user.id} onClose={() => setSettingsOpen(false)} />
+      )}
       {newChatOpen && (
         <NewChatDialog
           myId={session.user.id}
