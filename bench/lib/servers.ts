@@ -101,6 +101,8 @@ export class ServerProcess {
       NODE_ENV: "production",
       JWT_SECRET: "charla-bench-secret-charla-bench-secret-0123456789",
       RATE_LIMIT_DISABLED: "1",
+      // Idle scenarios hold many sockets per seeded user.
+      MAX_SOCKETS_PER_USER: "1000000",
       DATA_DIR: this.dataDir,
       ...this.spec.env,
     };

@@ -17,6 +17,7 @@ import { createUserService } from "./domain/users.ts";
 import { createHttpServer } from "./http/server.ts";
 import { createLogger } from "./logger.ts";
 import { createMetrics } from "./metrics.ts";
+import { createLimits } from "./rate-limits.ts";
 import { createBroadcaster } from "./realtime/broadcaster.ts";
 import { createSocketServer, startGateway } from "./realtime/gateway.ts";
 import type { ChatServer } from "./realtime/types.ts";
@@ -72,6 +73,7 @@ export async function createApp(config: Readonly<Config>, options: AppOptions = 
     passwordHash: config.passwordHash,
     registration: config.registration,
     adminUsernames: config.adminUsernames,
+    hashing: config.passwordHashConcurrency,
   });
 
   const commits = new GroupCommit(store.messages);
@@ -87,7 +89,7 @@ export async function createApp(config: Readonly<Config>, options: AppOptions = 
   const invites = createInviteService({ store });
   const reactions = createReactionService({ store, events });
 
-  const limits = config.rateLimits;
+  const limits = createLimits(config.rateLimits);
   const http = await createHttpServer(
     config,
     log,
@@ -100,35 +102,14 @@ export async function createApp(config: Readonly<Config>, options: AppOptions = 
       reactions,
       metrics,
       publicUrl: config.publicUrl,
-      adminLimiter: limits
+      adminLimiter: config.rateLimits
         ? new RateLimiterMemory({
             keyPrefix: "admin",
-            points: limits.adminActions,
-            duration: limits.adminWindowSeconds,
+            points: config.rateLimits.adminActions,
+            duration: config.rateLimits.adminWindowSeconds,
           })
         : undefined,
-      loginLimiter: limits
-        ? new RateLimiterMemory({
-            keyPrefix: "login",
-            points: limits.loginAttempts,
-            duration: limits.loginWindowSeconds,
-          })
-        : undefined,
-      registrationLimiter: limits
-        ? new RateLimiterMemory({
-            keyPrefix: "register",
-            points: limits.registrations,
-            duration: limits.registrationWindowSeconds,
-          })
-        : undefined,
-      // The socket's budget, per user: the same writes cost the same on either way in.
-      writeLimiter: limits
-        ? new RateLimiterMemory({
-            keyPrefix: "http-writes",
-            points: limits.socketEvents,
-            duration: limits.socketWindowSeconds,
-          })
-        : undefined,
+      limits,
       readiness: async (): Promise<Record<string, boolean>> => {
         const database = await store.ping().then(
           () => true,
@@ -149,6 +130,7 @@ export async function createApp(config: Readonly<Config>, options: AppOptions = 
     messages,
     reactions,
     presence,
+    limits,
     isDraining: () => draining,
   });
   if (cluster) cluster.attach(io);

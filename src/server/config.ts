@@ -5,12 +5,21 @@
 import path from "node:path";
 
 export interface RateLimits {
-  /** Socket events one user may emit per window, all sockets together. */
+  /**
+   * Points one user may spend per window: socket events (known or not) and HTTP writes of
+   * all their sockets and requests together, each costing its weight (rate-limits.ts COST).
+   */
   socketEvents: number;
   socketWindowSeconds: number;
+  /** Chats one user may create per window. */
+  chatCreations: number;
+  chatCreationWindowSeconds: number;
   /** Login attempts per (IP, username) per window: slows password guessing. */
   loginAttempts: number;
   loginWindowSeconds: number;
+  /** Login attempts per IP whatever the username: stops password spraying. */
+  loginIpAttempts: number;
+  loginIpWindowSeconds: number;
   /** Registrations per IP per window. */
   registrations: number;
   registrationWindowSeconds: number;
@@ -42,6 +51,13 @@ export interface Config {
   tokenTtlSeconds: number;
   /** argon2id cost: memory in KiB and passes. */
   passwordHash: { memoryKib: number; timeCost: number };
+  /**
+   * Password hashes computed at once, and how many more may wait; past that a login or
+   * registration answers RATE_LIMITED, so hashing never takes every thread from the rest.
+   */
+  passwordHashConcurrency: { running: number; waiting: number };
+  /** Live sockets one user may hold on a node; one more is refused RATE_LIMITED. */
+  maxSocketsPerUser: number;
   /** Origins allowed for HTTP CORS and the socket handshake; empty means same origin only. */
   corsOrigins: readonly string[];
   logLevel: string;
@@ -189,6 +205,14 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
       memoryKib: integer(env, "PASSWORD_HASH_MEMORY_KIB", 19_456, 8_192, 4_194_304),
       timeCost: integer(env, "PASSWORD_HASH_TIME_COST", 2, 1, 100),
     },
+    // argon2 runs on libuv's pool of 4 threads, which file and DNS work share: two hashes
+    // at most leave it room, and a queue of 32 absorbs a burst of honest logins.
+    passwordHashConcurrency: {
+      running: integer(env, "PASSWORD_HASH_CONCURRENCY", 2, 1, 64),
+      waiting: integer(env, "PASSWORD_HASH_QUEUE", 32, 0, 100_000),
+    },
+    // Far above any real user's tabs and devices; 2000 sockets of one user is an attack.
+    maxSocketsPerUser: integer(env, "MAX_SOCKETS_PER_USER", 50, 1, 1_000_000),
     corsOrigins: Object.freeze(corsOrigins),
     logLevel,
     production,
@@ -199,8 +223,20 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
           // for typing indicators and read receipts of a busy chat.
           socketEvents: integer(env, "RATE_LIMIT_SOCKET_EVENTS", 200, 1, 1_000_000),
           socketWindowSeconds: integer(env, "RATE_LIMIT_SOCKET_WINDOW_SECONDS", 10, 1, 3600),
+          // A person creates a handful of chats a day; 20 a minute is generous.
+          chatCreations: integer(env, "RATE_LIMIT_CHAT_CREATIONS", 20, 1, 1_000_000),
+          chatCreationWindowSeconds: integer(
+            env,
+            "RATE_LIMIT_CHAT_CREATION_WINDOW_SECONDS",
+            60,
+            1,
+            86_400,
+          ),
           loginAttempts: integer(env, "RATE_LIMIT_LOGIN_ATTEMPTS", 10, 1, 1_000_000),
           loginWindowSeconds: integer(env, "RATE_LIMIT_LOGIN_WINDOW_SECONDS", 60, 1, 86_400),
+          // An office behind one address logs in a few dozen times a minute at most.
+          loginIpAttempts: integer(env, "RATE_LIMIT_LOGIN_IP_ATTEMPTS", 30, 1, 1_000_000),
+          loginIpWindowSeconds: integer(env, "RATE_LIMIT_LOGIN_IP_WINDOW_SECONDS", 60, 1, 86_400),
           registrations: integer(env, "RATE_LIMIT_REGISTRATIONS", 30, 1, 1_000_000),
           registrationWindowSeconds: integer(
             env,

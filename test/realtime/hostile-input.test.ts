@@ -159,7 +159,8 @@ test("socket events are rate limited per user (RATE_LIMITED)", async (t) => {
     rateLimits: { ...base, socketEvents: 5, socketWindowSeconds: 60 },
   });
   const [ana, ben] = users;
-  const chat = await direct(ana, ben);
+  // Created by ben: ana's budget is all for the events below.
+  const chat = await direct(ben, ana);
   // Two sockets of one user share the budget.
   const a1 = await connect(ana);
   const a2 = await connect(ana);

@@ -23,6 +23,9 @@ export function testConfig(overrides: Partial<Config> = {}): Readonly<Config> {
     DATA_DIR: path.join(os.tmpdir(), "charla-test-unused"),
     RATE_LIMIT_REGISTRATIONS: "100000",
     RATE_LIMIT_LOGIN_ATTEMPTS: "100000",
+    RATE_LIMIT_LOGIN_IP_ATTEMPTS: "100000",
+    RATE_LIMIT_CHAT_CREATIONS: "100000",
+    PASSWORD_HASH_QUEUE: "100000",
     RATE_LIMIT_SOCKET_EVENTS: "100000",
     SHUTDOWN_GRACE_SECONDS: "2",
   });

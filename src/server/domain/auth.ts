@@ -13,6 +13,7 @@ import type { Store } from "../storage/store.ts";
 import type { Admission, StoredUser } from "../storage/user-store.ts";
 import { hashSecret } from "./secrets.ts";
 import type { ChatEvents } from "./events.ts";
+import { createSemaphore } from "../semaphore.ts";
 import { publicUser } from "./users.ts";
 
 export interface AuthenticatedUser {
@@ -35,6 +36,8 @@ export interface AuthServiceOptions {
   registration?: RegistrationMode;
   /** Lower-case usernames that become admins when they register. */
   adminUsernames?: readonly string[];
+  /** Hashes at once and waiting; more answer RATE_LIMITED (logins never starve the rest). */
+  hashing: { running: number; waiting: number };
 }
 
 const ISSUER = "charla";
@@ -52,6 +55,9 @@ export function createAuthService(options: AuthServiceOptions) {
   // A fixed hash to verify against when the username does not exist, so that a failed login
   // costs the same either way and does not reveal which usernames are taken.
   const dummyHash = argon2.hash("charla-timing-equaliser", hashOptions);
+  // Every hash and verification of a request goes through these slots: argon2 takes a libuv
+  // thread and ~19 MiB each, and a burst of logins must not take them all.
+  const hashSlots = createSemaphore(options.hashing.running, options.hashing.waiting);
 
   async function issue(user: StoredUser): Promise<AuthResult> {
     const now = Math.floor(Date.now() / 1000);
@@ -96,7 +102,7 @@ export function createAuthService(options: AuthServiceOptions) {
         registration === "invite"
           ? { kind: "invite", codeHash: invite === undefined ? undefined : hashSecret(invite) }
           : { kind: registration };
-      const passwordHash = await argon2.hash(password, hashOptions);
+      const passwordHash = await hashSlots.run(() => argon2.hash(password, hashOptions));
       try {
         const user = await store.users.create(
           {
@@ -127,7 +133,7 @@ export function createAuthService(options: AuthServiceOptions) {
     async login(username: string, password: string): Promise<AuthResult> {
       const user = await store.users.findByUsername(username);
       const hash = user?.password_hash ?? (await dummyHash);
-      const valid = await argon2.verify(hash, password).catch(() => false);
+      const valid = await hashSlots.run(() => argon2.verify(hash, password).catch(() => false));
       if (!user || !valid) throw new ChatError("UNAUTHORIZED", "Wrong username or password.");
       // Only after the right password, so a deactivation is not revealed to guessers.
       if (user.deactivated_at !== null) {

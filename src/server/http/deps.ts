@@ -6,6 +6,7 @@ import type { MessageService } from "../domain/messages.ts";
 import type { ReactionService } from "../domain/reactions.ts";
 import type { UserService } from "../domain/users.ts";
 import type { Metrics } from "../metrics.ts";
+import type { Limits } from "../rate-limits.ts";
 
 /** What the HTTP routes are given; built once in app.ts. Routes call the domain only. */
 export interface HttpDeps {
@@ -15,15 +16,16 @@ export interface HttpDeps {
   messages: MessageService;
   invites: InviteService;
   metrics: Metrics;
-  loginLimiter: RateLimiterAbstract | undefined;
-  registrationLimiter: RateLimiterAbstract | undefined;
+  /**
+   * Every rate limit, shared with the socket gateway. Every write under /api already draws on
+   * its user's budget (a hook in http/server.ts); routes add only limits of their own.
+   */
+  limits: Limits;
   /** Admin writes (invites, deactivations, bots, webhooks) per admin. */
   adminLimiter: RateLimiterAbstract | undefined;
   /** PUBLIC_URL: the origin absolute URLs in answers use; else the request's own. */
   publicUrl: string | undefined;
   reactions: ReactionService;
-  /** Writes per user over HTTP that are not messages (reactions, chat settings). */
-  writeLimiter: RateLimiterAbstract | undefined;
   /** Each dependency's reachability, for /readyz. */
   readiness: () => Promise<Record<string, boolean>>;
 }

@@ -22,6 +22,15 @@ import { userRoutes } from "./routes/users.ts";
 import { fastifyLogger, logRequests } from "./request-log.ts";
 import { registerWebClient } from "./web-client.ts";
 
+const READS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+declare module "fastify" {
+  interface FastifyContextConfig {
+    /** Points a write takes from its user's budget (rate-limits.ts COST; 1 by default). */
+    cost?: number;
+  }
+}
+
 export async function createHttpServer(
   config: Readonly<Config>,
   log: Logger,
@@ -83,6 +92,12 @@ export async function createHttpServer(
   await app.register(operationRoutes, deps);
   await app.register(
     async (api) => {
+      // Every write of a signed-in user draws on the budget their socket events draw on; it
+      // runs before validation, so invalid writes cost too.
+      api.addHook("preValidation", async (request) => {
+        if (!request.user || READS.has(request.method)) return;
+        await deps.limits.spendUser(request.user.id, request.routeOptions.config.cost);
+      });
       await api.register(authRoutes, deps);
       await api.register(userRoutes, deps);
       await api.register(chatRoutes, deps);

@@ -4,11 +4,12 @@
  * A refusal is `connect_error` with message "UNAUTHORIZED".
  */
 import type { Logger } from "pino";
+import { ChatError } from "@charla/protocol/errors";
 import { UNAUTHORIZED_CONNECT_ERROR } from "@charla/protocol/events";
 import type { AuthService } from "../domain/auth.ts";
 import { toChatError } from "../errors.ts";
 import { forgetHandshakeHeaders } from "../library-shims.ts";
-import type { ChatSocket } from "./types.ts";
+import { userRoom, type ChatSocket } from "./types.ts";
 
 export function tokenFromHandshake(handshake: ChatSocket["handshake"]): unknown {
   const fromAuth = (handshake.auth as Record<string, unknown> | undefined)?.token;
@@ -18,12 +19,27 @@ export function tokenFromHandshake(handshake: ChatSocket["handshake"]): unknown 
   return handshake.query["x-token"];
 }
 
-export function createAuthMiddleware(deps: { auth: AuthService; log: Logger }) {
+export function createAuthMiddleware(deps: {
+  auth: AuthService;
+  log: Logger;
+  /** Live sockets one user may hold on this node (MAX_SOCKETS_PER_USER). */
+  maxSocketsPerUser: number;
+}) {
   return async (socket: ChatSocket, next: (err?: Error) => void) => {
     try {
       const { user, chatIds } = await deps.auth.verifyWithChats(
         tokenFromHandshake(socket.handshake),
       );
+      // Joining and counting in one synchronous step: concurrent handshakes of one user
+      // cannot all pass the cap. A refused or abandoned handshake leaves its rooms.
+      const room = userRoom(user.id);
+      socket.join(room);
+      if ((socket.nsp.adapter.rooms.get(room)?.size ?? 0) > deps.maxSocketsPerUser) {
+        throw new ChatError(
+          "RATE_LIMITED",
+          `At most ${deps.maxSocketsPerUser} connections per user; close one first.`,
+        );
+      }
       socket.data.user = user;
       socket.data.chatIds = chatIds;
       // The token is not needed after this; each idle socket would otherwise hold a copy.

@@ -10,24 +10,27 @@
  */
 import type { TSchema, Static } from "@sinclair/typebox";
 import type { Logger } from "pino";
-import type { RateLimiterAbstract } from "rate-limiter-flexible";
 import { ChatError } from "@charla/protocol/errors";
 import type { ClientEventName } from "@charla/protocol/events";
 import { toChatError } from "../errors.ts";
 import { validate } from "../validation.ts";
 import type { Metrics } from "../metrics.ts";
+import { COST, type Limits } from "../rate-limits.ts";
 import type { ChatSocket } from "./types.ts";
 
 export interface CommandContext {
   log: Logger;
   metrics: Metrics;
-  limiter: RateLimiterAbstract | undefined;
+  /** The user's budget, shared with their HTTP writes. */
+  limits: Limits;
   /** True while the node shuts down: new commands are refused so clients retry elsewhere. */
   isDraining: () => boolean;
 }
 
 export interface Command<S extends TSchema = TSchema> {
   schema: S;
+  /** Points taken from the user's budget (COST.default unless the command says otherwise). */
+  cost: number;
   run(socket: ChatSocket, payload: Static<S>): Promise<object | void>;
 }
 
@@ -37,8 +40,9 @@ export type CommandTable = Partial<Record<ClientEventName, Command>>;
 export function command<S extends TSchema>(
   schema: S,
   run: (socket: ChatSocket, payload: Static<S>) => Promise<object | void>,
+  options: { cost?: number } = {},
 ): Command {
-  return { schema, run } as Command;
+  return { schema, run, cost: options.cost ?? COST.default } as Command;
 }
 
 type Ack = (response: unknown) => void;
@@ -52,12 +56,23 @@ export function createDispatcher(commands: CommandTable, context: CommandContext
         ? commands[event as ClientEventName]
         : undefined;
     if (!spec) {
-      // Not part of the protocol: say so when the client waits for an answer.
-      ack?.({ ok: false, error: { code: "VALIDATION_ERROR", message: "Unknown event." } });
+      void unknownEvent(this, ack, context);
       return;
     }
     void execute(this, event as ClientEventName, spec, args[0], ack, context);
   };
+}
+
+/** Not part of the protocol: it costs like any event, and says so when the client waits. */
+async function unknownEvent(socket: ChatSocket, ack: Ack | undefined, context: CommandContext) {
+  try {
+    await context.limits.spendUser(socket.data.user.id, COST.default);
+  } catch (error) {
+    const { code, message } = toChatError(error, context.log, { event: "unknown" });
+    ack?.({ ok: false, error: { code, message } });
+    return;
+  }
+  ack?.({ ok: false, error: { code: "VALIDATION_ERROR", message: "Unknown event." } });
 }
 
 async function execute(
@@ -74,12 +89,7 @@ async function execute(
     if (context.isDraining()) {
       throw new ChatError("UNAVAILABLE", "This node is shutting down; try again.");
     }
-    if (context.limiter) {
-      await context.limiter.consume(socket.data.user.id).catch((rejection: unknown) => {
-        if (rejection instanceof Error) throw rejection;
-        throw new ChatError("RATE_LIMITED", "Too many events; slow down.");
-      });
-    }
+    await context.limits.spendUser(socket.data.user.id, spec.cost);
     result = await spec.run(socket, validate(spec.schema, raw));
   } catch (error) {
     const { code, message } = toChatError(error, context.log, {

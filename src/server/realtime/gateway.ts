@@ -5,7 +5,6 @@
 import type { Server as HttpServer, IncomingMessage } from "node:http";
 import { Server } from "socket.io";
 import type { Logger } from "pino";
-import { RateLimiterMemory } from "rate-limiter-flexible";
 import type { Config } from "../config.ts";
 import type { AuthService } from "../domain/auth.ts";
 import type { ChatService } from "../domain/chats.ts";
@@ -13,6 +12,7 @@ import type { MessageService } from "../domain/messages.ts";
 import type { ReactionService } from "../domain/reactions.ts";
 import type { Presence } from "../domain/presence.ts";
 import type { Metrics } from "../metrics.ts";
+import type { Limits } from "../rate-limits.ts";
 import { createAuthMiddleware } from "./auth-middleware.ts";
 import { coalesceQueuedFrames } from "./coalesce-writes.ts";
 import { createDispatcher, type CommandContext } from "./command.ts";
@@ -32,6 +32,7 @@ export interface GatewayDeps {
   messages: MessageService;
   reactions: ReactionService;
   presence: Presence;
+  limits: Limits;
   isDraining: () => boolean;
 }
 
@@ -78,14 +79,12 @@ export function startGateway(
   deps: GatewayDeps,
 ): { close(): void } {
   const { config, log, metrics, presence } = deps;
-  const limiter = config.rateLimits
-    ? new RateLimiterMemory({
-        keyPrefix: "socket",
-        points: config.rateLimits.socketEvents,
-        duration: config.rateLimits.socketWindowSeconds,
-      })
-    : undefined;
-  const context: CommandContext = { log, metrics, limiter, isDraining: deps.isDraining };
+  const context: CommandContext = {
+    log,
+    metrics,
+    limits: deps.limits,
+    isDraining: deps.isDraining,
+  };
 
   const tracking = createPresenceTracking(io, presence, log);
   const dispatch = createDispatcher(
@@ -113,7 +112,7 @@ export function startGateway(
     tracking.disconnected(this);
   }
 
-  io.use(createAuthMiddleware(deps));
+  io.use(createAuthMiddleware({ ...deps, maxSocketsPerUser: config.maxSocketsPerUser }));
 
   io.on("connection", (socket) => {
     const { user, chatIds } = socket.data;

@@ -5,7 +5,6 @@ import { AuthResult, Credentials, Registration } from "@charla/protocol/schemas"
 import { errorResponses } from "../error-responses.ts";
 import { caller, requireUser } from "../auth-hook.ts";
 import type { HttpDeps } from "../deps.ts";
-import { spend } from "../rate-limit.ts";
 
 export const authRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app, deps) => {
   const tags = ["auth"];
@@ -24,7 +23,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app, deps)
       },
     },
     async (request, reply) => {
-      await spend(deps.registrationLimiter, request.ip);
+      await deps.limits.spendRegistration(request.ip);
       const { username, password, invite } = request.body;
       const result = await deps.auth.register(username, password, invite);
       return reply.status(201).send(result);
@@ -45,7 +44,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app, deps)
       },
     },
     async (request) => {
-      await spend(deps.loginLimiter, `${request.ip}:${request.body.username.toLowerCase()}`);
+      await deps.limits.spendLogin(request.ip, request.body.username);
       return deps.auth.login(request.body.username, request.body.password);
     },
   );

@@ -22,7 +22,13 @@ export const chatRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app, deps)
   app.addHook("onRequest", requireUser(deps.auth));
   const tags = ["chats"];
   const security = [{ bearer: [] }];
-  const errors = errorResponses("VALIDATION_ERROR", "UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND");
+  const errors = errorResponses(
+    "VALIDATION_ERROR",
+    "UNAUTHORIZED",
+    "FORBIDDEN",
+    "NOT_FOUND",
+    "RATE_LIMITED",
+  );
 
   app.post(
     "/chats",
@@ -36,6 +42,7 @@ export const chatRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app, deps)
       },
     },
     async (request, reply) => {
+      await deps.limits.spendChatCreation(caller(request).id);
       const { chat, created } = await deps.chats.create(caller(request).id, request.body);
       return reply.status(created ? 201 : 200).send(chat);
     },

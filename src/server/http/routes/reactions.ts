@@ -4,7 +4,6 @@ import { ReactionParams, Reactions } from "@charla/protocol/schemas";
 import { caller, requireUser } from "../auth-hook.ts";
 import type { HttpDeps } from "../deps.ts";
 import { errorResponses } from "../error-responses.ts";
-import { spend } from "../rate-limit.ts";
 
 export const reactionRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app, deps) => {
   app.addHook("onRequest", requireUser(deps.auth));
@@ -30,7 +29,6 @@ export const reactionRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app, d
     },
     async (request) => {
       const { id } = caller(request);
-      await spend(deps.writeLimiter, id);
       return deps.reactions.add(id, request.params.id, request.params.emoji);
     },
   );
@@ -45,7 +43,6 @@ export const reactionRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app, d
     },
     async (request) => {
       const { id } = caller(request);
-      await spend(deps.writeLimiter, id);
       return deps.reactions.remove(id, request.params.id, request.params.emoji);
     },
   );

@@ -6,6 +6,7 @@ import {
   SyncPayload,
 } from "@charla/protocol/schemas";
 import type { MessageService } from "../../domain/messages.ts";
+import { COST } from "../../rate-limits.ts";
 import { command, type CommandTable } from "../command.ts";
 
 export function messageCommands(messages: MessageService): CommandTable {
@@ -21,6 +22,8 @@ export function messageCommands(messages: MessageService): CommandTable {
       await messages.remove(socket.data.user.id, id);
       return { id };
     }),
-    sync: command(SyncPayload, (socket, payload) => messages.sync(socket.data.user.id, payload)),
+    sync: command(SyncPayload, (socket, payload) => messages.sync(socket.data.user.id, payload), {
+      cost: COST.sync,
+    }),
   };
 }
