@@ -255,6 +255,7 @@ export function connect(options: ConnectOptions): ChatClient {
     log.follow(chat.id);
     events.emit("chat:created", chat);
   });
+  socket.on("chat:updated", (chat) => events.emit("chat:updated", chat));
   socket.on("chat:member_added", (event) => events.emit("chat:member_added", event));
   socket.on("chat:member_removed", (event) => events.emit("chat:member_removed", event));
   socket.on("error", ({ event, code, message }) =>

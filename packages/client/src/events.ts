@@ -52,6 +52,8 @@ export interface ChatClientEvents {
   /** A user went offline (their last live socket anywhere closed). */
   "user:disconnected": (payload: { user_id: string }) => void;
   "chat:created": (chat: Chat) => void;
+  /** A chat's name or description changed: the chat as it is now. */
+  "chat:updated": (chat: Chat) => void;
   "chat:member_added": (event: MemberEvent) => void;
   "chat:member_removed": (event: MemberEvent) => void;
   /**

@@ -7,11 +7,13 @@ import type {
   AuthResult,
   Chat,
   ChatListItem,
+  ChatSettings,
   CreateChat,
   Credentials,
   History,
   HistoryQuery,
   Message,
+  PatchChat,
   PostMessage,
   Registration,
   Reactions,
@@ -66,6 +68,10 @@ export interface HttpApi {
   deleteMessage(messageId: string): Promise<void>;
   /** `POST /api/chats/:id/read`: stores the caller's read position. */
   markRead(chatId: string, seq: number): Promise<void>;
+  /** `PATCH /api/chats/:id`: renames or describes a group (owner or group admin). */
+  updateChat(chatId: string, changes: PatchChat): Promise<Chat>;
+  /** `PUT /api/chats/:id/settings`: the caller's own settings of a chat (mute). */
+  setChatSettings(chatId: string, settings: ChatSettings): Promise<ChatSettings>;
   /** `PUT /api/messages/:id/reactions/:emoji`: adds the caller's reaction (one emoji). */
   react(messageId: string, emoji: string): Promise<Reactions>;
   /** `DELETE /api/messages/:id/reactions/:emoji`: takes the caller's reaction back. */
@@ -208,6 +214,9 @@ export function createHttpApi(
     markRead: async (chatId, seq) => {
       await request("POST", `/chats/${id(chatId)}/read`, { seq });
     },
+    updateChat: (chatId, changes) => request("PATCH", `/chats/${id(chatId)}`, changes),
+    setChatSettings: (chatId, settings) =>
+      request("PUT", `/chats/${id(chatId)}/settings`, settings),
     react: (messageId, emoji) =>
       request("PUT", `/messages/${id(messageId)}/reactions/${id(emoji)}`),
     unreact: (messageId, emoji) =>

@@ -27,6 +27,7 @@ export { ChatError, ERRORS, isErrorCode } from "#protocol/errors";
 export type { ErrorCode, ErrorInfo } from "#protocol/errors";
 export type { Ack, ClientToServerEvents, ServerToClientEvents } from "#protocol/events";
 export {
+  CHAT_DESCRIPTION_MAX,
   CHAT_NAME_MAX,
   MESSAGE_BODY_MAX,
   PASSWORD_MAX,
@@ -42,6 +43,8 @@ export type {
   Chat,
   ChatListItem,
   ChatMember,
+  ChatSettings,
+  PatchChat,
   CreateChat,
   Credentials,
   CreateInvite,

@@ -65,6 +65,8 @@ export interface ServerToClientEvents {
   typing: (payload: TypingEvent) => void;
   "message:read": (payload: ReadEvent) => void;
   "chat:created": (chat: Chat) => void;
+  /** A chat's name or description changed: the chat. */
+  "chat:updated": (chat: Chat) => void;
   "chat:member_added": (payload: MemberEvent) => void;
   "chat:member_removed": (payload: MemberEvent) => void;
   error: (payload: SocketErrorEvent) => void;

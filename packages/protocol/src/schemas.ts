@@ -6,6 +6,7 @@
  */
 import { Type, type Static, type TSchema, type TProperties } from "@sinclair/typebox";
 import {
+  CHAT_DESCRIPTION_MAX,
   CHAT_NAME_MAX,
   EMOJI_MAX_LENGTH,
   MESSAGE_BODY_MAX,
@@ -148,6 +149,7 @@ export const Chat = Obj({
   id: Uuid,
   type: ChatType,
   name: Nullable(Type.String()),
+  description: Nullable(Type.String()),
   created_by: Uuid,
   created_at: Timestamp,
   members: Type.Array(ChatMember),
@@ -158,6 +160,7 @@ export const ChatListItem = Obj({
   ...Chat.properties,
   last_message: Nullable(Message),
   unread_count: Type.Integer({ minimum: 0 }),
+  muted: Type.Boolean({ description: "The caller muted this chat (no notifications)." }),
   mention_count: Type.Integer({
     minimum: 0,
     description: "Unread messages that mention the caller.",
@@ -231,6 +234,24 @@ export const CreateChat = Obj({
   member_ids: Type.Array(Uuid, { maxItems: 200, uniqueItems: true }),
 });
 export type CreateChat = Static<typeof CreateChat>;
+
+/** `PATCH /api/chats/:id`: what to change; `null` clears. */
+export const PatchChat = Type.Object(
+  {
+    name: Type.Optional(
+      Nullable(Type.String({ minLength: 1, maxLength: CHAT_NAME_MAX, pattern: NO_NUL })),
+    ),
+    description: Type.Optional(
+      Nullable(Type.String({ maxLength: CHAT_DESCRIPTION_MAX, pattern: NO_NUL })),
+    ),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type PatchChat = Static<typeof PatchChat>;
+
+/** `PUT /api/chats/:id/settings`: the caller's own settings of a chat. */
+export const ChatSettings = Obj({ muted: Type.Boolean() });
+export type ChatSettings = Static<typeof ChatSettings>;
 
 export const AddMember = Obj({ user_id: Uuid });
 export type AddMember = Static<typeof AddMember>;

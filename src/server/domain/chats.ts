@@ -1,10 +1,11 @@
 /** Chats and membership: who may see, join and leave a chat. */
 import { randomUUID } from "node:crypto";
 import { ChatError } from "@charla/protocol/errors";
-import type { Chat, ChatListItem, CreateChat } from "@charla/protocol/schemas";
+import type { Chat, ChatListItem, CreateChat, PatchChat } from "@charla/protocol/schemas";
 import { DirectChatExists } from "../storage/errors.ts";
 import type { Store } from "../storage/store.ts";
 import type { ChatEvents } from "./events.ts";
+import { canManageGroup } from "./roles.ts";
 
 const NO_SUCH_CHAT = "No such chat.";
 
@@ -107,6 +108,39 @@ export function createChatService({ store, events }: { store: Store; events: Cha
         throw new ChatError("NOT_FOUND", "That user is not a member.");
       }
       events.memberRemoved(chatId, userId);
+    },
+
+    /** Renames or describes a group: its owner or a group admin; never a direct chat. */
+    async update(callerId: string, chatId: string, input: PatchChat): Promise<Chat> {
+      const chat = await visibleChat(callerId, chatId);
+      if (chat.type !== "group") {
+        throw new ChatError("FORBIDDEN", "A direct chat has no name or description to change.");
+      }
+      const role = chat.members.find((m) => m.user_id === callerId)?.role;
+      if (!canManageGroup(role)) {
+        throw new ChatError("FORBIDDEN", "Only the group's owner or an admin may change it.");
+      }
+      const changes: { name?: string | null; description?: string | null } = {};
+      if (input.name !== undefined) {
+        const name = input.name?.trim() ?? null;
+        if (name === "") throw new ChatError("VALIDATION_ERROR", "A group's name cannot be blank.");
+        changes.name = name;
+      }
+      if (input.description !== undefined) {
+        changes.description = input.description?.trim() || null;
+      }
+      const updated = await store.chats.update(chatId, changes);
+      if (!updated) throw new ChatError("NOT_FOUND", NO_SUCH_CHAT);
+      events.chatUpdated(updated);
+      return updated;
+    },
+
+    /** The caller's own mute of a chat they are a member of. */
+    async setMuted(callerId: string, chatId: string, muted: boolean): Promise<{ muted: boolean }> {
+      if (!(await store.chats.setMuted(chatId, callerId, muted))) {
+        throw new ChatError("NOT_FOUND", NO_SUCH_CHAT);
+      }
+      return { muted };
     },
 
     async markRead(callerId: string, chatId: string, seq: number): Promise<void> {

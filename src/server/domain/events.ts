@@ -11,6 +11,8 @@ export interface ChatEvents {
   /** A message's reactions changed (and its change_seq with them). */
   reactionsChanged(reactions: Reactions): void;
   chatCreated(chat: Chat): void;
+  /** A chat's name or description changed. */
+  chatUpdated(chat: Chat): void;
   memberAdded(chat: Chat, userId: string): void;
   memberRemoved(chatId: string, userId: string): void;
   read(event: ReadEvent): void;

@@ -25,6 +25,9 @@ export function createBroadcaster(io: ChatServer): ChatEvents {
       io.in(members).socketsJoin(chatRoom(chat.id));
       io.to(members).emit("chat:created", chat);
     },
+    chatUpdated(chat) {
+      io.to(chatRoom(chat.id)).emit("chat:updated", chat);
+    },
     memberAdded(chat, userId) {
       io.in(userRoom(userId)).socketsJoin(chatRoom(chat.id));
       io.to(chatRoom(chat.id)).emit("chat:member_added", { chat_id: chat.id, user_id: userId });

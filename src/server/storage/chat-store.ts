@@ -26,6 +26,13 @@ export interface ChatStore {
   addMember(chatId: string, userId: string): Promise<boolean>;
   /** False when the user was not a member; an owner who leaves hands the group on. */
   removeMember(chatId: string, userId: string): Promise<boolean>;
+  /** Changes a chat's name and/or description (undefined: unchanged, null: cleared). */
+  update(
+    chatId: string,
+    changes: { name?: string | null; description?: string | null },
+  ): Promise<Chat | undefined>;
+  /** Sets the member's mute; false when not a member. */
+  setMuted(chatId: string, userId: string, muted: boolean): Promise<boolean>;
   /**
    * Moves the member's read position forward (never back, never past the last message);
    * the position after the move, or undefined when not a member.

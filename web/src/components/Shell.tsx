@@ -59,7 +59,14 @@ export function Shell({ session }: { session: Session }) {
       list.some((c) => c.id === chat.id)
         ? list
         : [
-            { ...chat, last_message: null, unread_count: 0, mention_count: 0, last_read_seq: 0 },
+            {
+              ...chat,
+              last_message: null,
+              unread_count: 0,
+              mention_count: 0,
+              muted: false,
+              last_read_seq: 0,
+            },
             ...list,
           ],
     );

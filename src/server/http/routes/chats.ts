@@ -4,12 +4,14 @@ import { Type } from "@sinclair/typebox";
 import {
   AddMember,
   Chat,
+  ChatSettings,
   ChatListItem,
   CreateChat,
   History,
   HistoryQuery,
   IdParam,
   MemberParams,
+  PatchChat,
   Message,
   PostMessage,
   ReadPosition,
@@ -76,6 +78,37 @@ export const chatRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app, deps)
       },
     },
     async (request) => deps.chats.visibleChat(caller(request).id, request.params.id),
+  );
+
+  app.patch(
+    "/chats/:id",
+    {
+      schema: {
+        tags,
+        security,
+        summary: "Rename or describe a group (owner or group admin; broadcast as chat:updated)",
+        params: IdParam,
+        body: PatchChat,
+        response: { 200: Chat, ...errorResponses("RATE_LIMITED"), ...errors },
+      },
+    },
+    async (request) => deps.chats.update(caller(request).id, request.params.id, request.body),
+  );
+
+  app.put(
+    "/chats/:id/settings",
+    {
+      schema: {
+        tags,
+        security,
+        summary: "The caller's own settings of a chat: mute",
+        params: IdParam,
+        body: ChatSettings,
+        response: { 200: ChatSettings, ...errorResponses("RATE_LIMITED"), ...errors },
+      },
+    },
+    async (request) =>
+      deps.chats.setMuted(caller(request).id, request.params.id, request.body.muted),
   );
 
   app.post(

@@ -10,6 +10,7 @@ function toChat(row: Row, members: ChatMember[]): Chat {
     id: row.id as string,
     type: row.type as Chat["type"],
     name: (row.name as string | null) ?? null,
+    description: (row.description as string | null) ?? null,
     created_by: row.created_by as string,
     created_at: iso(row.created_at),
     members,
@@ -92,7 +93,7 @@ export function sqlChatStore(db: SqlDriver): ChatStore {
 
     async listOf(userId): Promise<ChatListItem[]> {
       const chats = await db.query(
-        `SELECT c.*, m.last_read_seq,
+        `SELECT c.*, m.last_read_seq, m.muted,
                 (SELECT count(*)::int FROM messages x
                   WHERE x.chat_id = c.id AND x.seq > m.last_read_seq
                     AND x.sender_id <> $1 AND x.status <> 'deleted') AS unread_count,
@@ -123,6 +124,7 @@ export function sqlChatStore(db: SqlDriver): ChatStore {
         last_message: lastByChat.get(row.id as string) ?? null,
         unread_count: Number(row.unread_count),
         mention_count: Number(row.mention_count),
+        muted: row.muted === true,
         last_read_seq: Number(row.last_read_seq),
       }));
     },
@@ -170,6 +172,30 @@ export function sqlChatStore(db: SqlDriver): ChatStore {
         }
         return rows.length > 0;
       });
+    },
+
+    async update(chatId, changes) {
+      const rows = await db.query(
+        `UPDATE chats SET name = CASE WHEN $2::boolean THEN $3::text ELSE name END,
+                          description = CASE WHEN $4::boolean THEN $5::text ELSE description END
+          WHERE id = $1 RETURNING id`,
+        [
+          chatId,
+          changes.name !== undefined,
+          changes.name ?? null,
+          changes.description !== undefined,
+          changes.description ?? null,
+        ],
+      );
+      return rows[0] ? get(chatId) : undefined;
+    },
+
+    async setMuted(chatId, userId, muted) {
+      const rows = await db.query(
+        "UPDATE chat_members SET muted = $3 WHERE chat_id = $1 AND user_id = $2 RETURNING muted",
+        [chatId, userId, muted],
+      );
+      return rows.length > 0;
     },
 
     async markRead(chatId, userId, seq) {
