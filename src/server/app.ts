@@ -7,6 +7,7 @@ import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import { RateLimiterMemory } from "rate-limiter-flexible";
 import type { Config } from "./config.ts";
+import { createAdminService } from "./domain/admin.ts";
 import { createAuthService } from "./domain/auth.ts";
 import { createChatService } from "./domain/chats.ts";
 import { createInviteService } from "./domain/invites.ts";
@@ -88,6 +89,7 @@ export async function createApp(config: Readonly<Config>, options: AppOptions = 
   const messages = createMessageService({ store, commits, events });
   const invites = createInviteService({ store });
   const reactions = createReactionService({ store, events });
+  const admin = createAdminService({ store, events });
 
   const limits = createLimits(config.rateLimits);
   const http = await createHttpServer(
@@ -100,6 +102,7 @@ export async function createApp(config: Readonly<Config>, options: AppOptions = 
       messages,
       invites,
       reactions,
+      admin,
       metrics,
       publicUrl: config.publicUrl,
       adminLimiter: config.rateLimits
@@ -107,6 +110,13 @@ export async function createApp(config: Readonly<Config>, options: AppOptions = 
             keyPrefix: "admin",
             points: config.rateLimits.adminActions,
             duration: config.rateLimits.adminWindowSeconds,
+          })
+        : undefined,
+      memberWriteLimiter: config.rateLimits
+        ? new RateLimiterMemory({
+            keyPrefix: "member-writes",
+            points: config.rateLimits.memberWrites,
+            duration: config.rateLimits.memberWriteWindowSeconds,
           })
         : undefined,
       limits,

@@ -26,6 +26,9 @@ export interface RateLimits {
   /** Admin writes (invites, deactivations, bots, webhooks) per admin per window. */
   adminActions: number;
   adminWindowSeconds: number;
+  /** Members' reports and blocks per user per window. */
+  memberWrites: number;
+  memberWriteWindowSeconds: number;
 }
 
 export type DatabaseConfig =
@@ -247,6 +250,14 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
           ),
           adminActions: integer(env, "RATE_LIMIT_ADMIN_ACTIONS", 120, 1, 1_000_000),
           adminWindowSeconds: integer(env, "RATE_LIMIT_ADMIN_WINDOW_SECONDS", 60, 1, 86_400),
+          memberWrites: integer(env, "RATE_LIMIT_MODERATION_WRITES", 30, 1, 1_000_000),
+          memberWriteWindowSeconds: integer(
+            env,
+            "RATE_LIMIT_MODERATION_WRITES_WINDOW_SECONDS",
+            60,
+            1,
+            86_400,
+          ),
         },
     maxSocketFrameBytes: integer(env, "MAX_SOCKET_FRAME_BYTES", 64 * 1024, 1024, 16 * 1024 * 1024),
     maxHttpBodyBytes: integer(env, "MAX_HTTP_BODY_BYTES", 64 * 1024, 1024, 16 * 1024 * 1024),

@@ -131,4 +131,17 @@ test("@charla/client: createAdminApi().createInvite, register with the invite", 
     createAdminApi(url, guest.token).createInvite(),
     (error) => error instanceof ChatError && error.code === "FORBIDDEN",
   );
+  const adminApi = createAdminApi(url, admin.token);
+  assert.deepEqual(
+    (await adminApi.users()).map((u) => [u.username, u.role]),
+    [
+      ["client_admin", "admin"],
+      ["client_guest", "user"],
+    ],
+  );
+  assert.equal((await adminApi.deactivate(guest.user.id)).id, guest.user.id);
+  assert.deepEqual(
+    (await adminApi.audit()).map((e) => e.action),
+    ["user.deactivate", "invite.create"],
+  );
 });

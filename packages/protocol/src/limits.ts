@@ -22,3 +22,5 @@ export const REACTIONS_PER_MESSAGE_MAX = 20;
 export const REACTION_USER_IDS_MAX = 20;
 /** UTF-16 units of one emoji sequence (the longest RGI sequences are 14). */
 export const EMOJI_MAX_LENGTH = 32;
+/** A report's reason, counted in characters after trimming. */
+export const REPORT_REASON_MAX = 500;

@@ -392,3 +392,53 @@ export const SocketErrorEvent = Obj({
   message: Type.String(),
 });
 export type SocketErrorEvent = Static<typeof SocketErrorEvent>;
+
+// ---------------------------------------------------------------- administration and moderation
+
+/** A user as admins see it (GET /api/admin/users). */
+export const AdminUser = Obj({
+  ...User.properties,
+  deactivated_at: Nullable(Timestamp),
+});
+export type AdminUser = Static<typeof AdminUser>;
+
+export const AdminUsersQuery = Obj({
+  q: Type.Optional(Type.String({ maxLength: 64, pattern: NO_NUL })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+});
+export type AdminUsersQuery = Static<typeof AdminUsersQuery>;
+
+/** A page of a newest-first list; `before` is the id of the last item of the previous page. */
+export const NewestFirstQuery = Obj({
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+  before: Type.Optional(Uuid),
+});
+export type NewestFirstQuery = Static<typeof NewestFirstQuery>;
+
+export const AuditEntry = Obj({
+  id: Uuid,
+  actor_id: Uuid,
+  action: Type.String({ description: "e.g. user.deactivate, message.delete, invite.create" }),
+  target_type: Type.String({ description: "user, message, invite, bot, webhook" }),
+  target_id: Nullable(Type.String()),
+  created_at: Timestamp,
+});
+export type AuditEntry = Static<typeof AuditEntry>;
+
+export const ReportReason = Type.String({
+  minLength: 1,
+  maxLength: 2000,
+  pattern: NO_NUL,
+  description: "1–500 characters after trimming.",
+});
+export const CreateReport = Obj({ reason: ReportReason });
+export type CreateReport = Static<typeof CreateReport>;
+
+export const Report = Obj({
+  id: Uuid,
+  message: Message,
+  reporter_id: Uuid,
+  reason: Type.String(),
+  created_at: Timestamp,
+});
+export type Report = Static<typeof Report>;

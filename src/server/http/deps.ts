@@ -1,4 +1,5 @@
 import type { RateLimiterAbstract } from "rate-limiter-flexible";
+import type { AdminService } from "../domain/admin.ts";
 import type { AuthService } from "../domain/auth.ts";
 import type { ChatService } from "../domain/chats.ts";
 import type { InviteService } from "../domain/invites.ts";
@@ -15,6 +16,7 @@ export interface HttpDeps {
   chats: ChatService;
   messages: MessageService;
   invites: InviteService;
+  admin: AdminService;
   metrics: Metrics;
   /**
    * Every rate limit, shared with the socket gateway. Every write under /api already draws on
@@ -23,6 +25,8 @@ export interface HttpDeps {
   limits: Limits;
   /** Admin writes (invites, deactivations, bots, webhooks) per admin. */
   adminLimiter: RateLimiterAbstract | undefined;
+  /** Members' moderation writes (reports, blocks) per user. */
+  memberWriteLimiter: RateLimiterAbstract | undefined;
   /** PUBLIC_URL: the origin absolute URLs in answers use; else the request's own. */
   publicUrl: string | undefined;
   reactions: ReactionService;

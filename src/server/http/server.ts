@@ -13,9 +13,11 @@ import { queryAjv, strictAjv } from "../validation.ts";
 import type { HttpDeps } from "./deps.ts";
 import { createErrorHandler } from "./error-handler.ts";
 import { authRoutes } from "./routes/auth.ts";
+import { adminRoutes } from "./routes/admin.ts";
 import { chatRoutes } from "./routes/chats.ts";
 import { inviteRoutes } from "./routes/invites.ts";
 import { messageRoutes } from "./routes/messages.ts";
+import { moderationRoutes } from "./routes/moderation.ts";
 import { operationRoutes } from "./routes/operations.ts";
 import { reactionRoutes } from "./routes/reactions.ts";
 import { userRoutes } from "./routes/users.ts";
@@ -104,6 +106,8 @@ export async function createHttpServer(
       await api.register(messageRoutes, deps);
       await api.register(inviteRoutes, deps);
       await api.register(reactionRoutes, deps);
+      await api.register(adminRoutes, deps);
+      await api.register(moderationRoutes, deps);
     },
     { prefix: "/api" },
   );

@@ -11,6 +11,7 @@ import type { ChatStore } from "./chat-store.ts";
 import type { InviteStore } from "./invite-store.ts";
 import type { MessageStore } from "./message-store.ts";
 import type { ReactionStore } from "./reaction-store.ts";
+import type { ModerationStore } from "./moderation-store.ts";
 import type { UserStore } from "./user-store.ts";
 
 export interface Store {
@@ -19,6 +20,7 @@ export interface Store {
   readonly messages: MessageStore;
   readonly invites: InviteStore;
   readonly reactions: ReactionStore;
+  readonly moderation: ModerationStore;
   /** Resolves when the database answers; throws StoreUnavailable otherwise. */
   ping(): Promise<void>;
   /** Closes the connections; idempotent. */

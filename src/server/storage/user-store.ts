@@ -48,6 +48,11 @@ export interface UserStore {
   /** Users whose name contains `query` (literally, regardless of case), by name. */
   search(query: string, limit: number): Promise<StoredUser[]>;
   bumpTokenVersion(userId: string): Promise<void>;
+  /**
+   * Deactivates (revoking every token: the version is bumped) or reactivates the account;
+   * the user after the change, or undefined when there is no such user.
+   */
+  setDeactivated(userId: string, deactivated: boolean): Promise<StoredUser | undefined>;
   /** Makes the named accounts (regardless of case) admins; returns how many changed. */
   promoteAdmins(usernames: readonly string[]): Promise<number>;
 }

@@ -8,6 +8,7 @@ import { sqlChatStore } from "./chats.ts";
 import { sqlInviteStore } from "./invites.ts";
 import { sqlMessageStore } from "./messages.ts";
 import { sqlReactionStore } from "./reactions.ts";
+import { sqlModerationStore } from "./moderation.ts";
 import { sqlUserStore } from "./users.ts";
 
 export function createSqlStore(driver: SqlDriver): Store {
@@ -18,6 +19,7 @@ export function createSqlStore(driver: SqlDriver): Store {
     messages: sqlMessageStore(db),
     invites: sqlInviteStore(db),
     reactions: sqlReactionStore(db),
+    moderation: sqlModerationStore(db),
     async ping() {
       await db.query("SELECT 1");
     },

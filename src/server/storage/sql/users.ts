@@ -118,6 +118,20 @@ export function sqlUserStore(db: SqlQueryable): UserStore {
       await db.query("UPDATE users SET token_version = token_version + 1 WHERE id = $1", [userId]);
     },
 
+    async setDeactivated(userId, deactivated) {
+      const rows = await noneIfMalformed(
+        db.query(
+          deactivated
+            ? `UPDATE users SET deactivated_at = coalesce(deactivated_at, now()),
+                      token_version = token_version + 1
+                WHERE id = $1 RETURNING *`
+            : "UPDATE users SET deactivated_at = NULL WHERE id = $1 RETURNING *",
+          [userId],
+        ),
+      );
+      return rows?.[0] && toUser(rows[0]);
+    },
+
     async promoteAdmins(usernames) {
       if (usernames.length === 0) return 0;
       const rows = await db.query(
