@@ -3,7 +3,13 @@
  * chat's history (`["history", chatId]`, pages of `before_seq` cursors, oldest page first).
  */
 import type { InfiniteData, QueryClient } from "@tanstack/react-query";
-import type { ChatListItem, History, Message, MessageDeletedEvent } from "@charla/client";
+import type {
+  ChatListItem,
+  History,
+  Message,
+  MessageDeletedEvent,
+  Reactions,
+} from "@charla/client";
 
 type HistoryData = InfiniteData<History, number | null>;
 
@@ -75,7 +81,7 @@ export function deleteInHistory(queryClient: QueryClient, event: MessageDeletedE
 export function applyToChatList(
   queryClient: QueryClient,
   message: Message,
-  options: { countUnread: boolean },
+  options: { countUnread: boolean; mentionsMe?: boolean },
 ): boolean {
   let known = false;
   queryClient.setQueryData<ChatListItem[]>(chatsKey, (chats) => {
@@ -91,7 +97,11 @@ export function applyToChatList(
         options.countUnread && isNewer && message.seq > chat.last_read_seq
           ? chat.unread_count + 1
           : chat.unread_count;
-      return { ...chat, last_message: message, unread_count: unread };
+      const mentions =
+        unread > chat.unread_count && options.mentionsMe
+          ? chat.mention_count + 1
+          : chat.mention_count;
+      return { ...chat, last_message: message, unread_count: unread, mention_count: mentions };
     });
     return known ? sortChats(next) : chats;
   });
@@ -107,6 +117,8 @@ export function markReadInChatList(queryClient: QueryClient, chatId: string, seq
         ...chat,
         last_read_seq: seq,
         unread_count: Math.max(0, Math.min(chat.unread_count, lastSeq - seq)),
+        // Which unread messages mention us is not known here; read to the end, none do.
+        mention_count: seq >= lastSeq ? 0 : chat.mention_count,
       };
     }),
   );
@@ -153,4 +165,26 @@ export function deleteInChatList(queryClient: QueryClient, event: MessageDeleted
         : chat,
     ),
   );
+}
+
+/** A message's reactions changed: its loaded copy takes them (a newer state wins). */
+export function setReactionsInHistory(queryClient: QueryClient, event: Reactions): void {
+  queryClient.setQueryData<HistoryData>(historyKey(event.chat_id), (data) => {
+    if (!data) return data;
+    return {
+      ...data,
+      pages: data.pages.map((page) =>
+        page.messages.some((m) => m.id === event.message_id && m.change_seq <= event.change_seq)
+          ? {
+              ...page,
+              messages: page.messages.map((m) =>
+                m.id === event.message_id
+                  ? { ...m, reactions: event.reactions, change_seq: event.change_seq }
+                  : m,
+              ),
+            }
+          : page,
+      ),
+    };
+  });
 }

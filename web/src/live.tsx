@@ -29,6 +29,7 @@ import {
   dropChat,
   markMemberRead,
   markReadInChatList,
+  setReactionsInHistory,
   upsertHistory,
 } from "./cache.ts";
 import { api, logOut, type Session } from "./session.ts";
@@ -110,7 +111,8 @@ function openClient(
   client.on("message:send", (message) => {
     upsertHistory(queryClient, message);
     const countUnread = message.sender_id !== session.user.id && !isActive(message.chat_id);
-    if (!applyToChatList(queryClient, message, { countUnread })) {
+    const mentionsMe = message.mentions.includes(session.user.id);
+    if (!applyToChatList(queryClient, message, { countUnread, mentionsMe })) {
       void queryClient.invalidateQueries({ queryKey: chatsKey });
     }
   });
@@ -118,6 +120,7 @@ function openClient(
     upsertHistory(queryClient, message);
     applyToChatList(queryClient, message, { countUnread: false });
   });
+  client.on("message:reactions", (event) => setReactionsInHistory(queryClient, event));
   client.on("message:delete", (event) => {
     deleteInHistory(queryClient, event);
     deleteInChatList(queryClient, event);

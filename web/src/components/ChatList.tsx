@@ -77,6 +77,12 @@ export function ChatList({
                   >
                     {preview(chat, myId, typingNames, draft)}
                   </span>
+                  {unread > 0 && chat.mention_count > 0 && (
+                    <span className="badge badge-mention">
+                      <span aria-hidden="true">@</span>
+                      <span className="sr-only">{t.mentions(chat.mention_count)}</span>
+                    </span>
+                  )}
                   {unread > 0 && (
                     <span className="badge">
                       <span aria-hidden="true">{unread > 99 ? "99+" : unread}</span>

@@ -1,5 +1,5 @@
 import { useState } from "react";
-import type { ChatListItem, User } from "@charla/client";
+import type { ChatListItem, Message, User } from "@charla/client";
 import { useChatHistory } from "../hooks/useChatHistory.ts";
 import { usePendingSends } from "../hooks/usePendingSends.ts";
 import { ChatHeader } from "./ChatHeader.tsx";
@@ -13,6 +13,7 @@ export function ChatView({ chat, me }: { chat: ChatListItem; me: User }) {
   const { history, messages } = useChatHistory(chat.id);
   const { pending, send, retry } = usePendingSends(chat.id);
   const [membersOpen, setMembersOpen] = useState(false);
+  const [replyTo, setReplyTo] = useState<{ message: Message; senderName: string } | null>(null);
 
   return (
     <section className="chat" aria-labelledby="chat-title">
@@ -27,9 +28,19 @@ export function ChatView({ chat, me }: { chat: ChatListItem; me: User }) {
         messages={messages}
         pending={pending}
         onRetry={retry}
+        onReply={(message, senderName) => setReplyTo({ message, senderName })}
       />
       <TypingLine chat={chat} myId={me.id} />
-      <Composer chatId={chat.id} myId={me.id} onSend={(body) => send(body)} />
+      <Composer
+        chatId={chat.id}
+        myId={me.id}
+        replyTo={replyTo}
+        onCancelReply={() => setReplyTo(null)}
+        onSend={(body) => {
+          send(body, replyTo?.message.id ?? null);
+          setReplyTo(null);
+        }}
+      />
     </section>
   );
 }

@@ -7,11 +7,12 @@ import {
   useState,
   type FormEvent,
 } from "react";
-import { MESSAGE_BODY_MAX } from "@charla/client";
+import { MESSAGE_BODY_MAX, type Message } from "@charla/client";
 import { t } from "../i18n.ts";
 import { SendIcon } from "../icons.tsx";
 import { readDraft, saveDraft } from "../drafts.ts";
 import { useConnection } from "../live.tsx";
+import { plainText } from "../markdown.tsx";
 
 /** Typing is announced at most this often, and "stopped" after this long without a key. */
 const TYPING_IDLE_MS = 3000;
@@ -25,10 +26,15 @@ const COUNTER_FROM = MESSAGE_BODY_MAX - 500;
 export function Composer({
   chatId,
   myId,
+  replyTo,
+  onCancelReply,
   onSend,
 }: {
   chatId: string;
   myId: string;
+  /** The message being answered, with its sender's name. */
+  replyTo: { message: Message; senderName: string } | null;
+  onCancelReply: () => void;
   onSend: (body: string) => void;
 }) {
   const { client } = useConnection();
@@ -45,6 +51,10 @@ export function Composer({
   }, [client, chatId]);
 
   useEffect(() => stopTyping, [stopTyping]);
+  // Choosing a message to answer moves the focus here.
+  useEffect(() => {
+    if (replyTo) field.current?.focus();
+  }, [replyTo]);
 
   // Grow with the text, up to a limit.
   useLayoutEffect(() => {
@@ -81,7 +91,21 @@ export function Composer({
 
   const tooLong = body.trim().length > MESSAGE_BODY_MAX;
   return (
-    <form className="composer" onSubmit={submit}>
+    <form className={`composer${replyTo ? " has-reply" : ""}`} onSubmit={submit}>
+      {replyTo && (
+        <div className="composer-reply">
+          <span className="composer-reply-text">
+            <span className="composer-reply-label">{t.replyingTo(replyTo.senderName)}</span>
+            <span className="reply-quote-text">
+              {replyTo.message.status === "deleted" ? t.deleted : plainText(replyTo.message.body)}
+            </span>
+          </span>
+          <button type="button" className="icon-btn small" onClick={onCancelReply}>
+            <span aria-hidden="true">✕</span>
+            <span className="sr-only">{t.cancelReply}</span>
+          </button>
+        </div>
+      )}
       <label htmlFor={`${id}-message`} className="sr-only">
         {t.message}
       </label>
@@ -96,6 +120,9 @@ export function Composer({
           if (e.key === "Enter" && !e.shiftKey && !e.nativeEvent.isComposing) {
             e.preventDefault();
             submit();
+          } else if (e.key === "Escape" && replyTo) {
+            e.preventDefault();
+            onCancelReply();
           }
         }}
         aria-invalid={tooLong}

@@ -2,30 +2,44 @@ import { useId, useState, type KeyboardEvent } from "react";
 import { MESSAGE_BODY_MAX, type Message } from "@charla/client";
 import { errorText } from "../errors.ts";
 import { formatTime, t } from "../i18n.ts";
-import { EditIcon, TrashIcon } from "../icons.tsx";
+import { EditIcon, ReplyIcon, SmileIcon, TrashIcon } from "../icons.tsx";
 import { useConnection } from "../live.tsx";
 import { hueOf } from "./Avatar.tsx";
 import { ConfirmAction } from "./ConfirmAction.tsx";
 import { MessageBody } from "./MessageBody.tsx";
+import { ReactionPicker, Reactions } from "./Reactions.tsx";
+import { ReplyQuote } from "./ReplyQuote.tsx";
 
-/** One message: its bubble, and for its sender (or a group's owner) edit and delete. */
+/**
+ * One message: the quote it answers, its bubble, its reactions; for everyone reply and
+ * react, for its sender (or a group's owner) edit and delete.
+ */
 export function MessageItem({
   message,
-  mine,
+  myId,
+  names,
   senderName,
   showSender,
   continued,
   canDelete,
   seenLabel,
+  onReply,
+  onJump,
 }: {
   message: Message;
-  mine: boolean;
+  myId: string;
+  /** user id → username, of the chat's members. */
+  names: ReadonlyMap<string, string>;
   senderName: string;
   showSender: boolean;
   continued: boolean;
   canDelete: boolean;
   seenLabel: string | null;
+  onReply: () => void;
+  onJump: (messageId: string) => void;
 }) {
+  const mine = message.sender_id === myId;
+  const [reacting, setReacting] = useState(false);
   const { client } = useConnection();
   const id = useId();
   const [editing, setEditing] = useState(false);
@@ -65,18 +79,26 @@ export function MessageItem({
   }
 
   const classes = ["message", mine ? "is-mine" : "is-theirs"];
+  if (message.mentions.includes(myId)) classes.push("mentions-me");
   if (continued) classes.push("is-continued");
   if (deleted) classes.push("is-deleted");
   return (
-    <li className={classes.join(" ")}>
+    <li className={classes.join(" ")} id={`msg-${message.id}`}>
       {showSender && !mine && (
         <span className="message-sender" style={{ color: `hsl(${hueOf(senderName)} 55% 45%)` }}>
           {senderName}
         </span>
       )}
       <div className="message-row">
-        <div className="bubble">
+        <div className="bubble" tabIndex={-1}>
           {!mine && <span className="sr-only">{senderName}: </span>}
+          {message.reply_to && !deleted && (
+            <ReplyQuote
+              quote={message.reply_to}
+              senderName={names.get(message.reply_to.sender_id) ?? "?"}
+              onJump={() => onJump(message.reply_to!.id)}
+            />
+          )}
           {editing ? (
             <div className="edit-box">
               <label htmlFor={`${id}-edit`} className="sr-only">
@@ -103,7 +125,11 @@ export function MessageItem({
           ) : deleted ? (
             <p className="message-body">{t.deleted}</p>
           ) : (
-            <MessageBody body={message.body} />
+            <MessageBody
+              body={message.body}
+              mentioned={message.mentions.map((id) => names.get(id)).filter((n) => n !== undefined)}
+              myName={names.get(myId) ?? ""}
+            />
           )}
           <span className="message-meta">
             {message.status === "updated" && (
@@ -115,8 +141,21 @@ export function MessageItem({
             <time dateTime={message.created_at}>{formatTime(message.created_at)}</time>
           </span>
         </div>
-        {!deleted && !editing && (mine || canDelete) && (
+        {!deleted && !editing && (
           <div className="message-actions">
+            <button className="icon-btn small" title={t.reply} onClick={onReply}>
+              <ReplyIcon />
+              <span className="sr-only">{t.reply}</span>
+            </button>
+            <button
+              className="icon-btn small"
+              title={t.addReaction}
+              aria-expanded={reacting}
+              onClick={() => setReacting(!reacting)}
+            >
+              <SmileIcon />
+              <span className="sr-only">{t.addReaction}</span>
+            </button>
             {mine && (
               <button
                 className="icon-btn small"
@@ -148,6 +187,18 @@ export function MessageItem({
           </div>
         )}
       </div>
+      {reacting && (
+        <ReactionPicker
+          messageId={message.id}
+          onDone={(failure) => {
+            setReacting(false);
+            setError(failure ?? null);
+          }}
+        />
+      )}
+      {!deleted && (
+        <Reactions messageId={message.id} reactions={message.reactions} names={names} myId={myId} />
+      )}
       {error && (
         <p className="form-error small" role="alert">
           {error}

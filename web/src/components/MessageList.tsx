@@ -1,4 +1,4 @@
-import { Fragment, useState } from "react";
+import { Fragment, useCallback, useState } from "react";
 import type { ChatListItem, Message, User } from "@charla/client";
 import { errorText } from "../errors.ts";
 import { formatDay, t } from "../i18n.ts";
@@ -54,6 +54,31 @@ function useArrivedBelow(
   return count;
 }
 
+/** The original of a reply: older pages are fetched until it is loaded; then it flashes. */
+function useJumpToMessage(history: ChatHistory) {
+  const { fetchPreviousPage, hasPreviousPage } = history;
+  return useCallback(
+    async (messageId: string) => {
+      let more = hasPreviousPage;
+      for (let page = 0; page < 40; page++) {
+        const target = document.getElementById(`msg-${messageId}`);
+        if (target) {
+          target.scrollIntoView({ block: "center" });
+          target.classList.remove("is-flash");
+          void target.offsetWidth; // restart the animation
+          target.classList.add("is-flash");
+          target.querySelector<HTMLElement>(".bubble")?.focus({ preventScroll: true });
+          return;
+        }
+        if (!more) return;
+        more = (await fetchPreviousPage()).hasPreviousPage;
+        await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+      }
+    },
+    [fetchPreviousPage, hasPreviousPage],
+  );
+}
+
 /** The conversation: day separators, grouped messages, then the sends on their way. */
 export function MessageList({
   chat,
@@ -62,6 +87,7 @@ export function MessageList({
   messages,
   pending,
   onRetry,
+  onReply,
 }: {
   chat: ChatListItem;
   me: User;
@@ -69,6 +95,7 @@ export function MessageList({
   messages: Message[];
   pending: Pending[];
   onRetry: (pending: Pending) => void;
+  onReply: (message: Message, senderName: string) => void;
 }) {
   const last = messages[messages.length - 1];
   // Fixed while the chat is open: the divider stays where the unread messages began.
@@ -92,6 +119,7 @@ export function MessageList({
       ? undefined
       : messages.find((m) => m.seq >= unreadFrom && m.sender_id !== me.id);
 
+  const jumpToMessage = useJumpToMessage(history);
   const names = new Map(chat.members.map((m) => [m.user_id, m.username]));
   const isOwner = chat.members.some((m) => m.user_id === me.id && m.role === "owner");
   const lastOwn = messages.findLast((m) => m.sender_id === me.id);
@@ -143,7 +171,10 @@ export function MessageList({
                 )}
                 <MessageItem
                   message={message}
-                  mine={message.sender_id === me.id}
+                  myId={me.id}
+                  names={names}
+                  onReply={() => onReply(message, names.get(message.sender_id) ?? "?")}
+                  onJump={jumpToMessage}
                   senderName={names.get(message.sender_id) ?? "?"}
                   showSender={chat.type === "group" && !continued}
                   continued={continued}

@@ -11,6 +11,8 @@ import { useConnection } from "../live.tsx";
 export interface Pending {
   clientMsgId: string;
   body: string;
+  /** The message it answers, if any. */
+  replyToId: string | null;
   /** Why the server refused it, or null while it is still on its way. */
   failed: string | null;
 }
@@ -19,13 +21,13 @@ export function usePendingSends(chatId: string) {
   const { client } = useConnection();
   const [pending, setPending] = useState<Pending[]>([]);
 
-  function send(body: string, clientMsgId = randomId()) {
+  function send(body: string, replyToId: string | null, clientMsgId = randomId()) {
     setPending((list) => [
       ...list.filter((p) => p.clientMsgId !== clientMsgId),
-      { clientMsgId, body, failed: null },
+      { clientMsgId, body, replyToId, failed: null },
     ]);
     client
-      .send(chatId, body, { clientMsgId })
+      .send(chatId, body, replyToId ? { clientMsgId, replyToId } : { clientMsgId })
       .then(() => setPending((list) => list.filter((p) => p.clientMsgId !== clientMsgId)))
       .catch((error: unknown) =>
         setPending((list) =>
@@ -34,5 +36,5 @@ export function usePendingSends(chatId: string) {
       );
   }
 
-  return { pending, send, retry: (p: Pending) => send(p.body, p.clientMsgId) };
+  return { pending, send, retry: (p: Pending) => send(p.body, p.replyToId, p.clientMsgId) };
 }

@@ -1,0 +1,127 @@
+import { useState } from "react";
+import type { Reaction } from "@charla/client";
+import { errorText } from "../errors.ts";
+import { t } from "../i18n.ts";
+import { useConnection } from "../live.tsx";
+
+/** The row offered first: the reactions people use most. */
+export const QUICK_REACTIONS = ["👍", "❤️", "😂", "😮", "😢", "🙏"];
+
+function who(reaction: Reaction, names: ReadonlyMap<string, string>, myId: string): string {
+  const listed = reaction.user_ids.map((id) => (id === myId ? t.you : (names.get(id) ?? "?")));
+  const more = reaction.count - listed.length;
+  return more > 0 ? `${listed.join(", ")} ${t.andMore(more)}` : listed.join(", ");
+}
+
+/**
+ * A message's reactions: one chip per emoji with its count, pressed when it is ours (a
+ * click takes it back or adds it). Who reacted shows on hover, and on a long press (the
+ * context menu a touch screen opens) for touch.
+ */
+export function Reactions({
+  messageId,
+  reactions,
+  names,
+  myId,
+}: {
+  messageId: string;
+  reactions: Reaction[];
+  names: ReadonlyMap<string, string>;
+  myId: string;
+}) {
+  const { client } = useConnection();
+  const [showing, setShowing] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  if (reactions.length === 0) return null;
+
+  function toggle(reaction: Reaction) {
+    setError(null);
+    const mine = reaction.user_ids.includes(myId);
+    (mine
+      ? client.unreact(messageId, reaction.emoji)
+      : client.react(messageId, reaction.emoji)
+    ).catch((e: unknown) => setError(errorText(e)));
+  }
+
+  return (
+    <div className="reactions">
+      {reactions.map((reaction) => {
+        const mine = reaction.user_ids.includes(myId);
+        const people = who(reaction, names, myId);
+        return (
+          <span key={reaction.emoji} className="reaction-wrap">
+            <button
+              type="button"
+              className={`reaction${mine ? " is-mine" : ""}`}
+              aria-pressed={mine}
+              aria-label={t.reactionLabel(reaction.emoji, reaction.count, people)}
+              title={people}
+              onClick={() => toggle(reaction)}
+              onContextMenu={(e) => {
+                e.preventDefault();
+                setShowing(showing === reaction.emoji ? null : reaction.emoji);
+              }}
+            >
+              <span aria-hidden="true">{reaction.emoji}</span>
+              <span aria-hidden="true" className="reaction-count">
+                {reaction.count}
+              </span>
+            </button>
+            {showing === reaction.emoji && (
+              <span className="reaction-who" role="status">
+                {people}
+              </span>
+            )}
+          </span>
+        );
+      })}
+      {error && (
+        <span className="form-error small" role="alert">
+          {error}
+        </span>
+      )}
+    </div>
+  );
+}
+
+/** The quick row of reactions, opened from a message's actions. */
+export function ReactionPicker({
+  messageId,
+  onDone,
+}: {
+  messageId: string;
+  onDone: (error?: string) => void;
+}) {
+  const { client } = useConnection();
+  return (
+    <div
+      className="reaction-picker"
+      role="group"
+      aria-label={t.addReaction}
+      onKeyDown={(e) => {
+        if (e.key === "Escape") {
+          e.stopPropagation();
+          onDone();
+        }
+      }}
+    >
+      {QUICK_REACTIONS.map((emoji, i) => (
+        <button
+          key={emoji}
+          type="button"
+          className="reaction-choice"
+          aria-label={t.reactWith(emoji)}
+          autoFocus={i === 0}
+          onClick={() => {
+            client.react(messageId, emoji).then(
+              () => onDone(),
+              (e: unknown) => onDone(errorText(e)),
+            );
+          }}
+        >
+          {emoji}
+        </button>
+      ))}
+    </div>
+  );
+}
