@@ -120,6 +120,7 @@ export async function createApp(config: Readonly<Config>, options: AppOptions = 
           })
         : undefined,
       limits,
+      metricsToken: config.metricsToken,
       readiness: async (): Promise<Record<string, boolean>> => {
         const database = await store.ping().then(
           () => true,

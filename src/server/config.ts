@@ -59,6 +59,11 @@ export interface Config {
    * registration answers RATE_LIMITED, so hashing never takes every thread from the rest.
    */
   passwordHashConcurrency: { running: number; waiting: number };
+  /**
+   * Bearer token that opens GET /metrics to other hosts; without it only loopback (and no
+   * request relayed by a proxy) may read it.
+   */
+  metricsToken: string | undefined;
   /** Live sockets one user may hold on a node; one more is refused RATE_LIMITED. */
   maxSocketsPerUser: number;
   /** Origins allowed for HTTP CORS and the socket handshake; empty means same origin only. */
@@ -153,6 +158,14 @@ function redisPrefix(env: Env): string {
   return raw;
 }
 
+function metricsToken(env: Env): string | undefined {
+  const raw = env.METRICS_TOKEN || undefined;
+  if (raw !== undefined && (raw.length < 16 || /\s/.test(raw))) {
+    throw new ConfigError("METRICS_TOKEN", "must be at least 16 characters, without spaces");
+  }
+  return raw;
+}
+
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
 
 /** Parses the environment (CONTRACT.md, "Running it") into a frozen Config. */
@@ -214,6 +227,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
       running: integer(env, "PASSWORD_HASH_CONCURRENCY", 2, 1, 64),
       waiting: integer(env, "PASSWORD_HASH_QUEUE", 32, 0, 100_000),
     },
+    metricsToken: metricsToken(env),
     // Far above any real user's tabs and devices; 2000 sockets of one user is an attack.
     maxSocketsPerUser: integer(env, "MAX_SOCKETS_PER_USER", 50, 1, 1_000_000),
     corsOrigins: Object.freeze(corsOrigins),

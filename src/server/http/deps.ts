@@ -30,6 +30,8 @@ export interface HttpDeps {
   /** PUBLIC_URL: the origin absolute URLs in answers use; else the request's own. */
   publicUrl: string | undefined;
   reactions: ReactionService;
+  /** METRICS_TOKEN: opens /metrics beyond loopback. */
+  metricsToken: string | undefined;
   /** Each dependency's reachability, for /readyz. */
   readiness: () => Promise<Record<string, boolean>>;
 }

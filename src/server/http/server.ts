@@ -12,6 +12,8 @@ import type { Config } from "../config.ts";
 import { queryAjv, strictAjv } from "../validation.ts";
 import type { HttpDeps } from "./deps.ts";
 import { createErrorHandler } from "./error-handler.ts";
+import { clientErrorHandler, frameworkErrors } from "./framework-errors.ts";
+import { registerSecurityHeaders } from "./security-headers.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { chatRoutes } from "./routes/chats.ts";
@@ -46,6 +48,8 @@ export async function createHttpServer(
     onProtoPoisoning: "error",
     onConstructorPoisoning: "error",
     trustProxy: false,
+    frameworkErrors,
+    clientErrorHandler,
   });
   // Fastify's own two lines per request are below its logger's level: one line instead.
   logRequests(app, log);
@@ -72,6 +76,7 @@ export async function createHttpServer(
     }
   });
 
+  await registerSecurityHeaders(app);
   if (config.corsOrigins.length > 0) {
     await app.register(cors, { origin: [...config.corsOrigins], credentials: true });
   }
@@ -89,7 +94,13 @@ export async function createHttpServer(
       },
     },
   });
-  await app.register(swaggerUi, { routePrefix: "/docs" });
+  await app.register(swaggerUi, {
+    routePrefix: "/docs",
+    // Its own policy on its pages (the UI needs inline styles), never framed either.
+    staticCSP: true,
+    transformStaticCSP: (header) =>
+      header.replace("frame-ancestors 'self'", "frame-ancestors 'none'"),
+  });
 
   await app.register(operationRoutes, deps);
   await app.register(

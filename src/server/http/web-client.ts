@@ -42,7 +42,8 @@ export async function registerWebClient(
     index: false,
     preCompressed: true,
     // The compressed copies are found by preCompressed; they need no routes of their own.
-    globIgnore: ["**/*.br", "**/*.gz"],
+    // Source maps stay on the build machine: they would publish the whole client source.
+    globIgnore: ["**/*.br", "**/*.gz", "**/*.map"],
     cacheControl: false,
     setHeaders: (reply: FastifyReply, filePath: string) => {
       reply.header("cache-control", cacheControlFor(filePath));
