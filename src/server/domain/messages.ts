@@ -154,18 +154,13 @@ export function createMessageService(deps: {
      */
     async sync(callerId: string, input: SyncPayload): Promise<SyncResult> {
       const limit = input.limit ?? SYNC_DEFAULT_LIMIT;
-      const mine = await store.chats.idsOf(callerId);
-      const cursors = new Map(mine.map((id) => [id, 0]));
+      const after = new Map<string, number>();
       for (const { chat_id, after_change_seq } of input.chats ?? []) {
-        if (cursors.has(chat_id)) cursors.set(chat_id, after_change_seq);
+        after.set(chat_id, after_change_seq);
       }
-      const chats = await Promise.all(
-        [...cursors].map(async ([chatId, after]) => ({
-          chat_id: chatId,
-          ...(await store.messages.changesSince(chatId, after, limit)),
-        })),
-      );
-      return { chats };
+      // One statement for every chat of the caller (a user in 2,000 chats costs one query,
+      // not 2,000 at once); chats listed that the caller is not in are left out by it.
+      return { chats: await store.messages.changesForMember(callerId, after, limit) };
     },
   };
 }

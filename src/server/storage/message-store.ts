@@ -59,4 +59,13 @@ export interface MessageStore {
   history(chatId: string, cursor: HistoryCursor): Promise<HistoryPage>;
   /** Messages of a chat changed (sent, edited, deleted) after a change_seq, in change order. */
   changesSince(chatId: string, afterChangeSeq: number, limit: number): Promise<HistoryPage>;
+  /**
+   * `changesSince` for every chat the user is a member of, in ONE statement whatever the
+   * number of chats: from `after.get(chatId)` (0 when absent), at most `limit` per chat.
+   */
+  changesForMember(
+    userId: string,
+    after: ReadonlyMap<string, number>,
+    limit: number,
+  ): Promise<Array<{ chat_id: string } & HistoryPage>>;
 }

@@ -92,6 +92,38 @@ export function sqlMessageStore(db: SqlQueryable): MessageStore {
       return page(rows, limit, true);
     },
 
+    async changesForMember(userId, after, limit) {
+      // The caller's memberships with their cursors, and per chat the first limit + 1
+      // changes through the (chat_id, change_seq) index: one round trip for any number of
+      // chats. A chat with nothing new comes back as one row of NULLs.
+      const rows = await db.query(
+        `WITH cursors AS (
+           SELECT cm.chat_id, COALESCE(c.after_change_seq, 0) AS after_change_seq
+             FROM chat_members cm
+             LEFT JOIN unnest($2::uuid[], $3::bigint[]) AS c(chat_id, after_change_seq)
+                    ON c.chat_id = cm.chat_id
+            WHERE cm.user_id = $1
+         )
+         SELECT cursors.chat_id AS sync_chat_id, changed.*
+           FROM cursors
+           LEFT JOIN LATERAL (
+             SELECT ${MESSAGE_COLUMNS} FROM messages
+              WHERE chat_id = cursors.chat_id AND change_seq > cursors.after_change_seq
+              ORDER BY change_seq ASC LIMIT $4
+           ) changed ON true
+          ORDER BY cursors.chat_id, changed.change_seq`,
+        [userId, [...after.keys()], [...after.values()], limit + 1],
+      );
+      const byChat = new Map<string, Row[]>();
+      for (const row of rows) {
+        const chatId = row.sync_chat_id as string;
+        const list = byChat.get(chatId) ?? [];
+        if (row.id !== null) list.push(row);
+        byChat.set(chatId, list);
+      }
+      return [...byChat].map(([chat_id, list]) => ({ chat_id, ...page(list, limit) }));
+    },
+
     async changesSince(chatId, afterChangeSeq, limit) {
       const rows = await db.query(
         `SELECT ${MESSAGE_COLUMNS} FROM messages
