@@ -15,6 +15,8 @@ import type {
   Message,
   PatchChat,
   PostMessage,
+  SearchQuery,
+  SearchResults,
   Registration,
   Reactions,
   User,
@@ -68,6 +70,12 @@ export interface HttpApi {
   deleteMessage(messageId: string): Promise<void>;
   /** `POST /api/chats/:id/read`: stores the caller's read position. */
   markRead(chatId: string, seq: number): Promise<void>;
+  /**
+   * `GET /api/search?q=&chat_id=&limit=&before=`: messages of the caller's chats with every
+   * word of `q` (any case, with or without accents), newest first; pass the last result's
+   * message id as `before` for the next page.
+   */
+  search(query: SearchQuery): Promise<SearchResults>;
   /** `PATCH /api/chats/:id`: renames or describes a group (owner or group admin). */
   updateChat(chatId: string, changes: PatchChat): Promise<Chat>;
   /** `PUT /api/chats/:id/settings`: the caller's own settings of a chat (mute). */
@@ -214,6 +222,7 @@ export function createHttpApi(
     markRead: async (chatId, seq) => {
       await request("POST", `/chats/${id(chatId)}/read`, { seq });
     },
+    search: (query) => request("GET", "/search", undefined, query),
     updateChat: (chatId, changes) => request("PATCH", `/chats/${id(chatId)}`, changes),
     setChatSettings: (chatId, settings) =>
       request("PUT", `/chats/${id(chatId)}/settings`, settings),

@@ -12,6 +12,8 @@ export const PASSWORD_MIN = 8;
 export const PASSWORD_MAX = 256;
 /** A group's name. */
 export const CHAT_NAME_MAX = 100;
+/** A search's text. */
+export const SEARCH_QUERY_MAX = 200;
 /** A chat's description. */
 export const CHAT_DESCRIPTION_MAX = 500;
 /** A reply's quote of the original: its first characters. */

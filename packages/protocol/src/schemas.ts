@@ -11,6 +11,7 @@ import {
   EMOJI_MAX_LENGTH,
   MESSAGE_BODY_MAX,
   REACTION_USER_IDS_MAX,
+  SEARCH_QUERY_MAX,
   REPLY_QUOTE_MAX,
   PASSWORD_MAX,
   PASSWORD_MIN,
@@ -262,6 +263,21 @@ export const HistoryQuery = Obj({
   after_seq: Type.Optional(Seq),
 });
 export type HistoryQuery = Static<typeof HistoryQuery>;
+
+/** `GET /api/search`: every word of `q` must be a whole word of the message. */
+export const SearchQuery = Obj({
+  q: Type.String({ minLength: 1, maxLength: SEARCH_QUERY_MAX, pattern: NO_NUL }),
+  chat_id: Type.Optional(Uuid),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+  before: Type.Optional(Uuid),
+});
+export type SearchQuery = Static<typeof SearchQuery>;
+
+export const SearchResults = Obj({
+  results: Type.Array(Obj({ message: Message, chat_id: Uuid })),
+  has_more: Type.Boolean(),
+});
+export type SearchResults = Static<typeof SearchResults>;
 
 export const History = Obj({ messages: Type.Array(Message), has_more: Type.Boolean() });
 export type History = Static<typeof History>;

@@ -7,6 +7,8 @@ import { ChatError } from "@charla/protocol/errors";
 import {
   MESSAGE_BODY_MAX,
   type HistoryQuery,
+  type SearchQuery,
+  type SearchResults,
   type Message,
   type MessageSendPayload,
   type SyncPayload,
@@ -22,6 +24,7 @@ const NO_SUCH_MESSAGE = "No such message.";
 const NO_SUCH_CHAT = "No such chat.";
 const HISTORY_DEFAULT_LIMIT = 50;
 const SYNC_DEFAULT_LIMIT = 200;
+const SEARCH_DEFAULT_LIMIT = 20;
 
 /** The body as stored: trimmed, 1–4000 characters (code points, so emoji count once). */
 export function normaliseBody(body: string): string {
@@ -136,6 +139,24 @@ export function createMessageService(deps: {
       if (!deleted) throw new ChatError("NOT_FOUND", NO_SUCH_MESSAGE);
       events.messageDeleted(deleted);
       return deleted;
+    },
+
+    /** Messages of the caller's chats with every word of `q`, newest first. */
+    async search(callerId: string, query: SearchQuery): Promise<SearchResults> {
+      const text = query.q.normalize("NFC").trim();
+      if (!/[\p{L}\p{N}]/u.test(text)) {
+        throw new ChatError("VALIDATION_ERROR", "Search for at least one word.");
+      }
+      if (query.chat_id !== undefined) await requireMember(callerId, query.chat_id);
+      const page = await store.messages.search(callerId, text, {
+        chatId: query.chat_id,
+        beforeId: query.before,
+        limit: query.limit ?? SEARCH_DEFAULT_LIMIT,
+      });
+      return {
+        results: page.messages.map((message) => ({ message, chat_id: message.chat_id })),
+        has_more: page.has_more,
+      };
     },
 
     async history(callerId: string, chatId: string, query: HistoryQuery): Promise<HistoryPage> {

@@ -22,6 +22,7 @@ import { messageRoutes } from "./routes/messages.ts";
 import { moderationRoutes } from "./routes/moderation.ts";
 import { operationRoutes } from "./routes/operations.ts";
 import { reactionRoutes } from "./routes/reactions.ts";
+import { searchRoutes } from "./routes/search.ts";
 import { userRoutes } from "./routes/users.ts";
 import { fastifyLogger, logRequests } from "./request-log.ts";
 import { registerWebClient } from "./web-client.ts";
@@ -119,6 +120,7 @@ export async function createHttpServer(
       await api.register(reactionRoutes, deps);
       await api.register(adminRoutes, deps);
       await api.register(moderationRoutes, deps);
+      await api.register(searchRoutes, deps);
     },
     { prefix: "/api" },
   );

@@ -57,6 +57,15 @@ export interface MessageStore {
   delete(messageId: string): Promise<Message | undefined>;
   /** A page of the chat's messages, ascending by seq. */
   history(chatId: string, cursor: HistoryCursor): Promise<HistoryPage>;
+  /**
+   * Live messages of the caller's chats (or of `chatId`) containing every word of `text`
+   * (case- and accent-insensitive, whole words), newest first, older than `beforeId`.
+   */
+  search(
+    callerId: string,
+    text: string,
+    options: { chatId?: string | undefined; beforeId?: string | undefined; limit: number },
+  ): Promise<HistoryPage>;
   /** Messages of a chat changed (sent, edited, deleted) after a change_seq, in change order. */
   changesSince(chatId: string, afterChangeSeq: number, limit: number): Promise<HistoryPage>;
   /**

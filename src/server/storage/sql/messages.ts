@@ -124,6 +124,24 @@ export function sqlMessageStore(db: SqlQueryable): MessageStore {
       return [...byChat].map(([chat_id, list]) => ({ chat_id, ...page(list, limit) }));
     },
 
+    async search(callerId, text, { chatId, beforeId, limit }) {
+      // The member's chats first, then the words through the GIN index (migration 0007);
+      // `before` is a (created_at, id) cursor, so pages never skip or repeat a message.
+      const rows = await db.query(
+        `SELECT ${MESSAGE_COLUMNS} FROM messages m
+          WHERE m.chat_id IN (SELECT chat_id FROM chat_members WHERE user_id = $1)
+            AND ($2::uuid IS NULL OR m.chat_id = $2::uuid)
+            AND m.status <> 'deleted'
+            AND charla_search_vector(m.body) @@ charla_search_query($3)
+            AND ($4::uuid IS NULL OR (m.created_at, m.id) <
+                 (SELECT b.created_at, b.id FROM messages b WHERE b.id = $4::uuid))
+          ORDER BY m.created_at DESC, m.id DESC
+          LIMIT $5`,
+        [callerId, chatId ?? null, text, beforeId ?? null, limit + 1],
+      );
+      return { messages: rows.slice(0, limit).map(toMessage), has_more: rows.length > limit };
+    },
+
     async changesSince(chatId, afterChangeSeq, limit) {
       const rows = await db.query(
         `SELECT ${MESSAGE_COLUMNS} FROM messages

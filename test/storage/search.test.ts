@@ -1,0 +1,50 @@
+/**
+ * Message search in the store, on every backend: every word a whole word, any letter case,
+ * with or without accents (Spanish and English), deleted never found, edited found by the
+ * new text only, over the caller's chats, newest first with a cursor.
+ */
+import assert from "node:assert/strict";
+import { appendOne, newGroup, newMessage, newUser, onEveryBackend } from "../support/stores.ts";
+
+onEveryBackend("MessageStore search", async (_t, store) => {
+  const [ana, ben, eve] = await Promise.all([newUser(store), newUser(store), newUser(store)]);
+  const ours = await newGroup(store, ana.id, [ben.id]);
+  const hers = await newGroup(store, eve.id, []);
+  const send = async (chatId: string, senderId: string, body: string) => {
+    const result = await appendOne(store, newMessage(chatId, senderId, body));
+    assert.ok(result.kind === "stored");
+    return result.message;
+  };
+  const canción = await send(ours.id, ana.id, "La CANCIÓN de Ñandú, ¿la oíste?");
+  const song = await send(ours.id, ben.id, "What a song! Café after?");
+  const corriendo = await send(ours.id, ben.id, "Estoy corriendo al café");
+  const edited = await send(ours.id, ana.id, "old words here");
+  const deleted = await send(ours.id, ana.id, "secreto borrado");
+  await send(hers.id, eve.id, "cancion de eve");
+  await store.messages.edit(edited.id, "brand new text");
+  await store.messages.delete(deleted.id);
+
+  const found = async (q: string, options: { chatId?: string; beforeId?: string } = {}) =>
+    (await store.messages.search(ben.id, q, { limit: 20, ...options })).messages.map((m) => m.body);
+
+  assert.deepEqual(await found("cancion"), [canción.body], "without accents, other chats out");
+  assert.deepEqual(await found("Canción ñandu"), [canción.body], "every word, any case");
+  assert.deepEqual(await found("cancion perro"), [], "every word must match");
+  assert.deepEqual(await found("CAFE"), [corriendo.body, song.body], "newest first");
+  assert.deepEqual(await found("caf"), [], "whole words only");
+  assert.deepEqual(await found("corre"), [], "nothing stemmed");
+  assert.deepEqual(await found("SONG"), [song.body]);
+  assert.deepEqual(await found("old"), [], "edited: old text gone");
+  assert.deepEqual(await found("brand new"), ["brand new text"]);
+  assert.deepEqual(await found("secreto"), [], "deleted never found");
+  assert.deepEqual(await found("cafe", { chatId: hers.id }), [], "only the caller's chats");
+  assert.equal((await store.messages.search(eve.id, "cancion", { limit: 20 })).messages.length, 1);
+
+  const first = await store.messages.search(ben.id, "café", { limit: 1 });
+  assert.deepEqual([first.messages[0]?.id, first.has_more], [corriendo.id, true]);
+  const next = await store.messages.search(ben.id, "café", {
+    limit: 1,
+    beforeId: first.messages[0]!.id,
+  });
+  assert.deepEqual([next.messages[0]?.id, next.has_more], [song.id, false]);
+});
