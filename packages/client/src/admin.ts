@@ -7,6 +7,7 @@ import type {
   AdminUser,
   AdminUsersQuery,
   AuditEntry,
+  Chat,
   CreateInvite,
   Invite,
   NewestFirstQuery,
@@ -29,6 +30,11 @@ export interface AdminApi {
   reports(query?: NewestFirstQuery): Promise<Report[]>;
   /** `GET /api/admin/audit`: every admin action, newest first. */
   audit(query?: NewestFirstQuery): Promise<AuditEntry[]>;
+  /**
+   * `PATCH /api/chats/:id/members/:user_id { role }` (the group's owner): makes a member an
+   * admin of the group, or a member again; members get `chat:member_updated`.
+   */
+  setMemberRole(chatId: string, userId: string, role: "admin" | "member"): Promise<Chat>;
   /** `POST /api/messages/:id/report` (any member, not only admins). */
   report(messageId: string, reason: string): Promise<Report>;
 }
@@ -60,6 +66,8 @@ export function createAdminApi(
       (await request<{ reports: Report[] }>("GET", "/admin/reports", undefined, query)).reports,
     audit: async (query = {}) =>
       (await request<{ entries: AuditEntry[] }>("GET", "/admin/audit", undefined, query)).entries,
+    setMemberRole: (chatId, userId, role) =>
+      request("PATCH", `/chats/${id(chatId)}/members/${id(userId)}`, { role }),
     report: (messageId, reason) => request("POST", `/messages/${id(messageId)}/report`, { reason }),
   };
 }

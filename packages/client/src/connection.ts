@@ -258,6 +258,7 @@ export function connect(options: ConnectOptions): ChatClient {
   socket.on("chat:updated", (chat) => events.emit("chat:updated", chat));
   socket.on("chat:member_added", (event) => events.emit("chat:member_added", event));
   socket.on("chat:member_removed", (event) => events.emit("chat:member_removed", event));
+  socket.on("chat:member_updated", (event) => events.emit("chat:member_updated", event));
   socket.on("error", ({ event, code, message }) =>
     events.emit("error", new ChatError(isErrorCode(code) ? code : "INTERNAL", message, { event })),
   );

@@ -8,6 +8,7 @@ import type { ChatError } from "#protocol/errors";
 import type {
   Chat,
   MemberEvent,
+  MemberRoleEvent,
   Message,
   MessageDeletedEvent,
   OnlineUser,
@@ -56,6 +57,8 @@ export interface ChatClientEvents {
   "chat:updated": (chat: Chat) => void;
   "chat:member_added": (event: MemberEvent) => void;
   "chat:member_removed": (event: MemberEvent) => void;
+  /** A group member's role changed (the owner made them an admin, or a member again). */
+  "chat:member_updated": (event: MemberRoleEvent) => void;
   /**
    * A failure with no promise to reject: a server `error` event (a command sent without an
    * acknowledgement failed; `details` is `{ event }`) or a failed catch-up. Always a

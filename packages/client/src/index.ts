@@ -57,6 +57,7 @@ export type {
   History,
   HistoryQuery,
   MemberEvent,
+  MemberRoleEvent,
   Message,
   MessageDeletedEvent,
   OnlineUser,

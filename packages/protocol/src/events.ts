@@ -8,6 +8,7 @@ import type { ErrorInfo } from "./errors.ts";
 import type {
   Chat,
   MemberEvent,
+  MemberRoleEvent,
   Message,
   MessageDeletedEvent,
   MessageDeletePayload,
@@ -69,6 +70,8 @@ export interface ServerToClientEvents {
   "chat:updated": (chat: Chat) => void;
   "chat:member_added": (payload: MemberEvent) => void;
   "chat:member_removed": (payload: MemberEvent) => void;
+  /** A group member's role changed (owner → admin or member). */
+  "chat:member_updated": (payload: MemberRoleEvent) => void;
   error: (payload: SocketErrorEvent) => void;
 }
 

@@ -72,7 +72,11 @@ export const ClientMsgId = Type.String({
 });
 export const Seq = Type.Integer({ minimum: 0, maximum: 2 ** 53 - 1 });
 export const ChatType = Type.Union([Type.Literal("direct"), Type.Literal("group")]);
-export const MemberRole = Type.Union([Type.Literal("owner"), Type.Literal("member")]);
+export const MemberRole = Type.Union([
+  Type.Literal("owner"),
+  Type.Literal("admin"),
+  Type.Literal("member"),
+]);
 export const MessageStatus = Type.Union([
   Type.Literal("sent"),
   Type.Literal("updated"),
@@ -458,3 +462,12 @@ export const Report = Obj({
   created_at: Timestamp,
 });
 export type Report = Static<typeof Report>;
+
+/** PATCH /api/chats/:id/members/:user_id (the group's owner). */
+export const SetMemberRole = Obj({
+  role: Type.Union([Type.Literal("admin"), Type.Literal("member")]),
+});
+export type SetMemberRole = Static<typeof SetMemberRole>;
+
+export const MemberRoleEvent = Obj({ chat_id: Uuid, user_id: Uuid, role: MemberRole });
+export type MemberRoleEvent = Static<typeof MemberRoleEvent>;

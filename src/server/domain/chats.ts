@@ -5,7 +5,7 @@ import type { Chat, ChatListItem, CreateChat, PatchChat } from "@charla/protocol
 import { DirectChatExists } from "../storage/errors.ts";
 import type { Store } from "../storage/store.ts";
 import type { ChatEvents } from "./events.ts";
-import { canManageGroup } from "./roles.ts";
+import { requireGroupManager } from "./roles.ts";
 
 const NO_SUCH_CHAT = "No such chat.";
 
@@ -86,9 +86,7 @@ export function createChatService({ store, events }: { store: Store; events: Cha
       if (chat.type !== "group") {
         throw new ChatError("FORBIDDEN", "A direct chat cannot take more members.");
       }
-      if (!chat.members.some((m) => m.user_id === callerId && m.role === "owner")) {
-        throw new ChatError("FORBIDDEN", "Only the group's owner may add members.");
-      }
+      requireGroupManager(chat, callerId, "add members");
       await requireUsers([userId]);
       if (!(await store.chats.addMember(chatId, userId))) {
         throw new ChatError("CONFLICT", "That user is a member already.");
@@ -100,9 +98,11 @@ export function createChatService({ store, events }: { store: Store; events: Cha
 
     async removeMember(callerId: string, chatId: string, userId: string): Promise<void> {
       const chat = await visibleChat(callerId, chatId);
-      const isOwner = chat.members.some((m) => m.user_id === callerId && m.role === "owner");
-      if (callerId !== userId && !(isOwner && chat.type === "group")) {
-        throw new ChatError("FORBIDDEN", "Only the group's owner may remove other members.");
+      if (callerId !== userId) {
+        requireGroupManager(chat, callerId, "remove other members");
+        if (chat.members.some((m) => m.user_id === userId && m.role === "owner")) {
+          throw new ChatError("FORBIDDEN", "The group's owner cannot be removed.");
+        }
       }
       if (!(await store.chats.removeMember(chatId, userId))) {
         throw new ChatError("NOT_FOUND", "That user is not a member.");
@@ -116,10 +116,7 @@ export function createChatService({ store, events }: { store: Store; events: Cha
       if (chat.type !== "group") {
         throw new ChatError("FORBIDDEN", "A direct chat has no name or description to change.");
       }
-      const role = chat.members.find((m) => m.user_id === callerId)?.role;
-      if (!canManageGroup(role)) {
-        throw new ChatError("FORBIDDEN", "Only the group's owner or an admin may change it.");
-      }
+      requireGroupManager(chat, callerId, "change it");
       const changes: { name?: string | null; description?: string | null } = {};
       if (input.name !== undefined) {
         const name = input.name?.trim() ?? null;
@@ -141,6 +138,34 @@ export function createChatService({ store, events }: { store: Store; events: Cha
         throw new ChatError("NOT_FOUND", NO_SUCH_CHAT);
       }
       return { muted };
+    },
+
+    /** The owner makes a member an admin of the group, or an admin a member again. */
+    async setRole(
+      callerId: string,
+      chatId: string,
+      userId: string,
+      role: "admin" | "member",
+    ): Promise<Chat> {
+      const chat = await visibleChat(callerId, chatId);
+      if (chat.type !== "group") {
+        throw new ChatError("FORBIDDEN", "A direct chat has no roles.");
+      }
+      if (!chat.members.some((m) => m.user_id === callerId && m.role === "owner")) {
+        throw new ChatError("FORBIDDEN", "Only the group's owner may change roles.");
+      }
+      const target = chat.members.find((m) => m.user_id === userId);
+      if (!target) throw new ChatError("NOT_FOUND", "That user is not a member.");
+      if (target.role === "owner") {
+        throw new ChatError("FORBIDDEN", "The owner's role cannot be changed.");
+      }
+      if (target.role !== role) {
+        if (!(await store.chats.setRole(chatId, userId, role))) {
+          throw new ChatError("NOT_FOUND", "That user is not a member.");
+        }
+        events.memberRoleChanged({ chat_id: chatId, user_id: userId, role });
+      }
+      return (await store.chats.get(chatId))!;
     },
 
     async markRead(callerId: string, chatId: string, seq: number): Promise<void> {

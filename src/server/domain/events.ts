@@ -2,7 +2,13 @@
  * What the domain tells the world after a change is committed. The realtime gateway
  * implements it (rooms, across nodes); the domain never imports Socket.IO.
  */
-import type { Chat, Message, Reactions, ReadEvent } from "@charla/protocol/schemas";
+import type {
+  Chat,
+  MemberRoleEvent,
+  Message,
+  Reactions,
+  ReadEvent,
+} from "@charla/protocol/schemas";
 
 export interface ChatEvents {
   messageSent(message: Message): void;
@@ -15,6 +21,8 @@ export interface ChatEvents {
   chatUpdated(chat: Chat): void;
   memberAdded(chat: Chat, userId: string): void;
   memberRemoved(chatId: string, userId: string): void;
+  /** A group member's role changed: the chat's members are told. */
+  memberRoleChanged(event: MemberRoleEvent): void;
   read(event: ReadEvent): void;
   /** The user logged out: every live socket of theirs, on every node, is ended. */
   sessionsEnded(userId: string): void;

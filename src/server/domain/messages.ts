@@ -19,6 +19,7 @@ import type { HistoryPage } from "../storage/message-store.ts";
 import type { Store } from "../storage/store.ts";
 import type { ChatEvents } from "./events.ts";
 import { findMentions } from "./mentions.ts";
+import { canManageGroup } from "./roles.ts";
 
 const NO_SUCH_MESSAGE = "No such message.";
 const NO_SUCH_CHAT = "No such chat.";
@@ -128,11 +129,10 @@ export function createMessageService(deps: {
 
     async remove(callerId: string, messageId: string): Promise<Message> {
       const { message, callerRole, chatType } = await visibleMessage(callerId, messageId);
-      const groupOwner = chatType === "group" && callerRole === "owner";
-      if (message.sender_id !== callerId && !groupOwner) {
+      if (message.sender_id !== callerId && !(chatType === "group" && canManageGroup(callerRole))) {
         throw new ChatError(
           "FORBIDDEN",
-          "Only the sender or the group's owner may delete a message.",
+          "Only the sender, or the group's owner or an admin, may delete a message.",
         );
       }
       const deleted = await store.messages.delete(messageId);

@@ -40,6 +40,9 @@ export function createBroadcaster(io: ChatServer): ChatEvents {
       });
       io.in(userRoom(userId)).socketsLeave(chatRoom(chatId));
     },
+    memberRoleChanged(event) {
+      io.to(chatRoom(event.chat_id)).emit("chat:member_updated", event);
+    },
     read(event) {
       io.to(chatRoom(event.chat_id)).emit("message:read", event);
     },

@@ -24,6 +24,8 @@ export interface ChatStore {
   memberRole(chatId: string, userId: string): Promise<ChatMember["role"] | undefined>;
   /** False when the user is a member already. */
   addMember(chatId: string, userId: string): Promise<boolean>;
+  /** False when the user is not a member. Never changes the owner. */
+  setRole(chatId: string, userId: string, role: "admin" | "member"): Promise<boolean>;
   /** False when the user was not a member; an owner who leaves hands the group on. */
   removeMember(chatId: string, userId: string): Promise<boolean>;
   /** Changes a chat's name and/or description (undefined: unchanged, null: cleared). */

@@ -15,6 +15,7 @@ import {
   Message,
   PostMessage,
   ReadPosition,
+  SetMemberRole,
 } from "@charla/protocol/schemas";
 import { caller, requireUser } from "../auth-hook.ts";
 import type { HttpDeps } from "../deps.ts";
@@ -117,7 +118,7 @@ export const chatRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app, deps)
       schema: {
         tags,
         security,
-        summary: "Add a member to a group (owner only)",
+        summary: "Add a member to a group (its owner or an admin)",
         params: IdParam,
         body: AddMember,
         response: { 201: Chat, ...errorResponses("CONFLICT"), ...errors },
@@ -139,7 +140,7 @@ export const chatRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app, deps)
       schema: {
         tags,
         security,
-        summary: "Remove a member (owner), or leave (the member itself)",
+        summary: "Remove a member (the owner or an admin; not the owner), or leave (the member)",
         params: MemberParams,
         response: { 204: Type.Null(), ...errors },
       },
@@ -148,6 +149,27 @@ export const chatRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app, deps)
       await deps.chats.removeMember(caller(request).id, request.params.id, request.params.user_id);
       return reply.status(204).send(null);
     },
+  );
+
+  app.patch(
+    "/chats/:id/members/:user_id",
+    {
+      schema: {
+        tags,
+        security,
+        summary: "Make a member an admin of the group, or a member again (the owner only)",
+        params: MemberParams,
+        body: SetMemberRole,
+        response: { 200: Chat, ...errors },
+      },
+    },
+    async (request) =>
+      deps.chats.setRole(
+        caller(request).id,
+        request.params.id,
+        request.params.user_id,
+        request.body.role,
+      ),
   );
 
   app.get(

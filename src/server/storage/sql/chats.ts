@@ -154,6 +154,15 @@ export function sqlChatStore(db: SqlDriver): ChatStore {
       return rows.length > 0;
     },
 
+    async setRole(chatId, userId, role) {
+      const rows = await db.query(
+        `UPDATE chat_members SET role = $3
+          WHERE chat_id = $1 AND user_id = $2 AND role <> 'owner' RETURNING user_id`,
+        [chatId, userId, role],
+      );
+      return rows.length > 0;
+    },
+
     async removeMember(chatId, userId) {
       return db.transaction(async (tx) => {
         const rows = await tx.query<{ role: string }>(
@@ -161,12 +170,13 @@ export function sqlChatStore(db: SqlDriver): ChatStore {
           [chatId, userId],
         );
         if (rows[0]?.role === "owner") {
-          // A group whose owner left is handed to its longest-standing member, so it can still
-          // be managed.
+          // A group whose owner left is handed to an admin of it (else its longest-standing
+          // member), so it can still be managed.
           await tx.query(
             `UPDATE chat_members SET role = 'owner'
               WHERE chat_id = $1 AND user_id = (
-                SELECT user_id FROM chat_members WHERE chat_id = $1 ORDER BY joined_at, user_id LIMIT 1)`,
+                SELECT user_id FROM chat_members WHERE chat_id = $1
+                 ORDER BY (role = 'admin') DESC, joined_at, user_id LIMIT 1)`,
             [chatId],
           );
         }
