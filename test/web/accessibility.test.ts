@@ -1,0 +1,81 @@
+/**
+ * axe-core on the main screens (sign-in, chat list with an open chat, the members, new-chat
+ * and notification dialogs), on a desktop and a phone, in light and dark: no serious or
+ * critical violation.
+ */
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { test } from "node:test";
+import type { Page } from "playwright-core";
+import { chatFixture } from "../support/fixture.ts";
+import { ensureWebBuild, launchBrowser, messageItem, openPerson, PASSWORD } from "./browser.ts";
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+interface Violation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+async function seriousViolations(page: Page, screen: string): Promise<string[]> {
+  await page.evaluate(AXE);
+  const violations = await page.evaluate<Violation[]>(
+    "axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations)",
+  );
+  return violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map(
+      (v) =>
+        `${screen}: ${v.id} (${v.help}) at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
+    );
+}
+
+for (const colorScheme of ["light", "dark"] as const) {
+  test(`no serious accessibility violation (${colorScheme})`, { timeout: 150_000 }, async (t) => {
+    const browser = await launchBrowser(t);
+    if (!browser) return;
+    ensureWebBuild();
+    const { url, users, group, direct, post } = await chatFixture(t, ["alice", "bob", "carol"]);
+    const [alice, bob, carol] = users;
+    const team = await group(alice, [bob, carol], "Team");
+    await direct(alice, bob);
+    await post(bob, team.id, "**Hello** team, see https://example.com");
+    await post(carol, team.id, "@alice > a quote\n\n- a list");
+    await post(alice, team.id, "🎉");
+
+    const found: string[] = [];
+    for (const viewport of [
+      { width: 1280, height: 800 },
+      { width: 390, height: 844 },
+    ]) {
+      const { page } = await openPerson(browser, url, viewport);
+      await page.emulateMedia({ colorScheme });
+      await page.getByLabel("Username").waitFor();
+      found.push(...(await seriousViolations(page, `sign-in ${viewport.width}`)));
+      await page.getByLabel("Username").fill("alice");
+      await page.getByLabel("Password").fill(PASSWORD);
+      await page.getByRole("button", { name: "Log in" }).click();
+      await page.getByRole("button", { name: /Team/ }).waitFor();
+      found.push(...(await seriousViolations(page, `chat list ${viewport.width}`)));
+      await page.getByRole("button", { name: /Team/ }).click();
+      await messageItem(page, "🎉").waitFor();
+      found.push(...(await seriousViolations(page, `chat ${viewport.width}`)));
+      await page.getByRole("button", { name: "Members" }).click();
+      found.push(...(await seriousViolations(page, `members ${viewport.width}`)));
+      await page.keyboard.press("Escape");
+      if (viewport.width < 760) await page.getByRole("button", { name: "Back to chats" }).click();
+      await page.getByRole("button", { name: "Notifications" }).click();
+      found.push(...(await seriousViolations(page, `notifications ${viewport.width}`)));
+      await page.keyboard.press("Escape");
+      await page.getByRole("button", { name: "New chat" }).click();
+      await page.getByRole("dialog").getByLabel("Search users").fill("b");
+      await page.getByRole("dialog").getByRole("checkbox", { name: "bob" }).waitFor();
+      found.push(...(await seriousViolations(page, `new chat ${viewport.width}`)));
+      await page.context().close();
+    }
+    assert.deepEqual(found, []);
+  });
+}
