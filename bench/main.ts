@@ -16,6 +16,7 @@ import type { Target } from "./lib/targets.ts";
 import { hardFdLimit, runIdle } from "./scenarios/idle.ts";
 import { runPeerCharla, runPeerXmpp, type PeerResults } from "./scenarios/peer.ts";
 import { runStorm } from "./scenarios/storm.ts";
+import { runSearchBench } from "./scenarios/search.ts";
 import { runSweep } from "./scenarios/sweep.ts";
 
 const opts = parseOptions(process.argv.slice(2));
@@ -128,6 +129,17 @@ if (wants("storm")) {
       `storm ${t}`,
       async () => void results.storm.push(await runStorm(opts, seeds, t, log)),
     );
+  }
+}
+
+if (wants("search")) {
+  if (!pgOk || !opts.pgUrl) results.notes.push(`search scenario skipped: no PostgreSQL`);
+  else {
+    await attempt("search", async () => {
+      results.search = await runSearchBench(opts.pgUrl!, log, {
+        messages: Number(process.env.BENCH_SEARCH_MESSAGES ?? 1_000_000),
+      });
+    });
   }
 }
 

@@ -2,6 +2,7 @@
 import type { IdleResult } from "../scenarios/idle.ts";
 import type { StormResult } from "../scenarios/storm.ts";
 import type { PeerResults } from "../scenarios/peer.ts";
+import type { SearchBenchResult } from "../scenarios/search.ts";
 import type { SweepResult, SweepStep } from "../scenarios/sweep.ts";
 
 export interface Ratios {
@@ -38,6 +39,8 @@ export interface Results {
   storm: StormResult[];
   /** The peer scenario (Charla against Prosody/ejabberd), when it ran. */
   peer?: PeerResults;
+  /** The search scenario (1,000,000 messages on PostgreSQL), when it ran. */
+  search?: SearchBenchResult;
   ratios?: Ratios;
   notes: string[];
 }
