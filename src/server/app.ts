@@ -21,6 +21,7 @@ import { createMetrics } from "./metrics.ts";
 import { createLimits } from "./rate-limits.ts";
 import { createBroadcaster } from "./realtime/broadcaster.ts";
 import { createSocketServer, startGateway } from "./realtime/gateway.ts";
+import { createPresenceScope } from "./realtime/presence-scope.ts";
 import type { ChatServer } from "./realtime/types.ts";
 import { resolveJwtSecret } from "./secret.ts";
 import { startupLine } from "./startup-line.ts";
@@ -65,7 +66,14 @@ export async function createApp(config: Readonly<Config>, options: AppOptions = 
 
   let draining = false;
   const io = createSocketServer(config, () => draining);
-  const events = createBroadcaster(io);
+  const presenceScope = createPresenceScope({
+    io,
+    scope: config.presenceScope,
+    presence,
+    chats: store.chats,
+    log,
+  });
+  const events = presenceScope.introducing(createBroadcaster(io));
   const auth = createAuthService({
     store,
     events,
@@ -142,9 +150,10 @@ export async function createApp(config: Readonly<Config>, options: AppOptions = 
     reactions,
     presence,
     limits,
+    presenceScope,
     isDraining: () => draining,
   });
-  if (cluster) cluster.attach(io);
+  if (cluster) cluster.attach(io, (users) => presenceScope.announceBack(users));
 
   let url = "";
   let closing: Promise<void> | undefined;

@@ -79,6 +79,11 @@ export interface Config {
   /** How often a node refreshes its presence heartbeat in Redis, and when it counts as dead. */
   presenceHeartbeatSeconds: number;
   presenceExpirySeconds: number;
+  /**
+   * Who hears a user's presence: `shared` (default) the users sharing a chat with them,
+   * `everyone` every connected client (v1; its cost grows with the square of users online).
+   */
+  presenceScope: PresenceScope;
   /** How long SIGTERM waits for in-flight writes before closing anyway. */
   shutdownGraceSeconds: number;
   /** Serve the web client from this folder when it exists. */
@@ -115,6 +120,9 @@ function adminUsernames(env: Env): readonly string[] {
     .filter(Boolean);
   return Object.freeze([...new Set(names)]);
 }
+
+export const PRESENCE_SCOPES = ["shared", "everyone"] as const;
+export type PresenceScope = (typeof PRESENCE_SCOPES)[number];
 
 export class ConfigError extends Error {
   constructor(variable: string, problem: string) {
@@ -164,6 +172,17 @@ function metricsToken(env: Env): string | undefined {
     throw new ConfigError("METRICS_TOKEN", "must be at least 16 characters, without spaces");
   }
   return raw;
+}
+
+function presenceScope(env: Env): PresenceScope {
+  const raw = env.PRESENCE_SCOPE || "shared";
+  if (!(PRESENCE_SCOPES as readonly string[]).includes(raw)) {
+    throw new ConfigError(
+      "PRESENCE_SCOPE",
+      `must be one of ${PRESENCE_SCOPES.join(", ")}, got "${raw}"`,
+    );
+  }
+  return raw as PresenceScope;
 }
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
@@ -277,6 +296,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     maxHttpBodyBytes: integer(env, "MAX_HTTP_BODY_BYTES", 64 * 1024, 1024, 16 * 1024 * 1024),
     presenceHeartbeatSeconds: heartbeat,
     presenceExpirySeconds: integer(env, "PRESENCE_EXPIRY_SECONDS", 15, heartbeat * 2, 600),
+    presenceScope: presenceScope(env),
     shutdownGraceSeconds: integer(env, "SHUTDOWN_GRACE_SECONDS", 10, 0, 600),
     webRoot: path.resolve(env.WEB_ROOT || path.join(import.meta.dirname, "../../web/dist")),
     nodeId: env.NODE_ID || `${process.pid}`,

@@ -235,8 +235,9 @@ test("Redis down: nodes keep serving their own clients and converge when it retu
   }
   t.after(ensureRedis);
   const env = await clusterEnv(t, postgres, redis);
-  const [here] = await startNodes(t, env, 1);
-  const there = await spawnNode(t, env);
+  // Presence to everyone (v1): the probe below checks that every node lists every user.
+  const [here] = await startNodes(t, env, 1, { presenceScope: "everyone" });
+  const there = await spawnNode(t, env, { PRESENCE_SCOPE: "everyone" });
   const [alice, bob, carol, dave, erin] = await Promise.all(
     [1, 2, 3, 4, 5].map(() => registerUser(here!.url)),
   );

@@ -2,6 +2,8 @@
  * Global presence: a user is online while any node has a socket of theirs. `user:connected`
  * fires on the first socket anywhere, `user:disconnected` on the last one anywhere, and a
  * node killed without a goodbye has its users announced offline by the survivors, once.
+ * The first tests run PRESENCE_SCOPE=everyone (everyone hears everyone); the last ones the
+ * default `shared`, where only contacts (users sharing a chat) hear each other, on any node.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -9,9 +11,13 @@ import { createClient } from "redis";
 import { REAP } from "../../src/server/cluster/scripts.ts";
 import {
   connectSocket,
+  createChat,
   eventually,
+  http,
   received,
   registerUser,
+  settle,
+  uniqueName,
   type TestSocket,
 } from "../support/clients.ts";
 import {
@@ -22,6 +28,13 @@ import {
   startNodes,
   until,
 } from "./support.ts";
+
+const PRESENCE_EVENTS = new Set(["user:connected", "users:online", "user:disconnected"]);
+const presenceOf = (socket: TestSocket) =>
+  received(socket).filter((e) => PRESENCE_EVENTS.has(e.event));
+const idsOf = (...users: Array<{ user: { id: string } }>) => users.map((u) => u.user.id).sort();
+
+const EVERYONE = { presenceScope: "everyone" } as const;
 
 const about = (socket: TestSocket, event: string, userId: string) =>
   received(socket).filter((e) => e.event === event && e.payload.user_id === userId);
@@ -43,7 +56,7 @@ async function onlineIds(t: Parameters<typeof connectSocket>[0], url: string, to
 test("presence is global: first and last socket anywhere, users:list once each", async (t) => {
   const env = await clusterEnvOrSkip(t);
   if (!env) return;
-  const [n0, n1, n2] = await startNodes(t, env, 3);
+  const [n0, n1, n2] = await startNodes(t, env, 3, EVERYONE);
   const [watcher, user, other] = await Promise.all([
     registerUser(n0!.url),
     registerUser(n0!.url),
@@ -95,8 +108,8 @@ test("presence is global: first and last socket anywhere, users:list once each",
 test("a killed node's users are announced offline by the survivors, once", async (t) => {
   const env = await clusterEnvOrSkip(t);
   if (!env) return;
-  const [n0, n1] = await startNodes(t, env, 2);
-  const doomed = await spawnNode(t, env);
+  const [n0, n1] = await startNodes(t, env, 2, EVERYONE);
+  const doomed = await spawnNode(t, env, { PRESENCE_SCOPE: "everyone" });
 
   const [watcher, onlyThere, alsoElsewhere, other] = await Promise.all([
     registerUser(n0!.url),
@@ -150,7 +163,7 @@ test("a killed node's users are announced offline by the survivors, once", async
 test("a node reaped while cut off from Redis re-registers and announces its users again", async (t) => {
   const env = await clusterEnvOrSkip(t);
   if (!env) return;
-  const [n0, n1] = await startNodes(t, env, 2);
+  const [n0, n1] = await startNodes(t, env, 2, EVERYONE);
   const [watcher, user] = await Promise.all([registerUser(n0!.url), registerUser(n0!.url)]);
   const w = await connectSocket(t, n0!.url, watcher.token);
   const own = await connectSocket(t, n1!.url, user.token);
@@ -177,4 +190,70 @@ test("a node reaped while cut off from Redis re-registers and announces its user
   await eventually(() => assert.equal(about(w, "users:online", id).length, 2));
   assert.ok((await onlineIds(t, n0!.url, watcher.token)).has(id), "listed again");
   assert.equal(about(own, "user:connected", id).length, 0, "not announced to itself");
+});
+
+test("shared scope across nodes: contacts only, live membership, a killed node's users", async (t) => {
+  const env = await clusterEnvOrSkip(t);
+  if (!env) return;
+  const [n0, n1] = await startNodes(t, env, 2);
+  const doomed = await spawnNode(t, env);
+  const [ana, ben, eve, zoe] = await Promise.all([
+    registerUser(n0!.url, uniqueName("ana")),
+    registerUser(n0!.url, uniqueName("ben")),
+    registerUser(n0!.url, uniqueName("eve")),
+    registerUser(n0!.url, uniqueName("zoe")),
+  ]);
+  await createChat(n0!.url, ana, "direct", [ben]);
+  // ben on n0; ana and eve on n1, so that what eve must not hear travels in the same
+  // broadcast as what ana hears: once ana has it, a barrier on eve proves eve did not.
+  const benSocket = await connectSocket(t, n0!.url, ben.token);
+  const eveSocket = await connectSocket(t, n1!.url, eve.token);
+  const anaSocket = await connectSocket(t, n1!.url, ana.token);
+  await eventually(() => assert.equal(about(benSocket, "users:online", ana.user.id).length, 1));
+  assert.equal(about(benSocket, "user:connected", ana.user.id).length, 1);
+  assert.deepEqual([...(await onlineIds(t, n1!.url, ana.token))].sort(), idsOf(ana, ben));
+  assert.deepEqual([...(await onlineIds(t, n0!.url, eve.token))], [eve.user.id]);
+  await settle(eveSocket);
+  assert.deepEqual(presenceOf(eveSocket), [], "eve shares nothing with ana");
+
+  // A member added while online, across nodes: eve and ben hear each other at once.
+  const team = await createChat(n0!.url, ben, "group", [], "team");
+  const added = await http(n0!.url, "POST", `/api/chats/${team.id}/members`, {
+    token: ben.token,
+    body: { user_id: eve.user.id },
+  });
+  assert.equal(added.status, 201);
+  await eventually(() => assert.equal(about(eveSocket, "users:online", ben.user.id).length, 1));
+  await eventually(() => assert.equal(about(benSocket, "users:online", eve.user.id).length, 1));
+  assert.deepEqual([...(await onlineIds(t, n0!.url, eve.token))].sort(), idsOf(ben, eve));
+
+  // Removed: eve hears nothing more of ben (ana, in the same broadcast on n1, does).
+  const removed = await http(n0!.url, "DELETE", `/api/chats/${team.id}/members/${eve.user.id}`, {
+    token: ben.token,
+  });
+  assert.equal(removed.status, 204);
+  await eventually(() =>
+    assert.ok(received(eveSocket).some((e) => e.event === "chat:member_removed")),
+  );
+  const eveHeard = presenceOf(eveSocket).length;
+  benSocket.disconnect();
+  await eventually(() =>
+    assert.equal(about(anaSocket, "user:disconnected", ben.user.id).length, 1),
+  );
+  await settle(eveSocket);
+  assert.equal(presenceOf(eveSocket).length, eveHeard, "nothing after the removal");
+
+  // A node killed without a goodbye: its users are announced to their contacts only.
+  const zoeSocket = await connectSocket(t, doomed.url, zoe.token);
+  await createChat(doomed.url, zoe, "direct", [ana]);
+  await eventually(() => assert.equal(about(anaSocket, "users:online", zoe.user.id).length, 1));
+  await eventually(() => assert.equal(about(zoeSocket, "users:online", ana.user.id).length, 1));
+  await doomed.kill();
+  await eventually(
+    () => assert.equal(about(anaSocket, "user:disconnected", zoe.user.id).length, 1),
+    30_000,
+    50,
+  );
+  await settle(eveSocket);
+  assert.equal(presenceOf(eveSocket).length, eveHeard, "eve never heard of zoe");
 });

@@ -26,6 +26,8 @@ test("defaults are those of the contract", () => {
   assert.equal(config.maxSocketFrameBytes, 64 * 1024);
   assert.equal(config.maxHttpBodyBytes, 64 * 1024);
   assert.ok(config.rateLimits && config.rateLimits.socketEvents > 0);
+  assert.equal(config.presenceScope, "shared");
+  assert.equal(loadConfig({ PRESENCE_SCOPE: "everyone" }).presenceScope, "everyone");
   assert.ok(Object.isFrozen(config));
 });
 
@@ -86,6 +88,8 @@ test("a bad value is a ConfigError naming the variable", () => {
     [{ LOG_LEVEL: "loud" }, "LOG_LEVEL"],
     [{ REGISTRATION: "invites" }, "REGISTRATION"],
     [{ PUBLIC_URL: "chat.example.com" }, "PUBLIC_URL"],
+    [{ PRESENCE_SCOPE: "contacts" }, "PRESENCE_SCOPE"],
+    [{ PRESENCE_SCOPE: "Shared" }, "PRESENCE_SCOPE"],
     [{ CORS_ORIGINS: "chat.example.com" }, "CORS_ORIGINS"],
     [{ RATE_LIMIT_SOCKET_EVENTS: "0" }, "RATE_LIMIT_SOCKET_EVENTS"],
     [{ DATABASE_POOL_SIZE: "many", DATABASE_URL: "postgres://h/db" }, "DATABASE_POOL_SIZE"],
@@ -117,4 +121,18 @@ test("the server refuses to start on a bad configuration, naming the variable", 
   );
   assert.equal(result.code, 2);
   assert.match(result.stderr, /JWT_SECRET is required when NODE_ENV=production/);
+});
+
+test("an unknown PRESENCE_SCOPE stops the server at start, naming the variable", async () => {
+  const root = path.resolve(import.meta.dirname, "../..");
+  const result = await promisify(execFile)(
+    process.execPath,
+    ["--conditions=source", "--import", "tsx", "src/server/main.ts"],
+    { cwd: root, env: { ...process.env, PRESENCE_SCOPE: "friends", PORT: "0" }, timeout: 60_000 },
+  ).then(
+    () => ({ code: 0, stderr: "" }),
+    (error: { code: number; stderr: string }) => error,
+  );
+  assert.equal(result.code, 2);
+  assert.match(result.stderr, /PRESENCE_SCOPE must be one of shared, everyone, got "friends"/);
 });

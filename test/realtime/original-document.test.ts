@@ -9,7 +9,10 @@ import { eventually, nextEvent, recordEvents, firstEvent } from "../support/clie
 import { chatFixture } from "../support/fixture.ts";
 
 test("the original document's examples work as written", async (t) => {
-  const { connect, direct, users } = await chatFixture(t, ["ana", "ben", "eve"]);
+  // The original document's presence: every other connected client (PRESENCE_SCOPE=everyone).
+  const { connect, direct, users } = await chatFixture(t, ["ana", "ben", "eve"], {
+    presenceScope: "everyone",
+  });
   const [ana, ben, eve] = users;
   const chat = await direct(ana, ben);
 

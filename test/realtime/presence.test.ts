@@ -1,22 +1,37 @@
 /**
  * Presence on one node: sockets are counted per user. The first socket announces
- * user:connected and users:online to everyone else, the last one user:disconnected;
- * every connecting socket gets users:list, each online user once.
+ * user:connected and users:online, the last one user:disconnected; every connecting socket
+ * gets users:list, each user once. With PRESENCE_SCOPE=shared (the default) only the user's
+ * contacts (who share a chat with them) hear it and are listed; with `everyone`, everyone.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
   connectSocket,
+  http,
   eventually,
   firstEvent,
   nextEvent,
   received,
   settle,
+  type TestSocket,
 } from "../support/clients.ts";
 import { chatFixture } from "../support/fixture.ts";
 
-test("presence counts sockets per user", async (t) => {
-  const { connect, users } = await chatFixture(t, ["ana", "ben", "eve"]);
+const presenceEvents = new Set(["user:connected", "users:online", "user:disconnected"]);
+/** The presence events a socket has received so far, as "event user_id". */
+const heard = (socket: TestSocket) =>
+  received(socket)
+    .filter((e) => presenceEvents.has(e.event))
+    .map((e) => `${e.event} ${e.payload.user_id}`);
+const listed = async (socket: TestSocket) =>
+  (await firstEvent(socket, "users:list")).users.map((u: any) => u.user_id).sort();
+const ids = (...users: Array<{ user: { id: string } }>) => users.map((u) => u.user.id).sort();
+
+test("presence to everyone counts sockets per user", async (t) => {
+  const { connect, users } = await chatFixture(t, ["ana", "ben", "eve"], {
+    presenceScope: "everyone",
+  });
   const [ana, ben, eve] = users;
   const names = (list: any) => list.users.map((u: any) => u.username).sort();
   const events = (socket: any, event: string, userId: string) =>
@@ -88,8 +103,9 @@ test("presence counts sockets per user", async (t) => {
 });
 
 test("sockets that come and go at once leave no ghost behind in users:list", async (t) => {
-  const { url, connect, users } = await chatFixture(t, ["ana", "ben"]);
+  const { url, connect, direct, users } = await chatFixture(t, ["ana", "ben"]);
   const [ana, ben] = users;
+  await direct(ana, ben);
   const benSocket = await connect(ben);
   for (let i = 0; i < 5; i++) {
     const socket = await connectSocket(t, url, ana.token);
@@ -108,4 +124,128 @@ test("sockets that come and go at once leave no ghost behind in users:list", asy
   const connected = received(benSocket).filter((e) => e.event === "user:connected").length;
   const disconnected = received(benSocket).filter((e) => e.event === "user:disconnected").length;
   assert.equal(connected, disconnected, "every announced arrival was followed by a departure");
+});
+
+test("shared scope: only contacts hear a user come and go, and users:list is contacts", async (t) => {
+  const { connect, direct, group, users } = await chatFixture(t, ["ana", "ben", "eve", "zoe"]);
+  const [ana, ben, eve, zoe] = users;
+  // ana and ben share two chats; eve and zoe share one; ana shares nothing with eve or zoe.
+  await direct(ana, ben);
+  await group(ben, [ana], "two");
+  await direct(eve, zoe);
+
+  const benSocket = await connect(ben);
+  const eveSocket = await connect(eve);
+  assert.deepEqual(await listed(benSocket), ids(ben));
+  assert.deepEqual(await listed(eveSocket), ids(eve), "eve shares nothing with ben");
+
+  const benHearsAna = nextEvent(benSocket, "users:online", (p: any) => p.user_id === ana.user.id);
+  const anaSocket = await connect(ana);
+  assert.deepEqual(await benHearsAna, { user_id: ana.user.id, username: "ana" });
+  assert.deepEqual(await listed(anaSocket), ids(ana, ben), "ana's list: herself and ben");
+  // Once each although they share two chats; eve heard nothing of ana.
+  await settle(benSocket);
+  await settle(eveSocket);
+  assert.deepEqual(heard(benSocket), [
+    `user:connected ${ana.user.id}`,
+    `users:online ${ana.user.id}`,
+  ]);
+  assert.deepEqual(heard(eveSocket), []);
+
+  // zoe comes: eve hears her, ana and ben do not.
+  const zoeSocket = await connect(zoe);
+  await eventually(() => assert.equal(heard(eveSocket).length, 2));
+  assert.deepEqual(await listed(zoeSocket), ids(zoe, eve));
+  await settle(anaSocket);
+  await settle(benSocket);
+  assert.deepEqual(heard(anaSocket), []);
+  assert.equal(heard(benSocket).length, 2);
+
+  // ana leaves: ben hears it once, eve and zoe nothing.
+  anaSocket.disconnect();
+  await eventually(() => assert.ok(heard(benSocket).includes(`user:disconnected ${ana.user.id}`)));
+  await settle(eveSocket);
+  await settle(zoeSocket);
+  await settle(benSocket);
+  assert.equal(heard(benSocket).length, 3);
+  assert.equal(heard(eveSocket).length, 2);
+  assert.deepEqual(heard(zoeSocket), []);
+
+  // user:connected from a client answers with the same scoped list.
+  const again = nextEvent(zoeSocket, "users:list");
+  zoeSocket.emit("user:connected", { user_id: zoe.user.id, username: "zoe" });
+  assert.deepEqual((await again).users.map((u: any) => u.user_id).sort(), ids(zoe, eve));
+});
+
+test("shared scope: users who start sharing a chat hear each other at once; on leaving, nothing", async (t) => {
+  const { url, connect, direct, group, users } = await chatFixture(t, ["ana", "ben", "eve", "zoe"]);
+  const [ana, ben, eve, zoe] = users;
+  const team = await group(ana, [ben], "team");
+  const anaSocket = await connect(ana);
+  const benSocket = await connect(ben);
+  const eveSocket = await connect(eve);
+  await listed(eveSocket);
+
+  // A member added while online: eve hears ana and ben, and they hear eve.
+  const eveHearsAna = nextEvent(eveSocket, "users:online", (p: any) => p.user_id === ana.user.id);
+  const eveHearsBen = nextEvent(eveSocket, "users:online", (p: any) => p.user_id === ben.user.id);
+  const anaHearsEve = nextEvent(anaSocket, "users:online", (p: any) => p.user_id === eve.user.id);
+  const benHearsEve = nextEvent(benSocket, "users:online", (p: any) => p.user_id === eve.user.id);
+  const added = await http(url, "POST", `/api/chats/${team.id}/members`, {
+    token: ana.token,
+    body: { user_id: eve.user.id },
+  });
+  assert.equal(added.status, 201);
+  assert.deepEqual(await eveHearsAna, { user_id: ana.user.id, username: "ana" });
+  assert.deepEqual(await eveHearsBen, { user_id: ben.user.id, username: "ben" });
+  await anaHearsEve;
+  await benHearsEve;
+  // From then on they are contacts: eve's departure reaches them.
+  const eve2 = await connect(eve);
+  assert.deepEqual(await listed(eve2), ids(ana, ben, eve));
+  const anaHearsEveGone = nextEvent(anaSocket, "user:disconnected");
+  eveSocket.disconnect();
+  eve2.disconnect();
+  assert.deepEqual(await anaHearsEveGone, { user_id: eve.user.id });
+
+  // A chat created between two online users who shared nothing: each hears the other.
+  const zoeSocket = await connect(zoe);
+  await listed(zoeSocket);
+  const zoeHearsBen = nextEvent(zoeSocket, "users:online", (p: any) => p.user_id === ben.user.id);
+  const benHearsZoe = nextEvent(benSocket, "users:online", (p: any) => p.user_id === zoe.user.id);
+  const chat = await direct(zoe, ben);
+  await zoeHearsBen;
+  await benHearsZoe;
+
+  // Removed (by the owner) and leaving (by oneself): no longer contacts, and told nothing.
+  const eveBack = await connect(eve);
+  await listed(eveBack);
+  const removed = await http(url, "DELETE", `/api/chats/${team.id}/members/${eve.user.id}`, {
+    token: ana.token,
+  });
+  assert.equal(removed.status, 204);
+  const left = await http(url, "DELETE", `/api/chats/${chat.id}/members/${zoe.user.id}`, {
+    token: zoe.token,
+  });
+  assert.equal(left.status, 204);
+  await settle(eveBack);
+  await settle(zoeSocket);
+  const eveHeardBefore = heard(eveBack).length;
+  const zoeHeardBefore = heard(zoeSocket).length;
+  // ana and ben come and go: eve and zoe hear none of it.
+  const benHearsAnaBack = nextEvent(
+    benSocket,
+    "user:connected",
+    (p: any) => p.user_id === ana.user.id,
+  );
+  anaSocket.disconnect();
+  await eventually(() => assert.ok(heard(benSocket).includes(`user:disconnected ${ana.user.id}`)));
+  await connect(ana);
+  await benHearsAnaBack;
+  await settle(eveBack);
+  await settle(zoeSocket);
+  assert.equal(heard(eveBack).length, eveHeardBefore, "eve heard nothing after her removal");
+  assert.equal(heard(zoeSocket).length, zoeHeardBefore, "zoe heard nothing after leaving");
+  const eveList = await connect(eve);
+  assert.deepEqual(await listed(eveList), ids(eve));
 });

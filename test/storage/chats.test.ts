@@ -35,6 +35,36 @@ onEveryBackend("ChatStore", async (t, store) => {
     assert.equal(await store.chats.memberRole(chat.id, a.id), "owner");
   });
 
+  await t.test(
+    "contacts: everyone sharing a chat, once each, and chats of many users",
+    async () => {
+      const [a, b, c, d, loner] = await Promise.all([
+        newUser(store),
+        newUser(store),
+        newUser(store),
+        newUser(store),
+        newUser(store),
+      ]);
+      const one = await newGroup(store, a.id, [b.id, c.id]);
+      const two = await newGroup(store, a.id, [b.id]);
+      await newGroup(store, d.id, []);
+      const sorted = (ids: string[]) => [...ids].sort();
+      assert.deepEqual(sorted(await store.chats.contactIdsOf(a.id)), sorted([b.id, c.id]));
+      assert.deepEqual(await store.chats.contactIdsOf(c.id).then(sorted), sorted([a.id, b.id]));
+      assert.deepEqual(await store.chats.contactIdsOf(d.id), []);
+      assert.deepEqual(await store.chats.contactIdsOf(loner.id), []);
+      await store.chats.removeMember(one.id, c.id);
+      assert.deepEqual(await store.chats.contactIdsOf(c.id), []);
+      assert.deepEqual(await store.chats.contactIdsOf(a.id), [b.id]);
+
+      const chats = await store.chats.idsOfUsers([a.id, c.id, loner.id]);
+      assert.deepEqual(sorted(chats.get(a.id)!), sorted([one.id, two.id]));
+      assert.equal(chats.has(c.id), false);
+      assert.equal(chats.has(loner.id), false);
+      assert.equal((await store.chats.idsOfUsers([])).size, 0);
+    },
+  );
+
   await t.test("a pair has one direct chat: a second one is DirectChatExists", async () => {
     const [a, b] = await Promise.all([newUser(store), newUser(store)]);
     const key = [a.id, b.id].sort().join(":");

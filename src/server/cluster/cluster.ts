@@ -11,14 +11,18 @@ import type { Logger } from "pino";
 import { createClient } from "redis";
 import type { Config } from "../config.ts";
 import type { Presence } from "../domain/presence.ts";
-import { userRoom, type ChatServer } from "../realtime/types.ts";
+import type { OnlineUser } from "@charla/protocol/schemas";
+import type { ChatServer } from "../realtime/types.ts";
 import { createClusterAdapter } from "./adapter.ts";
 import { createRedisPresence, type RedisClient } from "./redis-presence.ts";
 
 export interface Cluster {
   presence: Presence;
-  /** Installs the Redis adapter on the gateway. */
-  attach(io: ChatServer): void;
+  /**
+   * Installs the Redis adapter on the gateway. `announceBack` tells the clients who hear
+   * about them that this node's users are online again after it had been reaped.
+   */
+  attach(io: ChatServer, announceBack: (users: OnlineUser[]) => void): void;
   isReachable(): Promise<boolean>;
   close(): Promise<void>;
 }
@@ -107,7 +111,7 @@ export async function connectCluster(config: Readonly<Config>, log: Logger): Pro
   let closing: Promise<void> | undefined;
   return {
     presence,
-    attach(io) {
+    attach(io, announceBack) {
       adapter ??= createClusterAdapter({
         client,
         prefix: config.redisPrefix,
@@ -115,13 +119,7 @@ export async function connectCluster(config: Readonly<Config>, log: Logger): Pro
         maxBacklog: 10_000,
       });
       io.adapter(adapter.factory);
-      presence.start((users) => {
-        for (const user of users) {
-          // To every other client, as when the user's first socket connected.
-          io.except(userRoom(user.user_id)).emit("user:connected", user);
-          io.except(userRoom(user.user_id)).emit("users:online", user);
-        }
-      });
+      presence.start(announceBack);
     },
     async isReachable() {
       if (!client.isReady) return false;

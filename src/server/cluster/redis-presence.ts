@@ -278,6 +278,26 @@ export function createRedisPresence(options: RedisPresenceOptions): ClusterPrese
       return localUsers();
     },
 
+    async onlineAmong(userIds) {
+      const ids = [...new Set(userIds)];
+      if (ids.length === 0) return [];
+      try {
+        if (client.isReady) {
+          await synced();
+          const names = await client.hmGet(keys.names, ids);
+          const found: OnlineUser[] = [];
+          names.forEach((username, i) => {
+            if (typeof username === "string") found.push({ user_id: ids[i]!, username });
+          });
+          return found;
+        }
+      } catch (error) {
+        failed(error, "list");
+      }
+      const wanted = new Set(ids);
+      return localUsers().filter((user) => wanted.has(user.user_id));
+    },
+
     onUsersGone(listener) {
       goneListeners.push(listener);
     },

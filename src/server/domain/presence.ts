@@ -12,6 +12,8 @@ export interface Presence {
   socketDisconnected(userId: string, socketId: string): Promise<boolean>;
   /** Every user online anywhere, once each. */
   online(): Promise<OnlineUser[]>;
+  /** Those of `userIds` online anywhere, once each: work proportional to `userIds`. */
+  onlineAmong(userIds: readonly string[]): Promise<OnlineUser[]>;
   /**
    * Called with users found gone without a goodbye (a dead node's users), on the one node
    * that found them (atomically, so exactly once in the cluster): the listener tells every node.
@@ -41,6 +43,14 @@ export function createLocalPresence(): Presence {
     },
     async online() {
       return [...users].map(([user_id, { username }]) => ({ user_id, username }));
+    },
+    async onlineAmong(userIds) {
+      const found: OnlineUser[] = [];
+      for (const user_id of new Set(userIds)) {
+        const entry = users.get(user_id);
+        if (entry) found.push({ user_id, username: entry.username });
+      }
+      return found;
     },
     onUsersGone() {
       // One node: every goodbye is seen, nobody goes without one.

@@ -21,6 +21,7 @@ import { chatCommands } from "./handlers/chats.ts";
 import { messageCommands } from "./handlers/messages.ts";
 import { reactionCommands } from "./handlers/reactions.ts";
 import { createPresenceTracking } from "./handlers/presence.ts";
+import type { PresenceScopeService } from "./presence-scope.ts";
 import { chatRoom, userRoom, type ChatServer, type ChatSocket } from "./types.ts";
 
 export interface GatewayDeps {
@@ -33,6 +34,7 @@ export interface GatewayDeps {
   reactions: ReactionService;
   presence: Presence;
   limits: Limits;
+  presenceScope: PresenceScopeService;
   isDraining: () => boolean;
 }
 
@@ -86,7 +88,7 @@ export function startGateway(
     isDraining: deps.isDraining,
   };
 
-  const tracking = createPresenceTracking(io, presence, log);
+  const tracking = createPresenceTracking(deps.presenceScope, presence, log);
   const dispatch = createDispatcher(
     {
       ...tracking.commands,
@@ -109,6 +111,9 @@ export function startGateway(
   function onDisconnect(this: ChatSocket) {
     expiry.remove(this, this.data.user.expiresAt);
     metrics.socketsConnected.dec();
+  }
+  // Before the socket leaves its rooms: they say whose presence hears of the departure.
+  function onDisconnecting(this: ChatSocket) {
     tracking.disconnected(this);
   }
 
@@ -120,15 +125,14 @@ export function startGateway(
     socket.data.chatIds = [];
     metrics.socketsConnected.inc();
     expiry.add(socket, user.expiresAt);
+    socket.on("disconnecting", onDisconnecting);
     socket.on("disconnect", onDisconnect);
     socket.onAny(dispatch);
     tracking.connected(socket);
   });
 
   // Called on the one node that found them gone (it reaped a dead node): tell every node.
-  presence.onUsersGone((userIds) => {
-    for (const userId of userIds) io.emit("user:disconnected", { user_id: userId });
-  });
+  presence.onUsersGone((userIds) => deps.presenceScope.announceGone(userIds));
 
   io.attach(httpServer);
   coalesceQueuedFrames(io);

@@ -20,6 +20,10 @@ export interface ChatStore {
   /** The user's chats, most recent activity first, with last message and unread count. */
   listOf(userId: string): Promise<ChatListItem[]>;
   idsOf(userId: string): Promise<string[]>;
+  /** The chats of each of these users (users in no chat are absent), in one round trip. */
+  idsOfUsers(userIds: readonly string[]): Promise<Map<string, string[]>>;
+  /** The user's contacts: every other user sharing at least one chat with them, once each. */
+  contactIdsOf(userId: string): Promise<string[]>;
   /** The user's role in the chat, or undefined when not a member (or no such chat). */
   memberRole(chatId: string, userId: string): Promise<ChatMember["role"] | undefined>;
   /** False when the user is a member already. */

@@ -1,40 +1,49 @@
 /**
- * Presence: the first socket of a user announces `user:connected` and `users:online` to
- * everyone else, the last one `user:disconnected`; each new socket gets `users:list`.
+ * Presence: the first socket of a user announces `user:connected` and `users:online`, the
+ * last one `user:disconnected`, to whoever the presence scope says hears about the user
+ * (presence-scope.ts); each new socket gets `users:list`.
  */
 import type { Logger } from "pino";
 import { ChatError } from "@charla/protocol/errors";
 import { UserConnectedPayload, UserDisconnectedPayload } from "@charla/protocol/schemas";
 import type { Presence } from "../../domain/presence.ts";
 import { command, type CommandTable } from "../command.ts";
-import type { ChatServer, ChatSocket } from "../types.ts";
+import { chatIdsOfSocket, type PresenceScopeService } from "../presence-scope.ts";
+import type { ChatSocket } from "../types.ts";
 
-export function createPresenceTracking(io: ChatServer, presence: Presence, log: Logger) {
-  const sendUsersList = async (socket: ChatSocket) =>
-    socket.emit("users:list", { users: await presence.online() });
+export function createPresenceTracking(
+  scope: PresenceScopeService,
+  presence: Presence,
+  log: Logger,
+) {
+  const sendUsersList = async (socket: ChatSocket) => {
+    const { id: user_id, username } = socket.data.user;
+    socket.emit("users:list", { users: await scope.listFor({ user_id, username }) });
+  };
 
   // Connect and disconnect of one socket are applied in order (chained on socket.data), even
   // if the socket goes away while its connect is still being recorded.
   function connected(socket: ChatSocket): void {
     const { id: user_id, username } = socket.data.user;
+    // The rooms it has joined now: its chats, kept current by membership changes.
+    const chatIds = chatIdsOfSocket(socket);
     socket.data.presence = presence
       .socketConnected({ user_id, username }, socket.id)
       .then(async (first) => {
-        if (first) {
-          socket.broadcast.emit("user:connected", { user_id, username });
-          socket.broadcast.emit("users:online", { user_id, username });
-        }
+        if (first) scope.announceArrival({ user_id, username }, chatIds);
         if (socket.connected) await sendUsersList(socket);
       })
       .catch((error: unknown) => log.error({ err: error }, "presence: connect failed"));
   }
 
+  /** Called while the socket is still in its rooms ("disconnecting"). */
   function disconnected(socket: ChatSocket): void {
     const userId = socket.data.user.id;
+    const chatIds = chatIdsOfSocket(socket);
     socket.data.presence = socket.data.presence
       .then(() => presence.socketDisconnected(userId, socket.id))
       .then((last) => {
-        if (last) io.emit("user:disconnected", { user_id: userId });
+        if (last) scope.announceDeparture(userId, chatIds);
       })
       .catch((error: unknown) => log.error({ err: error }, "presence: disconnect failed"));
   }

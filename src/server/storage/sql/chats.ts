@@ -137,6 +137,31 @@ export function sqlChatStore(db: SqlDriver): ChatStore {
       return rows.map((row) => row.chat_id);
     },
 
+    async idsOfUsers(userIds) {
+      const byUser = new Map<string, string[]>();
+      if (userIds.length === 0) return byUser;
+      const rows = await db.query<{ user_id: string; chat_id: string }>(
+        "SELECT user_id, chat_id FROM chat_members WHERE user_id = ANY($1::uuid[])",
+        [userIds],
+      );
+      for (const row of rows) {
+        const list = byUser.get(row.user_id);
+        if (list) list.push(row.chat_id);
+        else byUser.set(row.user_id, [row.chat_id]);
+      }
+      return byUser;
+    },
+
+    async contactIdsOf(userId) {
+      const rows = await db.query<{ user_id: string }>(
+        `SELECT DISTINCT other.user_id
+           FROM chat_members mine JOIN chat_members other ON other.chat_id = mine.chat_id
+          WHERE mine.user_id = $1 AND other.user_id <> $1`,
+        [userId],
+      );
+      return rows.map((row) => row.user_id);
+    },
+
     async memberRole(chatId, userId) {
       const rows = await db.query<{ role: ChatMember["role"] }>(
         "SELECT role FROM chat_members WHERE chat_id = $1 AND user_id = $2",

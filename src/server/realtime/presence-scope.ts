@@ -1,0 +1,165 @@
+/**
+ * Who hears about a user (PRESENCE_SCOPE, CONTRACT.md "Presence scope").
+ *
+ * `shared` (default): the user's contacts, the users sharing at least one chat with them.
+ * Their live sockets are exactly the sockets in the rooms of the user's chats. Every node
+ * already keeps those rooms in memory, and the adapter keeps them current on every node as
+ * members are added and removed; so announcing to the rooms of the user's chats reaches each
+ * online contact's sockets once (Socket.IO delivers a socket in several rooms one copy), costs
+ * each node only the contacts' sockets it holds, and needs no query per presence event.
+ *
+ * `everyone`: v1, every connected client hears everyone (its cost grows with the square of
+ * the users online).
+ */
+import type { Logger } from "pino";
+import type { BroadcastOperator } from "socket.io";
+import type { ServerToClientEvents } from "@charla/protocol/events";
+import type { Chat, OnlineUser } from "@charla/protocol/schemas";
+import type { PresenceScope } from "../config.ts";
+import type { ChatEvents } from "../domain/events.ts";
+import type { Presence } from "../domain/presence.ts";
+import type { ChatStore } from "../storage/chat-store.ts";
+import { chatRoom, userRoom, type ChatServer, type ChatSocket, type SocketData } from "./types.ts";
+
+export type Audience = BroadcastOperator<ServerToClientEvents, SocketData>;
+
+export interface PresenceScopeDeps {
+  io: ChatServer;
+  scope: PresenceScope;
+  presence: Presence;
+  chats: Pick<ChatStore, "contactIdsOf" | "idsOfUsers">;
+  log: Logger;
+}
+
+const CHAT_ROOM_PREFIX = chatRoom("");
+
+/** The chats a socket is in now (its chat rooms), as chat ids. */
+export function chatIdsOfSocket(socket: ChatSocket): string[] {
+  const ids: string[] = [];
+  for (const room of socket.rooms) {
+    if (room.startsWith(CHAT_ROOM_PREFIX)) ids.push(room.slice(CHAT_ROOM_PREFIX.length));
+  }
+  return ids;
+}
+
+export function createPresenceScope(deps: PresenceScopeDeps) {
+  const { io, scope, presence, log } = deps;
+  const shared = scope === "shared";
+
+  /**
+   * Everyone who hears about `userId`, whose chats are `chatIds`, except the user's own
+   * sockets; undefined when nobody does (a user in no chat has no contacts).
+   */
+  function audienceOf(userId: string, chatIds: readonly string[]): Audience | undefined {
+    if (!shared) return io.except(userRoom(userId));
+    // Careful: `io.to([])` would be everyone.
+    if (chatIds.length === 0) return undefined;
+    return io.to(chatIds.map(chatRoom)).except(userRoom(userId));
+  }
+
+  function announceArrival(user: OnlineUser, chatIds: readonly string[]) {
+    const audience = audienceOf(user.user_id, chatIds);
+    audience?.emit("user:connected", user);
+    audience?.emit("users:online", user);
+  }
+
+  function announceDeparture(userId: string, chatIds: readonly string[]) {
+    audienceOf(userId, chatIds)?.emit("user:disconnected", { user_id: userId });
+  }
+
+  /** The chats of users this node holds no socket of (a dead node's): one query for all. */
+  async function chatsOf(userIds: readonly string[]): Promise<Map<string, string[]>> {
+    return shared ? deps.chats.idsOfUsers(userIds) : new Map();
+  }
+
+  const failed = (what: string) => (error: unknown) =>
+    log.error({ err: error }, `presence: ${what} failed`);
+
+  /** Every online member of the chat hears every other: they may have just become contacts. */
+  async function introduceAll(chat: Chat) {
+    const online = await presence.onlineAmong(chat.members.map((m) => m.user_id));
+    if (online.length < 2) return;
+    for (const user of online) {
+      io.to(chatRoom(chat.id)).except(userRoom(user.user_id)).emit("users:online", user);
+    }
+  }
+
+  /** The newcomer and the chat's other online members hear about each other. */
+  async function introduceNewcomer(chat: Chat, newcomerId: string) {
+    const online = await presence.onlineAmong(chat.members.map((m) => m.user_id));
+    const newcomer = online.find((user) => user.user_id === newcomerId);
+    if (!newcomer) return;
+    for (const user of online) {
+      if (user.user_id === newcomerId) continue;
+      io.to(userRoom(newcomerId)).emit("users:online", user);
+    }
+    io.to(chatRoom(chat.id)).except(userRoom(newcomerId)).emit("users:online", newcomer);
+  }
+
+  return {
+    scope,
+    announceArrival,
+    announceDeparture,
+
+    /** `users:list` for a user: itself and its online contacts, or everyone online. */
+    async listFor(user: OnlineUser): Promise<OnlineUser[]> {
+      if (!shared) return presence.online();
+      const contacts = await deps.chats.contactIdsOf(user.user_id);
+      const online = await presence.onlineAmong(contacts);
+      return [user, ...online.filter((other) => other.user_id !== user.user_id)];
+    },
+
+    /**
+     * The sockets of the user's contacts (everyone's in the `everyone` scope), and the
+     * user's own with `self`; undefined when that is nobody. For what follows the presence
+     * scope, such as `user:updated`: `(await scope.toContacts(id, { self: true }))?.emit(…)`.
+     * Costs one query (the user's chats).
+     */
+    async toContacts(userId: string, { self = false } = {}): Promise<Audience | undefined> {
+      if (!shared) return self ? io.except([]) : io.except(userRoom(userId));
+      const chatIds = (await deps.chats.idsOfUsers([userId])).get(userId) ?? [];
+      if (self) return io.to([...chatIds.map(chatRoom), userRoom(userId)]);
+      return audienceOf(userId, chatIds);
+    },
+
+    /** Users found gone without a goodbye (a dead node's), announced by the node that found them. */
+    announceGone(userIds: readonly string[]): void {
+      chatsOf(userIds)
+        .then((chats) => {
+          for (const userId of userIds) announceDeparture(userId, chats.get(userId) ?? []);
+        })
+        .catch(failed("announcing users gone"));
+    },
+
+    /** Users of this node back online after it had been reaped while cut off from Redis. */
+    announceBack(users: readonly OnlineUser[]): void {
+      chatsOf(users.map((user) => user.user_id))
+        .then((chats) => {
+          for (const user of users) announceArrival(user, chats.get(user.user_id) ?? []);
+        })
+        .catch(failed("announcing users back"));
+    },
+
+    /**
+     * `events` that also tell users who start sharing a chat (created, member added) that the
+     * other is online. Users who stop sharing any chat are told nothing: they just stop
+     * hearing each other, as they leave the rooms.
+     */
+    introducing(events: ChatEvents): ChatEvents {
+      if (!shared) return events;
+      return {
+        ...events,
+        chatCreated(chat) {
+          events.chatCreated(chat);
+          introduceAll(chat).catch(failed("introducing a chat's members"));
+        },
+        memberAdded(chat, userId) {
+          events.memberAdded(chat, userId);
+          introduceNewcomer(chat, userId).catch(failed("introducing a new member"));
+        },
+      };
+    },
+  };
+}
+
+export type PresenceScopeService = ReturnType<typeof createPresenceScope>;
