@@ -6,6 +6,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import addFormatsImport from "ajv-formats";
 import type { Static, TSchema } from "@sinclair/typebox";
 import { ChatError } from "@charla/protocol/errors";
+import { USER_IDS_PATTERN } from "@charla/protocol/schemas";
 
 // ajv-formats is CommonJS with a default export; under NodeNext it arrives wrapped.
 const addFormats = addFormatsImport as unknown as typeof addFormatsImport.default;
@@ -51,6 +52,7 @@ export const queryAjv = createAjv(true);
 const PATTERN_MEANINGS: Record<string, string> = {
   "^[^\\u0000]*$": "must not contain NUL (\\u0000) characters",
   "^[A-Za-z0-9_.-]+$": "may contain only letters A–Z, digits, _ . and -",
+  [USER_IDS_PATTERN]: "must be at most 200 UUIDs separated by commas",
 };
 
 /** A readable sentence from Ajv's first error, e.g. "body: must NOT have more than 16000 characters". */

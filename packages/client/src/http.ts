@@ -24,6 +24,9 @@ import type {
   UsersQuery,
 } from "#protocol/schemas";
 
+/** Most ids one `GET /api/users?ids=` takes. */
+const USERS_BY_IDS_MAX = 200;
+
 /** Where the token comes from: called before every request, so a new login is picked up. */
 export type TokenSource = string | null | undefined | (() => string | null | undefined);
 
@@ -46,7 +49,13 @@ export interface HttpApi {
   /** `GET /api/users/me`. */
   me(): Promise<User>;
   /** `GET /api/users?q=&online=&limit=`. */
-  searchUsers(query?: UsersQuery): Promise<UserListItem[]>;
+  searchUsers(query?: Omit<UsersQuery, "ids">): Promise<UserListItem[]>;
+  /**
+   * `GET /api/users?ids=`: presence on demand, for users who are not contacts (whose
+   * presence is not pushed): those of `ids` that exist, in that order, each with `online`.
+   * More than 200 ids are asked for in several requests.
+   */
+  usersByIds(ids: readonly string[]): Promise<UserListItem[]>;
   /** `GET /api/chats`: the caller's chats, most recent activity first. */
   listChats(): Promise<ChatListItem[]>;
   /** `GET /api/chats/:id`. */
@@ -203,6 +212,15 @@ export function createHttpApi(
     me: () => request("GET", "/users/me"),
     searchUsers: async (query = {}) =>
       (await request<{ users: UserListItem[] }>("GET", "/users", undefined, query)).users,
+    usersByIds: async (ids) => {
+      const unique = [...new Set(ids)];
+      const pages: Array<Promise<{ users: UserListItem[] }>> = [];
+      for (let i = 0; i < unique.length; i += USERS_BY_IDS_MAX) {
+        const page = unique.slice(i, i + USERS_BY_IDS_MAX).join(",");
+        pages.push(request("GET", "/users", undefined, { ids: page }));
+      }
+      return (await Promise.all(pages)).flatMap((page) => page.users);
+    },
     listChats: async () => (await request<{ chats: ChatListItem[] }>("GET", "/chats")).chats,
     getChat: (chatId) => request("GET", `/chats/${id(chatId)}`),
     createChat: (input) => request("POST", "/chats", input),

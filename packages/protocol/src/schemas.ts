@@ -98,7 +98,13 @@ export const User = Obj({
 });
 export type User = Static<typeof User>;
 
-export const UserListItem = Obj({ id: Uuid, username: Type.String(), online: Type.Boolean() });
+export const UserListItem = Obj({
+  id: Uuid,
+  username: Type.String(),
+  display_name: Nullable(Type.String()),
+  avatar_url: Nullable(Type.String()),
+  online: Type.Boolean(),
+});
 export type UserListItem = Static<typeof UserListItem>;
 
 export const ChatMember = Obj({
@@ -224,7 +230,20 @@ export type Invite = Static<typeof Invite>;
 export const AuthResult = Obj({ user: User, token: Type.String(), expires_at: Timestamp });
 export type AuthResult = Static<typeof AuthResult>;
 
+/** Comma-separated UUIDs (canonical form, any case), at most 200: `?ids=a,b,c`. */
+export const USER_IDS_PATTERN = (() => {
+  const uuid = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
+  return `^${uuid}(,${uuid}){0,199}$`;
+})();
+
 export const UsersQuery = Obj({
+  ids: Type.Optional(
+    Type.String({
+      pattern: USER_IDS_PATTERN,
+      description:
+        "Up to 200 user ids, comma-separated: those users (unknown ids left out), with whether each is online; `q`, `online` and `limit` then do not apply.",
+    }),
+  ),
   q: Type.Optional(Type.String({ maxLength: 64, pattern: NO_NUL })),
   online: Type.Optional(Type.Boolean()),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),

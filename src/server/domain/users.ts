@@ -16,9 +16,12 @@ export function publicUser(user: StoredUser): User {
   };
 }
 
+/** A user as people lists show it (search, `?ids=`), with whether they are online now. */
+export function userListItem(user: StoredUser, online: boolean): UserListItem {
+  return { id: user.id, username: user.username, display_name: null, avatar_url: null, online };
+}
+
 const SEARCH_DEFAULT_LIMIT = 50;
-/** How many matches the online filter looks through. */
-const ONLINE_FILTER_SCAN = 1000;
 
 export function createUserService({ store, presence }: { store: Store; presence: Presence }) {
   return {
@@ -35,12 +38,35 @@ export function createUserService({ store, presence }: { store: Store; presence:
       online,
       limit = SEARCH_DEFAULT_LIMIT,
     }: UsersQuery): Promise<UserListItem[]> {
-      const onlineIds = new Set((await presence.online()).map((u) => u.user_id));
-      const found = await store.users.search(q, online === undefined ? limit : ONLINE_FILTER_SCAN);
-      return found
-        .map((u) => ({ id: u.id, username: u.username, online: onlineIds.has(u.id) }))
-        .filter((u) => online === undefined || u.online === online)
-        .slice(0, limit);
+      if (online !== undefined) {
+        // The filter is part of the query, so the limit counts matching users only.
+        const ids = (await presence.online()).map((u) => u.user_id);
+        const found = await store.users.search(q, limit, { ids, inside: online });
+        return found.map((u) => userListItem(u, online));
+      }
+      const found = await store.users.search(q, limit);
+      const onlineIds = new Set(
+        (await presence.onlineAmong(found.map((u) => u.id))).map((u) => u.user_id),
+      );
+      return found.map((u) => userListItem(u, onlineIds.has(u.id)));
+    },
+
+    /**
+     * Presence on demand: the users named by `ids` (lower case, at most 200), in that order,
+     * with whether each is online; ids that name nobody are left out.
+     */
+    async byIds(ids: readonly string[]): Promise<UserListItem[]> {
+      const wanted = [...new Set(ids)];
+      const [found, online] = await Promise.all([
+        store.users.findByIds(wanted),
+        presence.onlineAmong(wanted),
+      ]);
+      const byId = new Map(found.map((u) => [u.id, u]));
+      const onlineIds = new Set(online.map((u) => u.user_id));
+      return wanted.flatMap((id) => {
+        const user = byId.get(id);
+        return user ? [userListItem(user, onlineIds.has(id))] : [];
+      });
     },
   };
 }

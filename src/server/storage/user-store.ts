@@ -45,8 +45,16 @@ export interface UserStore {
   /** The user and the ids of their chats, in one round trip (socket handshakes). */
   findWithChats(id: string): Promise<{ user: StoredUser; chatIds: string[] } | undefined>;
   findByIds(ids: readonly string[]): Promise<StoredUser[]>;
-  /** Users whose name contains `query` (literally, regardless of case), by name. */
-  search(query: string, limit: number): Promise<StoredUser[]>;
+  /**
+   * Users whose name contains `query` (literally, regardless of case), by name; with `among`,
+   * only those whose id is (`inside: true`) or is not (`false`) in `among.ids`, filtered by
+   * the query itself so that the limit applies after the filter.
+   */
+  search(
+    query: string,
+    limit: number,
+    among?: { ids: readonly string[]; inside: boolean },
+  ): Promise<StoredUser[]>;
   bumpTokenVersion(userId: string): Promise<void>;
   /**
    * Deactivates (revoking every token: the version is bumped) or reactivates the account;

@@ -30,14 +30,19 @@ export const userRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app, deps)
       schema: {
         tags,
         security,
-        summary: "Find users by part of their name; `online=true` keeps those online",
+        summary:
+          "Find users by part of their name (`online` keeps those online or offline), or get some by id (`ids`), with whether each is online",
         querystring: UsersQuery,
         response: {
           200: Type.Object({ users: Type.Array(UserListItem) }),
-          ...errorResponses("UNAUTHORIZED"),
+          ...errorResponses("VALIDATION_ERROR", "UNAUTHORIZED"),
         },
       },
     },
-    async (request) => ({ users: await deps.users.search(request.query) }),
+    async (request) => {
+      const { ids } = request.query;
+      if (ids === undefined) return { users: await deps.users.search(request.query) };
+      return { users: await deps.users.byIds(ids.toLowerCase().split(",")) };
+    },
   );
 };

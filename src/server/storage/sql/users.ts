@@ -104,13 +104,19 @@ export function sqlUserStore(db: SqlQueryable): UserStore {
       return rows.map(toUser);
     },
 
-    async search(query, limit) {
+    async search(query, limit, among) {
       // Escape LIKE wildcards so a search for "a_b" means exactly that.
       const pattern = `%${query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      const rows = await db.query(
-        "SELECT * FROM users WHERE username ILIKE $1 ORDER BY lower(username) LIMIT $2",
-        [pattern, limit],
-      );
+      const rows = among
+        ? await db.query(
+            `SELECT * FROM users WHERE username ILIKE $1 AND (id = ANY($3::uuid[])) = $4
+              ORDER BY lower(username) LIMIT $2`,
+            [pattern, limit, among.ids, among.inside],
+          )
+        : await db.query(
+            "SELECT * FROM users WHERE username ILIKE $1 ORDER BY lower(username) LIMIT $2",
+            [pattern, limit],
+          );
       return rows.map(toUser);
     },
 
