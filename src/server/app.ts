@@ -9,6 +9,7 @@ import { RateLimiterMemory } from "rate-limiter-flexible";
 import type { Config } from "./config.ts";
 import { createAdminService } from "./domain/admin.ts";
 import { createAuthService } from "./domain/auth.ts";
+import { createBlockService } from "./domain/blocks.ts";
 import { createChatService } from "./domain/chats.ts";
 import { createInviteService } from "./domain/invites.ts";
 import { createMessageService } from "./domain/messages.ts";
@@ -98,6 +99,7 @@ export async function createApp(config: Readonly<Config>, options: AppOptions = 
   const invites = createInviteService({ store });
   const reactions = createReactionService({ store, events });
   const admin = createAdminService({ store, events });
+  const blocks = createBlockService({ store });
 
   const limits = createLimits(config.rateLimits);
   const http = await createHttpServer(
@@ -111,6 +113,7 @@ export async function createApp(config: Readonly<Config>, options: AppOptions = 
       invites,
       reactions,
       admin,
+      blocks,
       metrics,
       publicUrl: config.publicUrl,
       adminLimiter: config.rateLimits

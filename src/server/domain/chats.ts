@@ -47,6 +47,10 @@ export function createChatService({ store, events }: { store: Store; events: Cha
         if (others.length !== 1) {
           throw new ChatError("VALIDATION_ERROR", "A direct chat takes exactly one other user.");
         }
+        // A blocked user cannot open the direct chat with the blocker, even one that exists.
+        if (await store.blocks.blocks(others[0]!, callerId)) {
+          throw new ChatError("FORBIDDEN", "This user has blocked you.");
+        }
         directKey = [callerId, others[0]!].sort().join(":");
         const existing = await store.chats.findDirect(directKey);
         if (existing) {

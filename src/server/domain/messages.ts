@@ -16,6 +16,7 @@ import {
 } from "@charla/protocol/schemas";
 import type { GroupCommit } from "../storage/group-commit.ts";
 import type { HistoryPage } from "../storage/message-store.ts";
+import { SendBlocked } from "../storage/errors.ts";
 import type { Store } from "../storage/store.ts";
 import type { ChatEvents } from "./events.ts";
 import { findMentions } from "./mentions.ts";
@@ -97,15 +98,22 @@ export function createMessageService(deps: {
       const body = normaliseBody(input.body);
       const replyToId = input.reply_to_id?.toLowerCase() ?? null;
       if (replyToId !== null) await requireOriginal(callerId, input.chat_id, replyToId);
-      const result = await commits.append({
-        id: randomUUID(),
-        chat_id: input.chat_id,
-        sender_id: callerId,
-        body,
-        client_msg_id: input.client_msg_id ?? null,
-        reply_to_id: replyToId,
-        mentions: await mentionsIn(input.chat_id, body),
-      });
+      const result = await commits
+        .append({
+          id: randomUUID(),
+          chat_id: input.chat_id,
+          sender_id: callerId,
+          body,
+          client_msg_id: input.client_msg_id ?? null,
+          reply_to_id: replyToId,
+          mentions: await mentionsIn(input.chat_id, body),
+        })
+        .catch((error: unknown) => {
+          if (error instanceof SendBlocked) {
+            throw new ChatError("FORBIDDEN", "You cannot send into this chat: you are blocked.");
+          }
+          throw error;
+        });
       if (result.kind === "not_member") throw new ChatError("NOT_FOUND", NO_SUCH_CHAT);
       if (result.kind === "stored") events.messageSent(result.message);
       return { message: result.message, duplicate: result.kind === "duplicate" };

@@ -1,6 +1,7 @@
 import type { RateLimiterAbstract } from "rate-limiter-flexible";
 import type { AdminService } from "../domain/admin.ts";
 import type { AuthService } from "../domain/auth.ts";
+import type { BlockService } from "../domain/blocks.ts";
 import type { ChatService } from "../domain/chats.ts";
 import type { InviteService } from "../domain/invites.ts";
 import type { MessageService } from "../domain/messages.ts";
@@ -17,6 +18,7 @@ export interface HttpDeps {
   messages: MessageService;
   invites: InviteService;
   admin: AdminService;
+  blocks: BlockService;
   metrics: Metrics;
   /**
    * Every rate limit, shared with the socket gateway. Every write under /api already draws on

@@ -37,6 +37,13 @@ export class StoreUnavailable extends StoreError {
   }
 }
 
+/** The sender is blocked by the other member of this direct chat: nothing was stored. */
+export class SendBlocked extends StoreError {
+  constructor() {
+    super("The other member of this direct chat blocked the sender.");
+  }
+}
+
 /** The registration was refused: registration is closed, or the invite is not valid. */
 export class NotAdmitted extends StoreError {
   constructor(readonly admission: "invite" | "closed") {

@@ -7,6 +7,7 @@
  * A new entity (reactions, attachments…) is a port file beside this one, its SQL in sql/,
  * a field here and its contract suite.
  */
+import type { BlockStore } from "./block-store.ts";
 import type { ChatStore } from "./chat-store.ts";
 import type { InviteStore } from "./invite-store.ts";
 import type { MessageStore } from "./message-store.ts";
@@ -21,6 +22,7 @@ export interface Store {
   readonly invites: InviteStore;
   readonly reactions: ReactionStore;
   readonly moderation: ModerationStore;
+  readonly blocks: BlockStore;
   /** Resolves when the database answers; throws StoreUnavailable otherwise. */
   ping(): Promise<void>;
   /** Closes the connections; idempotent. */

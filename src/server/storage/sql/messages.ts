@@ -1,5 +1,6 @@
 /** The MessageStore in SQL: edits and deletes take the chat's next change_seq. */
-import type { SqlQueryable } from "../drivers/driver.ts";
+import { sqlState, type SqlQueryable } from "../drivers/driver.ts";
+import { SendBlocked } from "../errors.ts";
 import type { HistoryPage, MessageAccess, MessageStore } from "../message-store.ts";
 import { appendMessages } from "./append.ts";
 import { MESSAGE_COLUMNS, toMessage, type Row } from "./rows.ts";
@@ -49,7 +50,12 @@ export function sqlMessageStore(db: SqlQueryable): MessageStore {
   }
 
   return {
-    append: (batch) => appendMessages(db, batch),
+    // A blocked sender's message makes the statement fail (trigger, migration 0008); the group
+    // commit then isolates it and rejects it alone, as SendBlocked.
+    append: (batch) =>
+      appendMessages(db, batch).catch((error: unknown) => {
+        throw sqlState(error) === "CHB01" ? new SendBlocked() : error;
+      }),
 
     async findForAccess(messageId, callerId) {
       const rows = await db.query(

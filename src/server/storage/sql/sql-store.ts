@@ -4,12 +4,13 @@
  */
 import { withStoreUnavailable, type SqlDriver } from "../drivers/driver.ts";
 import type { Store } from "../store.ts";
+import { sqlBlockStore } from "./blocks.ts";
 import { sqlChatStore } from "./chats.ts";
 import { sqlInviteStore } from "./invites.ts";
 import { sqlMessageStore } from "./messages.ts";
 import { sqlReactionStore } from "./reactions.ts";
 import { sqlModerationStore } from "./moderation.ts";
-import { sqlUserStore } from "./users.ts";
+import { sqlUserStore, toUser } from "./users.ts";
 
 export function createSqlStore(driver: SqlDriver): Store {
   const db = withStoreUnavailable(driver);
@@ -20,6 +21,7 @@ export function createSqlStore(driver: SqlDriver): Store {
     invites: sqlInviteStore(db),
     reactions: sqlReactionStore(db),
     moderation: sqlModerationStore(db),
+    blocks: sqlBlockStore(db, toUser),
     async ping() {
       await db.query("SELECT 1");
     },

@@ -4,7 +4,7 @@ import { NotAdmitted, UsernameTaken } from "../errors.ts";
 import type { Admission, NewUser, StoredUser, UserStore } from "../user-store.ts";
 import { iso, type Row } from "./rows.ts";
 
-function toUser(row: Row): StoredUser {
+export function toUser(row: Row): StoredUser {
   return {
     id: row.id as string,
     username: row.username as string,
