@@ -47,6 +47,11 @@ export interface App {
 
 export interface AppOptions {
   log?: Logger;
+  /** Seams for tests that reproduce races; never set in production. */
+  testHooks?: {
+    /** Runs after a socket handshake's database read, before the socket is accepted. */
+    afterHandshakeRead?: (userId: string) => Promise<void>;
+  };
 }
 
 export async function createApp(config: Readonly<Config>, options: AppOptions = {}): Promise<App> {
@@ -154,6 +159,7 @@ export async function createApp(config: Readonly<Config>, options: AppOptions = 
     presence,
     limits,
     presenceScope,
+    afterHandshakeRead: options.testHooks?.afterHandshakeRead,
     isDraining: () => draining,
   });
   if (cluster) cluster.attach(io, (users) => presenceScope.announceBack(users));

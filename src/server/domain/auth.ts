@@ -158,10 +158,27 @@ export function createAuthService(options: AuthServiceOptions) {
      * For a socket handshake: the user and the chats they belong to, read in one query, so a
      * reconnect storm costs one round trip per socket.
      */
-    async verifyWithChats(token: unknown): Promise<{ user: AuthenticatedUser; chatIds: string[] }> {
+    async verifyWithChats(token: unknown): Promise<{
+      user: AuthenticatedUser;
+      chatIds: string[];
+      /**
+       * The same read again, for after the socket joined its rooms: the chats now, or
+       * UNAUTHORIZED if the token was revoked meanwhile (a change committed during the
+       * handshake reached no room the socket was in yet).
+       */
+      recheck: () => Promise<string[]>;
+    }> {
       const claims = await decode(token);
       const found = await store.users.findWithChats(claims.userId);
-      return { user: current(claims, found?.user), chatIds: found?.chatIds ?? [] };
+      return {
+        user: current(claims, found?.user),
+        chatIds: found?.chatIds ?? [],
+        recheck: async () => {
+          const now = await store.users.findWithChats(claims.userId);
+          current(claims, now?.user);
+          return now?.chatIds ?? [];
+        },
+      };
     },
   };
 }

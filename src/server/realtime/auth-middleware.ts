@@ -24,12 +24,15 @@ export function createAuthMiddleware(deps: {
   log: Logger;
   /** Live sockets one user may hold on this node (MAX_SOCKETS_PER_USER). */
   maxSocketsPerUser: number;
+  /** Test seam: runs after the handshake's database read, before the socket is accepted. */
+  afterHandshakeRead?: ((userId: string) => Promise<void>) | undefined;
 }) {
   return async (socket: ChatSocket, next: (err?: Error) => void) => {
     try {
-      const { user, chatIds } = await deps.auth.verifyWithChats(
+      const { user, chatIds, recheck } = await deps.auth.verifyWithChats(
         tokenFromHandshake(socket.handshake),
       );
+      await deps.afterHandshakeRead?.(user.id);
       // Joining and counting in one synchronous step: concurrent handshakes of one user
       // cannot all pass the cap. A refused or abandoned handshake leaves its rooms.
       const room = userRoom(user.id);
@@ -42,6 +45,7 @@ export function createAuthMiddleware(deps: {
       }
       socket.data.user = user;
       socket.data.chatIds = chatIds;
+      socket.data.recheck = recheck;
       // The token is not needed after this; each idle socket would otherwise hold a copy.
       const auth = socket.handshake.auth as Record<string, unknown> | undefined;
       if (auth) delete auth.token;

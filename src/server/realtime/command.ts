@@ -90,6 +90,8 @@ async function execute(
       throw new ChatError("UNAVAILABLE", "This node is shutting down; try again.");
     }
     await context.limits.spendUser(socket.data.user.id, spec.cost);
+    // A command runs on a connection already consistent with its handshake's re-check.
+    await socket.data.ready;
     result = await spec.run(socket, validate(spec.schema, raw));
   } catch (error) {
     const { code, message } = toChatError(error, context.log, {

@@ -13,6 +13,7 @@ import type { ReactionService } from "../domain/reactions.ts";
 import type { Presence } from "../domain/presence.ts";
 import type { Metrics } from "../metrics.ts";
 import type { Limits } from "../rate-limits.ts";
+import { toChatError } from "../errors.ts";
 import { createAuthMiddleware } from "./auth-middleware.ts";
 import { coalesceQueuedFrames } from "./coalesce-writes.ts";
 import { createDispatcher, type CommandContext } from "./command.ts";
@@ -35,6 +36,8 @@ export interface GatewayDeps {
   presence: Presence;
   limits: Limits;
   presenceScope: PresenceScopeService;
+  /** Test seam (AppOptions.testHooks): delays the handshake after its database read. */
+  afterHandshakeRead?: ((userId: string) => Promise<void>) | undefined;
   isDraining: () => boolean;
 }
 
@@ -117,19 +120,57 @@ export function startGateway(
     tracking.disconnected(this);
   }
 
-  io.use(createAuthMiddleware({ ...deps, maxSocketsPerUser: config.maxSocketsPerUser }));
+  io.use(
+    createAuthMiddleware({
+      ...deps,
+      maxSocketsPerUser: config.maxSocketsPerUser,
+      afterHandshakeRead: deps.afterHandshakeRead,
+    }),
+  );
 
   io.on("connection", (socket) => {
-    const { user, chatIds } = socket.data;
-    socket.join([userRoom(user.id), ...chatIds.map(chatRoom)]);
-    socket.data.chatIds = [];
-    metrics.socketsConnected.inc();
-    expiry.add(socket, user.expiresAt);
+    const { user, chatIds, recheck } = socket.data;
+    // The handlers first, so that whatever ends the socket from here on (an expiry just
+    // below included) undoes its count and its presence exactly once.
     socket.on("disconnecting", onDisconnecting);
     socket.on("disconnect", onDisconnect);
-    socket.onAny(dispatch);
+    metrics.socketsConnected.inc();
+    // In its user's room first, then its chats': room changes from now on reach it.
+    socket.join([userRoom(user.id), ...chatIds.map(chatRoom)]);
+    socket.data.chatIds = [];
+    socket.data.recheck = undefined;
     tracking.connected(socket);
+    socket.onAny(dispatch);
+    socket.data.ready = settleRooms(socket, chatIds, recheck);
+    // Caught here; each command that waits for it reports the failure itself.
+    socket.data.ready.catch(() => undefined);
+    expiry.add(socket, user.expiresAt);
   });
+
+  /**
+   * A logout or a member change committed while the handshake was reading reached no room
+   * this socket was in yet: read again now that it is in them, and catch up.
+   */
+  async function settleRooms(
+    socket: ChatSocket,
+    joined: readonly string[],
+    recheck: (() => Promise<string[]>) | undefined,
+  ): Promise<void> {
+    if (!recheck) return;
+    let now: string[];
+    try {
+      now = await recheck();
+    } catch (error) {
+      const { code, message } = toChatError(error, log, { phase: "handshake recheck" });
+      socket.emit("error", { event: "auth", code, message });
+      socket.disconnect(true);
+      throw error;
+    }
+    const current = new Set(now);
+    for (const chatId of joined) if (!current.has(chatId)) socket.leave(chatRoom(chatId));
+    const before = new Set(joined);
+    socket.join(now.filter((chatId) => !before.has(chatId)).map(chatRoom));
+  }
 
   // Called on the one node that found them gone (it reaped a dead node): tell every node.
   presence.onUsersGone((userIds) => deps.presenceScope.announceGone(userIds));

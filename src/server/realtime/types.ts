@@ -12,6 +12,13 @@ export interface SocketData {
   chatIds: string[];
   /** This socket's presence updates, chained so that they apply in order. */
   presence: Promise<unknown>;
+  /** Until connect: re-reads the user's token state and chats (auth-middleware.ts). */
+  recheck: (() => Promise<string[]>) | undefined;
+  /**
+   * Settles once the connection is consistent with every change committed before it was
+   * accepted (rooms re-checked); commands wait for it, and fail if the token was revoked.
+   */
+  ready: Promise<void>;
 }
 
 export type ChatServer = Server<
