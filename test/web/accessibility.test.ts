@@ -67,7 +67,7 @@ for (const colorScheme of ["light", "dark"] as const) {
       found.push(...(await seriousViolations(page, `members ${viewport.width}`)));
       await page.keyboard.press("Escape");
       if (viewport.width < 760) await page.getByRole("button", { name: "Back to chats" }).click();
-      await page.getByRole("button", { name: "Notifications" }).click();
+      await page.getByRole("button", { name: "Notifications", exact: true }).click();
       found.push(...(await seriousViolations(page, `notifications ${viewport.width}`)));
       await page.keyboard.press("Escape");
       await page.getByRole("button", { name: "New chat" }).click();

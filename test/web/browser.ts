@@ -142,3 +142,15 @@ export function messageItem(page: Page, text: string) {
     .getByRole("listitem")
     .filter({ hasText: text });
 }
+
+/**
+ * Waits until the expression is true in the page. Polled with `evaluate` (not
+ * `waitForFunction`, whose string form needs `eval`, which the page's CSP forbids).
+ */
+export async function waitUntil(page: Page, expression: string, timeout = 15_000): Promise<void> {
+  const deadline = Date.now() + timeout;
+  while (!(await page.evaluate<boolean>(expression))) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${expression}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

@@ -11,7 +11,14 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { chatFixture } from "../support/fixture.ts";
-import { ensureWebBuild, launchBrowser, messageItem, openPerson, PASSWORD } from "./browser.ts";
+import {
+  ensureWebBuild,
+  launchBrowser,
+  messageItem,
+  openPerson,
+  PASSWORD,
+  waitUntil,
+} from "./browser.ts";
 
 const RECORDER = `(() => {
   const shown = (window.charlaShown = []);
@@ -74,7 +81,7 @@ test(
     assert.equal(await page.evaluate("window.charlaAsked"), 0, "nothing asked on load");
 
     // Turned on in the settings: the permission is asked by that click.
-    await page.getByRole("button", { name: "Notifications" }).click();
+    await page.getByRole("button", { name: "Notifications", exact: true }).click();
     const settings = page.getByRole("dialog", { name: "Notifications" });
     await settings.getByLabel("Show a notification for new messages").check();
     await settings.getByLabel("Play a sound for new messages").check();
@@ -88,7 +95,7 @@ test(
     await messageItem(page, "Here, in the open chat").waitFor();
     await post(bob, club.id, "My own words"); // bob on another device
     await post(carol, club.id, "Chapter 3 tonight?");
-    await page.waitForFunction("window.charlaShown.length > 0");
+    await waitUntil(page, "window.charlaShown.length > 0");
     const shown = await page.evaluate<{ title: string; body: string; tag: string }[]>(
       "window.charlaShown.map(({ title, body, tag }) => ({ title, body, tag }))",
     );
@@ -98,25 +105,44 @@ test(
     assert.ok((await page.evaluate<number>("window.charlaChimes")) > 0, "the chime played");
 
     // The tab says how many are unread (bob's own message is not), in its title and icon.
-    await page.waitForFunction("document.title === '(1) Charla'");
+    await waitUntil(page, "document.title === '(1) Charla'");
     assert.equal(await page.locator("link[rel=icon]").getAttribute("href"), "/favicon-unread.svg");
 
     // Clicking the notification opens its chat; reading it clears the total.
     await page.evaluate("window.charlaShown[0].onclick()");
     await page.getByRole("heading", { name: "Book club" }).waitFor();
-    await page.waitForFunction("document.title === 'Charla'");
+    await waitUntil(page, "document.title === 'Charla'");
     assert.equal(await page.locator("link[rel=icon]").getAttribute("href"), "/favicon.svg");
 
     // With the tab hidden, a message in the open chat notifies too.
     await page.evaluate("window.charlaHidden = true");
     await post(carol, club.id, "Are you there?");
-    await page.waitForFunction("window.charlaShown.length === 2");
+    await waitUntil(page, "window.charlaShown.length === 2");
     assert.equal(await page.evaluate("window.charlaShown[1].body"), "carol: Are you there?");
     await page.evaluate("window.charlaHidden = false");
 
+    // Muted, the group notifies no more (and leaves the tab's total), even in another chat.
+    const mute = page.getByRole("button", { name: "Mute notifications" });
+    await mute.click();
+    await page.locator("button[aria-pressed=true]", { hasText: "Mute notifications" }).waitFor();
+    await page.getByRole("button", { name: /alice/ }).click();
+    await page.getByRole("heading", { name: "alice", exact: true }).waitFor();
+    await post(carol, club.id, "Quiet please");
+    await page
+      .getByRole("button", { name: /Book club.*muted/ })
+      .filter({ hasText: "Quiet please" })
+      .waitFor();
+    await post(alice, withAlice.id, "barrier");
+    await messageItem(page, "barrier").waitFor();
+    assert.equal(await page.evaluate("window.charlaShown.length"), 2, "nothing for the muted chat");
+    assert.equal(await page.title(), "Charla");
+    await page.getByRole("button", { name: /Book club/ }).click();
+    await mute.click();
+    await page.locator("button[aria-pressed=false]", { hasText: "Mute notifications" }).waitFor();
+
     // The settings stay after a reload; turned off, nothing more shows.
     await page.reload();
-    await page.getByRole("button", { name: "Notifications" }).click();
+    await page.getByRole("button", { name: "Notifications", exact: true }).click();
     const again = page.getByRole("dialog", { name: "Notifications" });
     assert.equal(await again.getByLabel("Show a notification for new messages").isChecked(), true);
     await again.getByLabel("Show a notification for new messages").uncheck();

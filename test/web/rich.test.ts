@@ -18,6 +18,7 @@ import {
   PASSWORD,
   SCREENSHOTS,
   sendWithEnter,
+  waitUntil,
 } from "./browser.ts";
 
 async function logIn(page: Page, username: string) {
@@ -80,11 +81,14 @@ test("replies, reactions and mentions", { timeout: 180_000 }, async (t) => {
     hasNot: a.page.locator(".reply-quote"),
   });
   await first.waitFor();
-  await a.page.waitForFunction(`(() => {
+  await waitUntil(
+    a.page,
+    `(() => {
     const el = document.getElementById("msg-${original.id}").getBoundingClientRect();
     const list = document.querySelector(".messages").getBoundingClientRect();
     return el.top >= list.top && el.bottom <= list.bottom;
-  })()`);
+  })()`,
+  );
 
   // Alice reacts to bob's reply; bob sees it with who, adds his own, then takes it back.
   const mine = messageItem(a.page, "At the cafe");

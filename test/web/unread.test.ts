@@ -16,6 +16,7 @@ import {
   openPerson,
   PASSWORD,
   SCREENSHOTS,
+  waitUntil,
 } from "./browser.ts";
 
 /** Whether the element is inside the scrolled conversation's visible part. */
@@ -75,10 +76,13 @@ test("a busy chat opens at its first unread message", { timeout: 150_000 }, asyn
   // At the bottom, new messages follow in view and the divider stays where it was.
   await post(ana, chat.id, "Unread message 82");
   await messageItem(page, "Unread message 82").waitFor();
-  await page.waitForFunction(`(() => {
+  await waitUntil(
+    page,
+    `(() => {
     const list = document.querySelector(".messages");
     return list.scrollHeight - list.scrollTop - list.clientHeight < 80;
-  })()`);
+  })()`,
+  );
   assert.ok(await inView(messageItem(page, "Unread message 82")));
   // Having reached the bottom, ben has read everything (the server says so).
   for (;;) {

@@ -98,3 +98,11 @@ export const SmileIcon = () => (
     <path d="M9 9h.01M15 9h.01" />
   </Icon>
 );
+export const BellOffIcon = () => (
+  <Icon>
+    <path d="M8.7 3A6 6 0 0 1 18 8a21.3 21.3 0 0 0 .6 5" />
+    <path d="M17 17H3s3-2 3-9a4.67 4.67 0 0 1 .3-1.7" />
+    <path d="M10.3 21a1.94 1.94 0 0 0 3.4 0" />
+    <path d="m2 2 20 20" />
+  </Icon>
+);

@@ -128,6 +128,7 @@ function openClient(
   const refreshChats = () => void queryClient.invalidateQueries({ queryKey: chatsKey });
   client.on("chat:created", refreshChats);
   client.on("chat:member_added", refreshChats);
+  client.on("chat:updated", refreshChats);
   client.on("chat:member_removed", (event) => {
     if (event.user_id === session.user.id) dropChat(queryClient, event.chat_id);
     else refreshChats();

@@ -5,6 +5,7 @@ import { BackIcon, UsersIcon } from "../icons.tsx";
 import { useOnline } from "../live.tsx";
 import { openChat } from "../navigation.ts";
 import { Avatar } from "./Avatar.tsx";
+import { MuteButton } from "./MuteButton.tsx";
 
 /** The chat's name and who is online in it; a group's members button. */
 export function ChatHeader({
@@ -47,6 +48,7 @@ export function ChatHeader({
           {subtitle}
         </p>
       </div>
+      <MuteButton chat={chat} />
       {chat.type === "group" && (
         <button
           className="icon-btn members-btn"

@@ -1,6 +1,7 @@
 import type { ChatListItem } from "@charla/client";
 import { formatListTime, t } from "../i18n.ts";
 import { useOnline, useTyping } from "../live.tsx";
+import { BellOffIcon } from "../icons.tsx";
 import { Avatar } from "./Avatar.tsx";
 import { chatTitle, foldForSearch, otherMember } from "../chats.ts";
 import { readDraft } from "../drafts.ts";
@@ -65,6 +66,12 @@ export function ChatList({
               <span className="chat-item-text">
                 <span className="chat-item-top">
                   <span className="chat-item-title">{title}</span>
+                  {chat.muted && (
+                    <span className="chat-item-muted" title={t.muted}>
+                      <BellOffIcon />
+                      <span className="sr-only">, {t.muted}</span>
+                    </span>
+                  )}
                   {chat.last_message && (
                     <time className="chat-item-time" dateTime={chat.last_message.created_at}>
                       {formatListTime(chat.last_message.created_at)}
