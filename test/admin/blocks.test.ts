@@ -89,3 +89,17 @@ test("blocking", async (t) => {
     assert.deepEqual(listed.body.users, []);
   });
 });
+
+test("@charla/client: block, blocks, unblock", async (t) => {
+  const { createAdminApi } = await import("@charla/client");
+  const fixture = await chatFixture(t, ["cli_blk_a", "cli_blk_b"]);
+  const [a, b] = fixture.users;
+  const api = createAdminApi(fixture.url, a.token);
+  await api.block(b.user.id);
+  assert.deepEqual(
+    (await api.blocks()).map((u) => u.id),
+    [b.user.id],
+  );
+  await api.unblock(b.user.id);
+  assert.deepEqual(await api.blocks(), []);
+});

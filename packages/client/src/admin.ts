@@ -12,6 +12,7 @@ import type {
   Invite,
   NewestFirstQuery,
   Report,
+  User,
 } from "#protocol/schemas";
 import { createApiRequest, type HttpApiOptions, type TokenSource } from "./http.ts";
 
@@ -35,6 +36,12 @@ export interface AdminApi {
    * admin of the group, or a member again; members get `chat:member_updated`.
    */
   setMemberRole(chatId: string, userId: string, role: "admin" | "member"): Promise<Chat>;
+  /** `PUT /api/users/me/blocks/:user_id`: they cannot open or send into your direct chat. */
+  block(userId: string): Promise<void>;
+  /** `DELETE /api/users/me/blocks/:user_id`. */
+  unblock(userId: string): Promise<void>;
+  /** `GET /api/users/me/blocks`: the users you block. */
+  blocks(): Promise<User[]>;
   /** `POST /api/messages/:id/report` (any member, not only admins). */
   report(messageId: string, reason: string): Promise<Report>;
 }
@@ -68,6 +75,13 @@ export function createAdminApi(
       (await request<{ entries: AuditEntry[] }>("GET", "/admin/audit", undefined, query)).entries,
     setMemberRole: (chatId, userId, role) =>
       request("PATCH", `/chats/${id(chatId)}/members/${id(userId)}`, { role }),
+    block: async (userId) => {
+      await request("PUT", `/users/me/blocks/${id(userId)}`);
+    },
+    unblock: async (userId) => {
+      await request("DELETE", `/users/me/blocks/${id(userId)}`);
+    },
+    blocks: async () => (await request<{ users: User[] }>("GET", "/users/me/blocks")).users,
     report: (messageId, reason) => request("POST", `/messages/${id(messageId)}/report`, { reason }),
   };
 }
