@@ -56,15 +56,29 @@ export interface AppOptions {
 
 export async function createApp(config: Readonly<Config>, options: AppOptions = {}): Promise<App> {
   const log = options.log ?? createLogger(config.logLevel, config.nodeId);
-  const metrics = createMetrics();
   const store = await openStore(config.database, log);
   let cluster: Cluster | undefined;
   try {
     cluster = config.redisUrl ? await connectCluster(config, log) : undefined;
+    return await assemble(config, options, log, store, cluster);
   } catch (error) {
-    await store.close();
+    // A start that fails part-way gives back what it opened, so a supervisor retrying a bad
+    // start does not pile up connections on the shared PostgreSQL and Redis.
+    await cluster?.close().catch(() => undefined);
+    await store.close().catch(() => undefined);
     throw error;
   }
+}
+
+/** Everything built on the open store (and Redis): services, HTTP, the gateway. */
+async function assemble(
+  config: Readonly<Config>,
+  options: AppOptions,
+  log: Logger,
+  store: Store,
+  cluster: Cluster | undefined,
+): Promise<App> {
+  const metrics = createMetrics();
   const presence: Presence = cluster?.presence ?? createLocalPresence();
   // ADMIN_USERNAMES applies at every start (and to those who register later, in auth).
   await store.users.promoteAdmins(config.adminUsernames);
