@@ -8,6 +8,7 @@ import type { Logger } from "pino";
 import { RateLimiterMemory } from "rate-limiter-flexible";
 import type { Config } from "./config.ts";
 import { createAdminService } from "./domain/admin.ts";
+import { createAccountService } from "./domain/accounts.ts";
 import { createAuthService } from "./domain/auth.ts";
 import { createBlockService } from "./domain/blocks.ts";
 import { createChatService } from "./domain/chats.ts";
@@ -15,6 +16,7 @@ import { createInviteService } from "./domain/invites.ts";
 import { createMessageService } from "./domain/messages.ts";
 import { createReactionService } from "./domain/reactions.ts";
 import { createLocalPresence, type Presence } from "./domain/presence.ts";
+import { createSessions } from "./domain/sessions.ts";
 import { createUserService } from "./domain/users.ts";
 import { createHttpServer } from "./http/server.ts";
 import { createLogger } from "./logger.ts";
@@ -94,9 +96,10 @@ async function assemble(
     log,
   });
   const events = presenceScope.introducing(createBroadcaster(io));
+  const sessions = createSessions({ store, events });
   const auth = createAuthService({
     store,
-    events,
+    sessions,
     secret,
     tokenTtlSeconds: config.tokenTtlSeconds,
     passwordHash: config.passwordHash,
@@ -112,7 +115,8 @@ async function assemble(
     metrics.messagesStored.inc(size);
   };
 
-  const users = createUserService({ store, presence });
+  const users = createUserService({ store, presence, events });
+  const accounts = createAccountService({ store, auth, events });
   const chats = createChatService({ store, events });
   const messages = createMessageService({ store, commits, events });
   const invites = createInviteService({ store });
@@ -127,6 +131,7 @@ async function assemble(
     {
       auth,
       users,
+      accounts,
       chats,
       messages,
       invites,
@@ -167,6 +172,7 @@ async function assemble(
     log,
     metrics,
     auth,
+    users,
     chats,
     messages,
     reactions,

@@ -27,6 +27,8 @@ export interface Limits {
   /** A login attempt: limited per (IP, username) and per IP whatever the username. */
   spendLogin(ip: string, username: string): Promise<void>;
   spendRegistration(ip: string): Promise<void>;
+  /** A password checked for a signed-in user (password change, closing the account). */
+  spendPasswordCheck(userId: string): Promise<void>;
 }
 
 /** No limits at all (RATE_LIMIT_DISABLED=1, benchmarks only). */
@@ -35,6 +37,7 @@ const UNLIMITED: Limits = {
   spendChatCreation: async () => undefined,
   spendLogin: async () => undefined,
   spendRegistration: async () => undefined,
+  spendPasswordCheck: async () => undefined,
 };
 
 export function createLimits(config: RateLimits | undefined): Limits {
@@ -45,6 +48,7 @@ export function createLimits(config: RateLimits | undefined): Limits {
   const chats = limiter("chats", config.chatCreations, config.chatCreationWindowSeconds);
   const login = limiter("login", config.loginAttempts, config.loginWindowSeconds);
   const loginIp = limiter("login-ip", config.loginIpAttempts, config.loginIpWindowSeconds);
+  const passwordCheck = limiter("password", config.loginAttempts, config.loginWindowSeconds);
   const registration = limiter("register", config.registrations, config.registrationWindowSeconds);
   return {
     spendUser: (userId, cost = COST.default) => spend(user, userId, cost),
@@ -55,5 +59,7 @@ export function createLimits(config: RateLimits | undefined): Limits {
       await spend(login, `${ip}:${username.toLowerCase()}`);
     },
     spendRegistration: (ip) => spend(registration, ip),
+    // As strict as logins: a stolen token must not become a way to guess the password.
+    spendPasswordCheck: (userId) => spend(passwordCheck, userId),
   };
 }

@@ -29,7 +29,15 @@ test("accounts and tokens over HTTP", async (t) => {
     });
     assert.equal(result.status, 201);
     const { user, token, expires_at } = result.body;
-    assert.deepEqual(Object.keys(user).sort(), ["bot", "created_at", "id", "role", "username"]);
+    assert.deepEqual(Object.keys(user).sort(), [
+      "avatar_url",
+      "bot",
+      "created_at",
+      "display_name",
+      "id",
+      "role",
+      "username",
+    ]);
     assert.match(user.id, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     assert.equal(user.username, "Marta.Lopez-1_");
     assert.match(user.created_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);

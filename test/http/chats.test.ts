@@ -47,7 +47,14 @@ test("chats and membership over HTTP", async (t) => {
     ]);
     assert.deepEqual(
       chat.members.find((m: any) => m.username === "ben"),
-      { user_id: ben.user.id, username: "ben", role: "member", last_read_seq: 0 },
+      {
+        user_id: ben.user.id,
+        username: "ben",
+        display_name: null,
+        avatar_url: null,
+        role: "member",
+        last_read_seq: 0,
+      },
     );
     // Listing yourself among the members changes nothing; an unnamed group has name null.
     const alone = await http(url, "POST", "/api/chats", {

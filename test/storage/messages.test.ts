@@ -195,4 +195,36 @@ onEveryBackend("MessageStore", async (t, store) => {
     );
     assert.deepEqual((await store.messages.changesSince(chat.id, huge, 5)).messages, []);
   });
+
+  await t.test("deleteAllBySender: every live message of one sender, in change order", async () => {
+    const [gone, other] = await Promise.all([newUser(store), newUser(store)]);
+    const chatA = await newGroup(store, other.id, [gone.id]);
+    const chatB = await newGroup(store, gone.id, [other.id]);
+    const stored = [];
+    for (const [chat, sender, body] of [
+      [chatA, gone, "a1"],
+      [chatA, other, "a2"],
+      [chatA, gone, "a3"],
+      [chatB, gone, "b1"],
+    ] as const) {
+      const result = await appendOne(store, newMessage(chat.id, sender.id, body));
+      assert.ok(result.kind === "stored");
+      stored.push(result.message);
+    }
+    await store.messages.delete(stored[2]!.id); // already deleted: left alone
+    const deleted = await store.messages.deleteAllBySender(gone.id);
+    assert.deepEqual(deleted.map((m) => m.body).sort(), ["", ""]);
+    assert.deepEqual(deleted.map((m) => m.id).sort(), [stored[0]!.id, stored[3]!.id].sort());
+    assert.ok(deleted.every((m) => m.status === "deleted"));
+    const changes = await store.messages.changesSince(chatA.id, 0, 10);
+    assert.deepEqual(
+      changes.messages.map((m) => [m.seq, m.status, m.change_seq]),
+      [
+        [2, "sent", 2],
+        [3, "deleted", 4],
+        [1, "deleted", 5],
+      ],
+    );
+    assert.deepEqual(await store.messages.deleteAllBySender(gone.id), [], "nothing left");
+  });
 });

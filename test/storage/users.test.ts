@@ -60,6 +60,69 @@ onEveryBackend("UserStore", async (t, store) => {
     await store.users.bumpTokenVersion(ana.id);
     assert.equal((await store.users.findById(ana.id))?.token_version, 1);
   });
+
+  await t.test("profile: display name set and cleared; a closed account cannot", async () => {
+    const ana = await newUser(store);
+    assert.equal(ana.display_name, null);
+    assert.equal(ana.avatar_id, null);
+    assert.equal(ana.deleted_at, null);
+    assert.equal((await store.users.setDisplayName(ana.id, "Ana"))?.display_name, "Ana");
+    assert.equal((await store.users.findById(ana.id))?.display_name, "Ana");
+    assert.equal((await store.users.setDisplayName(ana.id, null))?.display_name, null);
+    assert.equal(await store.users.setDisplayName(randomUUID(), "x"), undefined);
+  });
+
+  await t.test("password hash: replaced with a new token version", async () => {
+    const ana = await newUser(store);
+    assert.equal(await store.users.setPasswordHash(ana.id, "new-hash"), 1);
+    const after = await store.users.findById(ana.id);
+    assert.equal(after?.password_hash, "new-hash");
+    assert.equal(after?.token_version, 1);
+  });
+
+  await t.test("avatars: one current per user, found by id, gone when replaced", async () => {
+    const ana = await newUser(store);
+    const bytes = new Uint8Array([1, 2, 3]);
+    const first = await store.users.setAvatar(ana.id, {
+      id: "first-id",
+      content_type: "image/webp",
+      bytes,
+    });
+    assert.equal(first?.avatar_id, "first-id");
+    const found = await store.users.findAvatar("first-id");
+    assert.equal(found?.content_type, "image/webp");
+    assert.deepEqual([...found!.bytes], [1, 2, 3]);
+    await store.users.setAvatar(ana.id, { id: "second-id", content_type: "image/webp", bytes });
+    assert.equal(await store.users.findAvatar("first-id"), undefined, "the old one is gone");
+    assert.ok(await store.users.findAvatar("second-id"));
+    assert.equal((await store.users.clearAvatar(ana.id))?.avatar_id, null);
+    assert.equal(await store.users.findAvatar("second-id"), undefined);
+    assert.equal(
+      await store.users.setAvatar(randomUUID(), { id: "x", content_type: "a", bytes }),
+      undefined,
+    );
+  });
+
+  await t.test("close: profile and avatar go, tokens end, the name stays taken", async () => {
+    const ana = await newUser(store, `closed_${randomUUID().slice(0, 6)}`);
+    await store.users.setDisplayName(ana.id, "Ana");
+    await store.users.setAvatar(ana.id, {
+      id: `av-${ana.id}`,
+      content_type: "image/webp",
+      bytes: new Uint8Array([1]),
+    });
+    assert.equal(await store.users.close(ana.id), true);
+    const closed = await store.users.findById(ana.id);
+    assert.ok(closed?.deleted_at);
+    assert.equal(closed?.display_name, null);
+    assert.equal(closed?.avatar_id, null);
+    assert.equal(closed?.token_version, 1);
+    assert.equal(await store.users.findAvatar(`av-${ana.id}`), undefined);
+    assert.equal(await store.users.close(ana.id), false, "once");
+    assert.equal(await store.users.setDisplayName(ana.id, "back"), undefined);
+    await assert.rejects(newUser(store, ana.username.toUpperCase()), UsernameTaken);
+    assert.equal(await store.users.close("not-a-uuid"), false);
+  });
 });
 
 onEveryBackend("UserStore admission (first account, invites)", async (t, store) => {

@@ -15,7 +15,7 @@ export function App() {
     if (!session) queryClient.clear();
   }, [session, queryClient]);
   if (!session) return <AuthScreen />;
-  return <Home key={session.token} session={session} />;
+  return <Home key={session.user.id} session={session} />;
 }
 
 function Home({ session }: { session: Session }) {

@@ -1,5 +1,6 @@
 /** How a chat is named and who "the other one" is: plain functions used across the UI. */
 import type { Chat } from "@charla/client";
+import { nameOf } from "./people.ts";
 
 /** The other member of a direct chat, or null for a group. */
 export function otherMember(chat: Chat, myId: string) {
@@ -9,8 +10,9 @@ export function otherMember(chat: Chat, myId: string) {
 
 /** A direct chat is named after the other member; a group by its name, else its members. */
 export function chatTitle(chat: Chat, myId: string): string {
-  if (chat.type === "direct") return otherMember(chat, myId)?.username ?? "?";
-  return chat.name ?? chat.members.map((m) => m.username).join(", ");
+  const other = otherMember(chat, myId);
+  if (chat.type === "direct") return other ? nameOf(other) : "?";
+  return chat.name ?? chat.members.map(nameOf).join(", ");
 }
 
 /** Lower case without accents: "Ángel" and "angel" are one search. */

@@ -127,6 +127,11 @@ function openClient(
   });
   const refreshChats = () => void queryClient.invalidateQueries({ queryKey: chatsKey });
   client.on("chat:created", refreshChats);
+  // A display name or photo changed: chat members carry them, and so does "me".
+  client.on("user:updated", (user) => {
+    refreshChats();
+    if (user.user_id === session.user.id) void queryClient.invalidateQueries({ queryKey: ["me"] });
+  });
   client.on("chat:member_added", refreshChats);
   client.on("chat:updated", refreshChats);
   client.on("chat:member_removed", (event) => {

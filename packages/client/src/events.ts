@@ -13,6 +13,7 @@ import type {
   MessageDeletedEvent,
   OnlineUser,
   Reactions,
+  UserUpdatedEvent,
   ReadEvent,
   TypingEvent,
 } from "#protocol/schemas";
@@ -50,6 +51,8 @@ export interface ChatClientEvents {
   "message:read": (event: ReadEvent) => void;
   /** A user came online (their first live socket anywhere). Sent once, not also as `users:online`. */
   "user:connected": (user: OnlineUser) => void;
+  /** A user's display name or avatar changed (a contact's, or the caller's own). */
+  "user:updated": (user: UserUpdatedEvent) => void;
   /** A user went offline (their last live socket anywhere closed). */
   "user:disconnected": (payload: { user_id: string }) => void;
   "chat:created": (chat: Chat) => void;

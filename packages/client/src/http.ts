@@ -5,15 +5,18 @@
 import { ChatError, codeForStatus, isErrorCode } from "#protocol/errors";
 import type {
   AuthResult,
+  ChangePassword,
   Chat,
   ChatListItem,
   ChatSettings,
   CreateChat,
   Credentials,
+  DeleteAccount,
   History,
   HistoryQuery,
   Message,
   PatchChat,
+  PatchMe,
   PostMessage,
   SearchQuery,
   SearchResults,
@@ -48,6 +51,17 @@ export interface HttpApi {
   logout(): Promise<void>;
   /** `GET /api/users/me`. */
   me(): Promise<User>;
+  /** `PATCH /api/users/me`: sets (or, with null, clears) the caller's display name. */
+  updateMe(changes: PatchMe): Promise<User>;
+  /**
+   * `POST /api/auth/password`: every other token of the caller, the one in use included,
+   * stops working; use the returned one from now on.
+   */
+  changePassword(input: ChangePassword): Promise<AuthResult>;
+  /** `POST /api/auth/refresh`: a fresh token; the current one keeps working until it expires. */
+  refresh(): Promise<AuthResult>;
+  /** `DELETE /api/users/me`: closes the caller's account (for good). */
+  deleteAccount(input: DeleteAccount): Promise<void>;
   /** `GET /api/users?q=&online=&limit=`. */
   searchUsers(query?: Omit<UsersQuery, "ids">): Promise<UserListItem[]>;
   /**
@@ -210,6 +224,12 @@ export function createHttpApi(
       await request("POST", "/auth/logout");
     },
     me: () => request("GET", "/users/me"),
+    updateMe: (changes) => request("PATCH", "/users/me", changes),
+    changePassword: (input) => request("POST", "/auth/password", input),
+    refresh: () => request("POST", "/auth/refresh"),
+    deleteAccount: async (input) => {
+      await request("DELETE", "/users/me", input);
+    },
     searchUsers: async (query = {}) =>
       (await request<{ users: UserListItem[] }>("GET", "/users", undefined, query)).users,
     usersByIds: async (ids) => {

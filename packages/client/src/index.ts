@@ -29,6 +29,7 @@ export type { Ack, ClientToServerEvents, ServerToClientEvents } from "#protocol/
 export {
   CHAT_DESCRIPTION_MAX,
   CHAT_NAME_MAX,
+  DISPLAY_NAME_MAX,
   MESSAGE_BODY_MAX,
   PASSWORD_MAX,
   REACTIONS_PER_MESSAGE_MAX,
@@ -41,6 +42,9 @@ export {
 } from "#protocol/limits";
 export type {
   AuthResult,
+  ChangePassword,
+  DeleteAccount,
+  PatchMe,
   Chat,
   ChatListItem,
   ChatMember,
@@ -72,4 +76,5 @@ export type {
   TypingEvent,
   User,
   UserListItem,
+  UserUpdatedEvent,
 } from "#protocol/schemas";

@@ -28,6 +28,8 @@ export function trackPresence(
   };
   socket.on("user:connected", userConnected);
   socket.on("users:online", userConnected);
+  // Profiles (display name, avatar) change independently of presence.
+  socket.on("user:updated", (user) => events.emit("user:updated", user));
   socket.on("user:disconnected", (payload) => {
     if (!online.delete(payload.user_id)) return;
     events.emit("user:disconnected", payload);

@@ -27,6 +27,7 @@ import type {
   UserConnectedPayload,
   UserDisconnectedPayload,
   UsersListEvent,
+  UserUpdatedEvent,
 } from "./schemas.ts";
 
 /** Every acknowledgement: success with its fields, or a stable error code. */
@@ -63,6 +64,7 @@ export interface ServerToClientEvents {
   "users:online": (user: OnlineUser) => void;
   "user:disconnected": (payload: { user_id: string }) => void;
   "users:list": (payload: UsersListEvent) => void;
+  "user:updated": (payload: UserUpdatedEvent) => void;
   typing: (payload: TypingEvent) => void;
   "message:read": (payload: ReadEvent) => void;
   "chat:created": (chat: Chat) => void;

@@ -26,3 +26,5 @@ export const REACTION_USER_IDS_MAX = 20;
 export const EMOJI_MAX_LENGTH = 32;
 /** A report's reason, counted in characters after trimming. */
 export const REPORT_REASON_MAX = 500;
+/** A user's display name, counted in characters after trimming. */
+export const DISPLAY_NAME_MAX = 64;

@@ -9,6 +9,7 @@ import {
   CHAT_DESCRIPTION_MAX,
   CHAT_NAME_MAX,
   EMOJI_MAX_LENGTH,
+  DISPLAY_NAME_MAX,
   MESSAGE_BODY_MAX,
   REACTION_USER_IDS_MAX,
   SEARCH_QUERY_MAX,
@@ -88,6 +89,18 @@ export const MessageStatus = Type.Union([
 /** A server role: `admin` may use /api/admin, create invites, bots and outgoing webhooks. */
 export const ServerRole = Type.Union([Type.Literal("admin"), Type.Literal("user")]);
 export type ServerRole = Static<typeof ServerRole>;
+/** What every user-shaped payload carries besides its id and username (profiles, v2). */
+export const Profile = {
+  display_name: Nullable(
+    Type.String({ description: `1–${DISPLAY_NAME_MAX} characters; null when not set.` }),
+  ),
+  avatar_url: Nullable(
+    Type.String({ description: "A path under /avatars/ that changes whenever the avatar does." }),
+  ),
+  deleted: Type.Optional(
+    Type.Literal(true, { description: "Present (true) on a closed account only." }),
+  ),
+};
 
 export const User = Obj({
   id: Uuid,
@@ -95,6 +108,7 @@ export const User = Obj({
   created_at: Timestamp,
   role: ServerRole,
   bot: Type.Boolean({ description: "True for a bot account (POST /api/bots)." }),
+  ...Profile,
 });
 export type User = Static<typeof User>;
 
@@ -110,6 +124,8 @@ export type UserListItem = Static<typeof UserListItem>;
 export const ChatMember = Obj({
   user_id: Uuid,
   username: Type.String(),
+  display_name: Profile.display_name,
+  avatar_url: Profile.avatar_url,
   role: MemberRole,
   last_read_seq: Type.Integer({ minimum: 0, description: "How far this member has read." }),
 });
@@ -188,8 +204,22 @@ export const ErrorBody = Obj({
   }),
 });
 
-export const OnlineUser = Obj({ user_id: Uuid, username: Type.String() });
+export const OnlineUser = Obj({
+  user_id: Uuid,
+  username: Type.String(),
+  display_name: Type.Optional(Profile.display_name),
+  avatar_url: Type.Optional(Profile.avatar_url),
+});
 export type OnlineUser = Static<typeof OnlineUser>;
+
+/** `user:updated`: a user's display name or avatar changed. */
+export const UserUpdatedEvent = Obj({
+  user_id: Uuid,
+  username: Type.String(),
+  display_name: Profile.display_name,
+  avatar_url: Profile.avatar_url,
+});
+export type UserUpdatedEvent = Static<typeof UserUpdatedEvent>;
 
 // ---------------------------------------------------------------- HTTP requests
 
@@ -226,6 +256,26 @@ export const Invite = Obj({
   max_uses: Type.Integer({ minimum: 1 }),
 });
 export type Invite = Static<typeof Invite>;
+export const DisplayName = Type.String({
+  pattern: NO_NUL,
+  // Generous before trimming; the trimmed name is then held to 1–64 characters.
+  maxLength: DISPLAY_NAME_MAX * 4,
+  description: `1–${DISPLAY_NAME_MAX} characters after trimming.`,
+});
+export const PatchMe = Obj({ display_name: Nullable(DisplayName) });
+export type PatchMe = Static<typeof PatchMe>;
+
+/** A password to check (not to set): any length up to the maximum, so a wrong one is 401. */
+const PasswordToCheck = Type.String({ minLength: 1, maxLength: PASSWORD_MAX, pattern: NO_NUL });
+
+export const ChangePassword = Obj({ current_password: PasswordToCheck, new_password: Password });
+export type ChangePassword = Static<typeof ChangePassword>;
+
+export const DeleteAccount = Obj({
+  password: PasswordToCheck,
+  erase_messages: Type.Optional(Type.Boolean()),
+});
+export type DeleteAccount = Static<typeof DeleteAccount>;
 
 export const AuthResult = Obj({ user: User, token: Type.String(), expires_at: Timestamp });
 export type AuthResult = Static<typeof AuthResult>;

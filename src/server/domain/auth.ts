@@ -11,9 +11,10 @@ import type { RegistrationMode } from "../config.ts";
 import { NotAdmitted, UsernameTaken } from "../storage/errors.ts";
 import type { Store } from "../storage/store.ts";
 import type { Admission, StoredUser } from "../storage/user-store.ts";
+import { avatarUrl } from "../avatar-url.ts";
 import { hashSecret } from "./secrets.ts";
-import type { ChatEvents } from "./events.ts";
 import { createSemaphore } from "../semaphore.ts";
+import type { Sessions } from "./sessions.ts";
 import { publicUser } from "./users.ts";
 
 export interface AuthenticatedUser {
@@ -21,13 +22,17 @@ export interface AuthenticatedUser {
   username: string;
   /** Read from the database on every request, so a role change applies at once. */
   role: StoredUser["role"];
+  displayName: string | null;
+  avatarUrl: string | null;
   /** Token expiry, epoch seconds: a socket is ended when its token expires. */
   expiresAt: number;
+  /** The token's version (domain/sessions.ts): a revocation that keeps newer tokens uses it. */
+  tokenVersion: number;
 }
 
 export interface AuthServiceOptions {
   store: Store;
-  events: Pick<ChatEvents, "sessionsEnded">;
+  sessions: Sessions;
   secret: Uint8Array;
   tokenTtlSeconds: number;
   /** argon2id cost; hashes made with other costs still verify (the cost is in the hash). */
@@ -43,7 +48,7 @@ export interface AuthServiceOptions {
 const ISSUER = "charla";
 
 export function createAuthService(options: AuthServiceOptions) {
-  const { store, events, secret, tokenTtlSeconds } = options;
+  const { store, sessions, secret, tokenTtlSeconds } = options;
   const registration = options.registration ?? "open";
   const adminUsernames = new Set(options.adminUsernames ?? []);
   const hashOptions = {
@@ -52,6 +57,17 @@ export function createAuthService(options: AuthServiceOptions) {
     timeCost: options.passwordHash.timeCost,
     parallelism: 1,
   } as const;
+  async function checkPassword(userId: string, password: string): Promise<StoredUser> {
+    const user = await store.users.findById(userId);
+    const valid =
+      user !== undefined &&
+      user.deleted_at === null &&
+      user.deactivated_at === null &&
+      (await hashSlots.run(() => argon2.verify(user.password_hash, password).catch(() => false)));
+    if (!valid) throw new ChatError("UNAUTHORIZED", "Wrong password.");
+    return user;
+  }
+
   // A fixed hash to verify against when the username does not exist, so that a failed login
   // costs the same either way and does not reveal which usernames are taken.
   const dummyHash = argon2.hash("charla-timing-equaliser", hashOptions);
@@ -62,7 +78,9 @@ export function createAuthService(options: AuthServiceOptions) {
   async function issue(user: StoredUser): Promise<AuthResult> {
     const now = Math.floor(Date.now() / 1000);
     const exp = now + tokenTtlSeconds;
+    // A random id makes two tokens issued in the same second distinct (refresh).
     const token = await new SignJWT({ name: user.username, ver: user.token_version })
+      .setJti(randomUUID())
       .setProtectedHeader({ alg: "HS256" })
       .setSubject(user.id)
       .setIssuer(ISSUER)
@@ -134,7 +152,10 @@ export function createAuthService(options: AuthServiceOptions) {
       const user = await store.users.findByUsername(username);
       const hash = user?.password_hash ?? (await dummyHash);
       const valid = await hashSlots.run(() => argon2.verify(hash, password).catch(() => false));
-      if (!user || !valid) throw new ChatError("UNAUTHORIZED", "Wrong username or password.");
+      // A closed account answers exactly like a wrong password.
+      if (!user || !valid || user.deleted_at !== null) {
+        throw new ChatError("UNAUTHORIZED", "Wrong username or password.");
+      }
       // Only after the right password, so a deactivation is not revealed to guessers.
       if (user.deactivated_at !== null) {
         throw new ChatError("FORBIDDEN", "This account is deactivated.");
@@ -144,8 +165,37 @@ export function createAuthService(options: AuthServiceOptions) {
 
     /** Ends every token of the user and their live sockets (all devices, all nodes). */
     async logout(userId: string): Promise<void> {
-      await store.users.bumpTokenVersion(userId);
-      events.sessionsEnded(userId);
+      await sessions.endAll(userId);
+    },
+
+    /** The live account, when `password` is its password; UNAUTHORIZED otherwise. */
+    checkPassword,
+
+    /**
+     * A new password: every other token of the user (the calling one included) stops working
+     * and its sockets end on every node; the answer carries the one token that survives.
+     */
+    async changePassword(
+      userId: string,
+      currentPassword: string,
+      newPassword: string,
+    ): Promise<AuthResult> {
+      await checkPassword(userId, currentPassword);
+      const version = await store.users.setPasswordHash(
+        userId,
+        await hashSlots.run(() => argon2.hash(newPassword, hashOptions)),
+      );
+      sessions.endBefore(userId, version);
+      const user = await store.users.findById(userId);
+      if (!user || user.deleted_at !== null) throw new ChatError("UNAUTHORIZED");
+      return issue(user);
+    },
+
+    /** A fresh token for the caller (whose token was just verified); the old one stays valid. */
+    async refresh(userId: string): Promise<AuthResult> {
+      const user = await store.users.findById(userId);
+      if (!user || user.deleted_at !== null) throw new ChatError("UNAUTHORIZED");
+      return issue(user);
     },
 
     /** The user a token belongs to; UNAUTHORIZED when it is bad, expired or revoked. */
@@ -194,10 +244,23 @@ interface Claims {
  * revoke it (and a deactivated account's tokens are refused even if that bump was missed).
  */
 function current(claims: Claims, user: StoredUser | undefined): AuthenticatedUser {
-  if (!user || user.token_version !== claims.version || user.deactivated_at !== null) {
+  if (
+    !user ||
+    user.token_version !== claims.version ||
+    user.deactivated_at !== null ||
+    user.deleted_at !== null
+  ) {
     throw new ChatError("UNAUTHORIZED", "The token has been revoked.");
   }
-  return { id: user.id, username: user.username, role: user.role, expiresAt: claims.expiresAt };
+  return {
+    id: user.id,
+    username: user.username,
+    role: user.role,
+    displayName: user.display_name,
+    avatarUrl: avatarUrl(user),
+    expiresAt: claims.expiresAt,
+    tokenVersion: user.token_version,
+  };
 }
 
 export type AuthService = ReturnType<typeof createAuthService>;

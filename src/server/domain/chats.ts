@@ -19,8 +19,9 @@ export function createChatService({ store, events }: { store: Store; events: Cha
     return chat;
   }
 
+  /** Every id names a live account (a closed one cannot be added to anything). */
   async function requireUsers(ids: readonly string[]) {
-    const found = await store.users.findByIds(ids);
+    const found = (await store.users.findByIds(ids)).filter((user) => user.deleted_at === null);
     const missing = ids.filter((id) => !found.some((user) => user.id === id));
     if (missing.length > 0)
       throw new ChatError("NOT_FOUND", "No such user.", { user_ids: missing });
@@ -52,6 +53,7 @@ export function createChatService({ store, events }: { store: Store; events: Cha
           throw new ChatError("FORBIDDEN", "This user has blocked you.");
         }
         directKey = [callerId, others[0]!].sort().join(":");
+        await requireUsers(others);
         const existing = await store.chats.findDirect(directKey);
         if (existing) {
           return { chat: await rejoinDirect(existing, [callerId, others[0]!]), created: false };

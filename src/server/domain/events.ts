@@ -6,6 +6,7 @@ import type {
   Chat,
   MemberRoleEvent,
   Message,
+  UserUpdatedEvent,
   Reactions,
   ReadEvent,
 } from "@charla/protocol/schemas";
@@ -24,6 +25,12 @@ export interface ChatEvents {
   /** A group member's role changed: the chat's members are told. */
   memberRoleChanged(event: MemberRoleEvent): void;
   read(event: ReadEvent): void;
-  /** The user logged out: every live socket of theirs, on every node, is ended. */
-  sessionsEnded(userId: string): void;
+  /**
+   * The user's tokens were revoked (domain/sessions.ts): every live socket of theirs, on
+   * every node, is ended; with `keepVersion`, all but those opened with a token of that
+   * version.
+   */
+  sessionsEnded(userId: string, keepVersion?: number): void;
+  /** A user's display name or avatar changed: their contacts and own sockets hear it. */
+  userUpdated(user: UserUpdatedEvent): void;
 }

@@ -1,5 +1,6 @@
 import type { RateLimiterAbstract } from "rate-limiter-flexible";
 import type { AdminService } from "../domain/admin.ts";
+import type { AccountService } from "../domain/accounts.ts";
 import type { AuthService } from "../domain/auth.ts";
 import type { BlockService } from "../domain/blocks.ts";
 import type { ChatService } from "../domain/chats.ts";
@@ -14,6 +15,7 @@ import type { Limits } from "../rate-limits.ts";
 export interface HttpDeps {
   auth: AuthService;
   users: UserService;
+  accounts: AccountService;
   chats: ChatService;
   messages: MessageService;
   invites: InviteService;

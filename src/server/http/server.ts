@@ -16,6 +16,7 @@ import { clientErrorHandler, frameworkErrors } from "./framework-errors.ts";
 import { registerSecurityHeaders } from "./security-headers.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { adminRoutes } from "./routes/admin.ts";
+import { avatarFiles, avatarRoutes } from "./routes/avatars.ts";
 import { chatRoutes } from "./routes/chats.ts";
 import { inviteRoutes } from "./routes/invites.ts";
 import { messageRoutes } from "./routes/messages.ts";
@@ -104,6 +105,7 @@ export async function createHttpServer(
   });
 
   await app.register(operationRoutes, deps);
+  await app.register(avatarFiles, deps);
   await app.register(
     async (api) => {
       // Every write of a signed-in user draws on the budget their socket events draw on; it
@@ -114,6 +116,7 @@ export async function createHttpServer(
       });
       await api.register(authRoutes, deps);
       await api.register(userRoutes, deps);
+      await api.register(avatarRoutes, deps);
       await api.register(chatRoutes, deps);
       await api.register(messageRoutes, deps);
       await api.register(inviteRoutes, deps);

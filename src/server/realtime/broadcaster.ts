@@ -3,7 +3,7 @@
  * node (through the adapter). Membership changes move the user's live sockets at once.
  */
 import type { ChatEvents } from "../domain/events.ts";
-import { chatRoom, userRoom, type ChatServer } from "./types.ts";
+import { chatRoom, sessionRoom, userRoom, type ChatServer } from "./types.ts";
 
 export function createBroadcaster(io: ChatServer): ChatEvents {
   return {
@@ -46,8 +46,14 @@ export function createBroadcaster(io: ChatServer): ChatEvents {
     read(event) {
       io.to(chatRoom(event.chat_id)).emit("message:read", event);
     },
-    sessionsEnded(userId) {
-      io.in(userRoom(userId)).disconnectSockets(true);
+    sessionsEnded(userId, keepVersion) {
+      const sockets = io.in(userRoom(userId));
+      if (keepVersion === undefined) sockets.disconnectSockets(true);
+      else sockets.except(sessionRoom(userId, keepVersion)).disconnectSockets(true);
+    },
+    userUpdated(user) {
+      // Until presence scope lands, as far as presence goes today: every connected client.
+      io.emit("user:updated", user);
     },
   };
 }

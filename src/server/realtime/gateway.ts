@@ -11,6 +11,7 @@ import type { ChatService } from "../domain/chats.ts";
 import type { MessageService } from "../domain/messages.ts";
 import type { ReactionService } from "../domain/reactions.ts";
 import type { Presence } from "../domain/presence.ts";
+import type { UserService } from "../domain/users.ts";
 import type { Metrics } from "../metrics.ts";
 import type { Limits } from "../rate-limits.ts";
 import { toChatError } from "../errors.ts";
@@ -23,13 +24,14 @@ import { messageCommands } from "./handlers/messages.ts";
 import { reactionCommands } from "./handlers/reactions.ts";
 import { createPresenceTracking } from "./handlers/presence.ts";
 import type { PresenceScopeService } from "./presence-scope.ts";
-import { chatRoom, userRoom, type ChatServer, type ChatSocket } from "./types.ts";
+import { chatRoom, sessionRoom, userRoom, type ChatServer, type ChatSocket } from "./types.ts";
 
 export interface GatewayDeps {
   config: Readonly<Config>;
   log: Logger;
   metrics: Metrics;
   auth: AuthService;
+  users: Pick<UserService, "withProfiles">;
   chats: ChatService;
   messages: MessageService;
   reactions: ReactionService;
@@ -136,7 +138,11 @@ export function startGateway(
     socket.on("disconnect", onDisconnect);
     metrics.socketsConnected.inc();
     // In its user's room first, then its chats': room changes from now on reach it.
-    socket.join([userRoom(user.id), ...chatIds.map(chatRoom)]);
+    socket.join([
+      userRoom(user.id),
+      sessionRoom(user.id, user.tokenVersion),
+      ...chatIds.map(chatRoom),
+    ]);
     socket.data.chatIds = [];
     socket.data.recheck = undefined;
     tracking.connected(socket);

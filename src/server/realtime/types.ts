@@ -38,3 +38,9 @@ export type ChatSocket = Socket<
 export const chatRoom = (chatId: string) => `chat:${chatId}`;
 /** Room of one user's sockets, on every node: used to move them in and out of chat rooms. */
 export const userRoom = (userId: string) => `user:${userId}`;
+/**
+ * Room of one user's sockets opened with tokens of one token version: a revocation that keeps
+ * the newest version (password change) ends the user's room except this one.
+ */
+export const sessionRoom = (userId: string, tokenVersion: number) =>
+  `session:${userId}:${tokenVersion}`;

@@ -55,6 +55,11 @@ export interface MessageStore {
    * it is gone.
    */
   delete(messageId: string): Promise<Message | undefined>;
+  /**
+   * Deletes every live message the user sent, in every chat (a closed account that asked for
+   * its messages to be erased); each takes its chat's next change_seq. The deleted messages.
+   */
+  deleteAllBySender(senderId: string): Promise<Message[]>;
   /** A page of the chat's messages, ascending by seq. */
   history(chatId: string, cursor: HistoryCursor): Promise<HistoryPage>;
   /**

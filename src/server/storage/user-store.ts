@@ -13,6 +13,16 @@ export interface StoredUser {
   bot: boolean;
   /** Set while an admin has deactivated the account. */
   deactivated_at: string | null;
+  display_name: string | null;
+  /** The current avatar's public id (its path under /avatars/), or null. */
+  avatar_id: string | null;
+  /** Set when the account was closed: it cannot log in; its row keeps the username taken. */
+  deleted_at: string | null;
+}
+
+export interface StoredAvatar {
+  content_type: string;
+  bytes: Uint8Array;
 }
 
 export interface NewUser {
@@ -55,12 +65,34 @@ export interface UserStore {
     limit: number,
     among?: { ids: readonly string[]; inside: boolean },
   ): Promise<StoredUser[]>;
-  bumpTokenVersion(userId: string): Promise<void>;
+  /**
+   * Ends every token issued so far (logout, password change, account closed). Returns the
+   * new version, for a token to be issued that survives it.
+   */
+  bumpTokenVersion(userId: string): Promise<number>;
   /**
    * Deactivates (revoking every token: the version is bumped) or reactivates the account;
    * the user after the change, or undefined when there is no such user.
    */
   setDeactivated(userId: string, deactivated: boolean): Promise<StoredUser | undefined>;
+  /** Sets (or, with null, clears) the display name; undefined when there is no such user. */
+  setDisplayName(userId: string, displayName: string | null): Promise<StoredUser | undefined>;
+  /** Replaces the password hash and ends every token, in one statement; the new version. */
+  setPasswordHash(userId: string, passwordHash: string): Promise<number>;
+  /**
+   * Stores a new avatar under a fresh id and makes it the user's (the old one is removed);
+   * undefined when there is no such live user.
+   */
+  setAvatar(userId: string, avatar: StoredAvatar & { id: string }): Promise<StoredUser | undefined>;
+  /** Removes the user's avatar; undefined when there is no such live user. */
+  clearAvatar(userId: string): Promise<StoredUser | undefined>;
+  /** The avatar with this public id, if it is someone's current one. */
+  findAvatar(avatarId: string): Promise<StoredAvatar | undefined>;
+  /**
+   * Closes the account: tokens end, profile and avatar go, the row stays (username taken).
+   * False when it was closed already or does not exist.
+   */
+  close(userId: string): Promise<boolean>;
   /** Makes the named accounts (regardless of case) admins; returns how many changed. */
   promoteAdmins(usernames: readonly string[]): Promise<number>;
 }

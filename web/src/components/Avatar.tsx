@@ -13,16 +13,32 @@ function initials(name: string): string {
 
 export function Avatar({
   name,
+  src,
   online,
   size = 40,
   group = false,
 }: {
   name: string;
+  /** The user's avatar_url; without one, initials on a colour. */
+  src?: string | null | undefined;
   online?: boolean | undefined;
   size?: number;
   group?: boolean;
 }) {
   const hue = hueOf(name);
+  if (src) {
+    return (
+      <span
+        className="avatar avatar-photo"
+        style={{ width: size, height: size }}
+        aria-hidden="true"
+      >
+        {/* Sized up front, so nothing moves when the image arrives. */}
+        <img src={src} alt="" width={size} height={size} loading="lazy" decoding="async" />
+        {online !== undefined && <span className={`presence-dot${online ? " is-online" : ""}`} />}
+      </span>
+    );
+  }
   return (
     <span
       className={`avatar${group ? " avatar-group" : ""}`}

@@ -6,6 +6,7 @@ import { useOnline } from "../live.tsx";
 import { openChat } from "../navigation.ts";
 import { Avatar } from "./Avatar.tsx";
 import { MuteButton } from "./MuteButton.tsx";
+import { nameOf } from "../people.ts";
 
 /** The chat's name and who is online in it; a group's members button. */
 export function ChatHeader({
@@ -27,7 +28,7 @@ export function ChatHeader({
     : [
         t.members(chat.members.length),
         `${chat.members.filter((m) => online.has(m.user_id)).length} ${t.online}`,
-        chat.members.map((m) => (m.user_id === myId ? t.you : m.username)).join(", "),
+        chat.members.map((m) => (m.user_id === myId ? t.you : nameOf(m))).join(", "),
       ].join(" · ");
 
   return (
@@ -38,6 +39,7 @@ export function ChatHeader({
       </button>
       <Avatar
         name={title}
+        src={other?.avatar_url}
         online={other ? online.has(other.user_id) : undefined}
         group={chat.type === "group"}
         size={40}

@@ -6,6 +6,10 @@ import { Avatar } from "./Avatar.tsx";
 import { chatTitle, foldForSearch, otherMember } from "../chats.ts";
 import { readDraft } from "../drafts.ts";
 import { plainText } from "../markdown.tsx";
+import { nameOf } from "../people.ts";
+
+const nameOfMember = (member: { username: string; display_name?: string | null } | undefined) =>
+  member && nameOf(member);
 
 function preview(chat: ChatListItem, myId: string, typingNames: string[], draft: string): string {
   if (typingNames.length > 0) return t.typing(typingNames);
@@ -16,7 +20,7 @@ function preview(chat: ChatListItem, myId: string, typingNames: string[], draft:
   const body = plainText(last.body);
   if (last.sender_id === myId) return `${t.you}: ${body}`;
   if (chat.type === "group") {
-    const sender = chat.members.find((m) => m.user_id === last.sender_id)?.username;
+    const sender = nameOfMember(chat.members.find((m) => m.user_id === last.sender_id));
     if (sender) return `${sender}: ${body}`;
   }
   return body;
@@ -53,7 +57,7 @@ export function ChatList({
         const isOnline = other ? online.has(other.user_id) : undefined;
         const typingNames = [...(typing.get(chat.id) ?? [])]
           .filter((id) => id !== myId)
-          .map((id) => chat.members.find((m) => m.user_id === id)?.username ?? "?");
+          .map((id) => nameOfMember(chat.members.find((m) => m.user_id === id)) ?? "?");
         const unread = chat.id === activeChatId ? 0 : chat.unread_count;
         return (
           <li key={chat.id}>
@@ -62,7 +66,12 @@ export function ChatList({
               aria-current={chat.id === activeChatId ? "true" : undefined}
               onClick={() => onOpen(chat.id)}
             >
-              <Avatar name={title} online={isOnline} group={chat.type === "group"} />
+              <Avatar
+                name={title}
+                src={other?.avatar_url}
+                online={isOnline}
+                group={chat.type === "group"}
+              />
               <span className="chat-item-text">
                 <span className="chat-item-top">
                   <span className="chat-item-title">{title}</span>

@@ -13,6 +13,7 @@ import { chatTitle } from "../chats.ts";
 import { openChat } from "../navigation.ts";
 import { ConfirmAction } from "./ConfirmAction.tsx";
 import { UserSearchField } from "./UserSearchField.tsx";
+import { nameOf } from "../people.ts";
 
 /**
  * A group's members, with presence and roles. The owner adds people found by search and
@@ -98,9 +99,12 @@ export function MembersDialog({
             const isMe = member.user_id === myId;
             return (
               <li key={member.user_id} className="member-row">
-                <Avatar name={member.username} online={isOnline} size={34} />
+                <Avatar name={nameOf(member)} src={member.avatar_url} online={isOnline} size={34} />
                 <span className="user-result-name">
-                  {member.username}
+                  {nameOf(member)}
+                  {member.display_name && (
+                    <span className="username-aside"> @{member.username}</span>
+                  )}
                   {isMe && <span className="muted"> ({t.you})</span>}
                   <span className="sr-only">, {isOnline ? t.online : t.offline}</span>
                 </span>
@@ -141,7 +145,12 @@ export function MembersDialog({
             >
               {candidates.map((user) => (
                 <li key={user.id} className="member-row">
-                  <Avatar name={user.username} online={user.online} size={34} />
+                  <Avatar
+                    name={nameOf(user)}
+                    src={user.avatar_url}
+                    online={user.online}
+                    size={34}
+                  />
                   <span className="user-result-name">{user.username}</span>
                   <button
                     type="button"

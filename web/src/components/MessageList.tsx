@@ -10,6 +10,7 @@ import { useReadMarking } from "../hooks/useReadMarking.ts";
 import { JumpButton } from "./JumpButton.tsx";
 import { MessageItem } from "./MessageItem.tsx";
 import { PendingItem } from "./PendingItem.tsx";
+import { nameOf } from "../people.ts";
 
 /** Consecutive messages of one sender within this gap share one header. */
 const GROUP_GAP_MS = 5 * 60_000;
@@ -120,7 +121,7 @@ export function MessageList({
       : messages.find((m) => m.seq >= unreadFrom && m.sender_id !== me.id);
 
   const jumpToMessage = useJumpToMessage(history);
-  const names = new Map(chat.members.map((m) => [m.user_id, m.username]));
+  const names = new Map(chat.members.map((m) => [m.user_id, nameOf(m)]));
   const isOwner = chat.members.some((m) => m.user_id === me.id && m.role === "owner");
   const lastOwn = messages.findLast((m) => m.sender_id === me.id);
   const seenLabel = useSeenLabel(chat, me.id, lastOwn);

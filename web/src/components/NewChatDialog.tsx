@@ -8,6 +8,7 @@ import { useUserSearch } from "../user-search.ts";
 import { errorText } from "../errors.ts";
 import { Avatar } from "./Avatar.tsx";
 import { UserSearchField } from "./UserSearchField.tsx";
+import { nameOf } from "../people.ts";
 
 /** Search users; one picked starts a direct chat, several a group (which needs a name). */
 export function NewChatDialog({
@@ -112,8 +113,16 @@ export function NewChatDialog({
                     checked={checked}
                     onChange={() => toggle(user)}
                   />
-                  <Avatar name={user.username} online={user.online} size={34} />
-                  <span className="user-result-name">{user.username}</span>
+                  <Avatar
+                    name={nameOf(user)}
+                    src={user.avatar_url}
+                    online={user.online}
+                    size={34}
+                  />
+                  <span className="user-result-name">
+                    {nameOf(user)}
+                    {user.display_name && <span className="username-aside"> @{user.username}</span>}
+                  </span>
                   <span className="check" aria-hidden="true">
                     {checked && <CheckIcon />}
                   </span>

@@ -8,11 +8,13 @@ import { useNotifications, useUnreadTotal } from "../hooks/useNotifications.ts";
 import { useConnection } from "../live.tsx";
 import { openChat, useActiveChatId } from "../navigation.ts";
 import { api, logOut, type Session } from "../session.ts";
+import { nameOf } from "../people.ts";
 import { Avatar } from "./Avatar.tsx";
 import { ChatFilter } from "./ChatFilter.tsx";
 import { ChatList } from "./ChatList.tsx";
 import { ChatView } from "./ChatView.tsx";
 import { NewChatDialog } from "./NewChatDialog.tsx";
+import { meKey, ProfileDialog } from "./ProfileDialog.tsx";
 import { SettingsDialog } from "./SettingsDialog.tsx";
 
 function ConnectionBanner() {
@@ -39,6 +41,9 @@ export function Shell({ session }: { session: Session }) {
   const [newChatOpen, setNewChatOpen] = useState(false);
   const [filter, setFilter] = useState("");
   const [settingsOpen, setSettingsOpen] = useState(false);
+  const [profileOpen, setProfileOpen] = useState(false);
+  // The caller as the server has them now (display name, photo): kept fresh by user:updated.
+  const me = useQuery({ queryKey: meKey, queryFn: () => api.me() }).data ?? session.user;
   const chats = useQuery({ queryKey: chatsKey, queryFn: () => api.listChats() });
   const activeChat = chats.data?.find((c) => c.id === activeChatId) ?? null;
 
@@ -81,11 +86,20 @@ export function Shell({ session }: { session: Session }) {
       <aside className="sidebar" aria-label={t.chats}>
         <header className="sidebar-header">
           <div className="me">
-            <Avatar name={session.user.username} size={36} />
-            <div className="me-text">
-              <span className="brand">{t.appName}</span>
-              <span className="me-name">{session.user.username}</span>
-            </div>
+            <button
+              type="button"
+              className="me-button"
+              onClick={() => setProfileOpen(true)}
+              title={t.profile}
+              aria-label={t.profile}
+              aria-haspopup="dialog"
+            >
+              <Avatar name={nameOf(me)} src={me.avatar_url} size={36} />
+              <span className="me-text">
+                <span className="brand">{t.appName}</span>
+                <span className="me-name">{nameOf(me)}</span>
+              </span>
+            </button>
           </div>
           <button
             className="icon-btn"
@@ -128,6 +142,7 @@ export function Shell({ session }: { session: Session }) {
           </div>
         )}
       </main>
+      {profileOpen && <ProfileDialog me={me} onClose={() => setProfileOpen(false)} />}
       {settingsOpen && (
         <SettingsDialog myId={session.user.id} onClose={() => setSettingsOpen(false)} />
       )}

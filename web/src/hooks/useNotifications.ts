@@ -14,6 +14,10 @@ import { plainText } from "../markdown.tsx";
 import { openChat } from "../navigation.ts";
 import { playChime, showNotification, showUnreadTotal } from "../notify.ts";
 import { readSettings } from "../settings.ts";
+import { nameOf } from "../people.ts";
+
+const nameOfSender = (member: { username: string; display_name?: string | null } | undefined) =>
+  member ? nameOf(member) : "?";
 
 /** Older than this, a message delivered by catch-up is history, not news. */
 const FRESH_MS = 5 * 60_000;
@@ -23,7 +27,7 @@ function notificationBody(chat: ChatListItem, message: Message): string {
   const text = plainText(message.body);
   const cut = text.length > PREVIEW_MAX ? `${text.slice(0, PREVIEW_MAX - 1)}…` : text;
   if (chat.type !== "group") return cut;
-  const sender = chat.members.find((m) => m.user_id === message.sender_id)?.username ?? "?";
+  const sender = nameOfSender(chat.members.find((m) => m.user_id === message.sender_id));
   return `${sender}: ${cut}`;
 }
 

@@ -1,7 +1,7 @@
-/** POST /api/auth/register, /login, /logout. */
+/** POST /api/auth/register, /login, /logout, /password, /refresh. */
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
-import { AuthResult, Credentials, Registration } from "@charla/protocol/schemas";
+import { AuthResult, ChangePassword, Credentials, Registration } from "@charla/protocol/schemas";
 import { errorResponses } from "../error-responses.ts";
 import { caller, requireUser } from "../auth-hook.ts";
 import type { HttpDeps } from "../deps.ts";
@@ -63,6 +63,46 @@ export const authRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app, deps)
     async (request, reply) => {
       await deps.auth.logout(caller(request).id);
       return reply.status(204).send(null);
+    },
+  );
+
+  app.post(
+    "/auth/password",
+    {
+      onRequest: requireUser(deps.auth),
+      schema: {
+        tags,
+        summary:
+          "Change the password: every other token of the caller (this one included) stops working and its sockets end",
+        security: [{ bearer: [] }],
+        body: ChangePassword,
+        response: {
+          200: AuthResult,
+          ...errorResponses("VALIDATION_ERROR", "UNAUTHORIZED", "RATE_LIMITED"),
+        },
+      },
+    },
+    async (request) => {
+      const { id } = caller(request);
+      await deps.limits.spendPasswordCheck(id);
+      return deps.auth.changePassword(id, request.body.current_password, request.body.new_password);
+    },
+  );
+
+  app.post(
+    "/auth/refresh",
+    {
+      onRequest: requireUser(deps.auth),
+      schema: {
+        tags,
+        summary: "A fresh token; the one sent keeps working until its own expiry",
+        security: [{ bearer: [] }],
+        response: { 200: AuthResult, ...errorResponses("UNAUTHORIZED", "RATE_LIMITED") },
+      },
+    },
+    async (request) => {
+      const { id } = caller(request);
+      return deps.auth.refresh(id);
     },
   );
 };

@@ -1,7 +1,7 @@
-/** GET /api/users/me and GET /api/users (search, online filter). */
+/** The caller's account (GET, PATCH, DELETE /api/users/me) and GET /api/users (search). */
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
-import { User, UserListItem, UsersQuery } from "@charla/protocol/schemas";
+import { DeleteAccount, PatchMe, User, UserListItem, UsersQuery } from "@charla/protocol/schemas";
 import { caller, requireUser } from "../auth-hook.ts";
 import type { HttpDeps } from "../deps.ts";
 import { errorResponses } from "../error-responses.ts";
@@ -22,6 +22,49 @@ export const userRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app, deps)
       },
     },
     async (request) => deps.users.me(caller(request).id),
+  );
+
+  app.patch(
+    "/users/me",
+    {
+      schema: {
+        tags,
+        security,
+        summary: "Set or clear (null) the caller's display name",
+        body: PatchMe,
+        response: {
+          200: User,
+          ...errorResponses("VALIDATION_ERROR", "UNAUTHORIZED", "RATE_LIMITED"),
+        },
+      },
+    },
+    async (request) => {
+      const { id } = caller(request);
+      return deps.users.setDisplayName(id, request.body.display_name);
+    },
+  );
+
+  app.delete(
+    "/users/me",
+    {
+      schema: {
+        tags,
+        security,
+        summary:
+          "Close the caller's account: sessions end, it leaves every chat, optionally its messages are erased",
+        body: DeleteAccount,
+        response: {
+          204: Type.Null(),
+          ...errorResponses("VALIDATION_ERROR", "UNAUTHORIZED", "RATE_LIMITED"),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { id } = caller(request);
+      await deps.limits.spendPasswordCheck(id);
+      await deps.accounts.close(id, request.body.password, request.body.erase_messages ?? false);
+      return reply.status(204).send(null);
+    },
   );
 
   app.get(

@@ -3,6 +3,7 @@ import type { Chat, ChatListItem, ChatMember } from "@charla/protocol";
 import type { ChatStore, NewChat } from "../chat-store.ts";
 import { isUniqueViolation, type SqlDriver } from "../drivers/driver.ts";
 import { DirectChatExists } from "../errors.ts";
+import { avatarUrl } from "../../avatar-url.ts";
 import { iso, MESSAGE_COLUMNS, toMessage, type Row } from "./rows.ts";
 
 function toChat(row: Row, members: ChatMember[]): Chat {
@@ -23,10 +24,12 @@ export function sqlChatStore(db: SqlDriver): ChatStore {
       chat_id: string;
       user_id: string;
       username: string;
+      display_name: string | null;
+      avatar_id: string | null;
       role: ChatMember["role"];
       last_read_seq: number;
     }>(
-      `SELECT m.chat_id, m.user_id, u.username, m.role, m.last_read_seq
+      `SELECT m.chat_id, m.user_id, u.username, u.display_name, u.avatar_id, m.role, m.last_read_seq
          FROM chat_members m JOIN users u ON u.id = m.user_id
         WHERE m.chat_id = ANY($1::uuid[])
         ORDER BY m.role DESC, m.joined_at, lower(u.username)`,
@@ -38,6 +41,8 @@ export function sqlChatStore(db: SqlDriver): ChatStore {
       list.push({
         user_id: row.user_id,
         username: row.username,
+        display_name: row.display_name ?? null,
+        avatar_url: avatarUrl(row),
         role: row.role,
         last_read_seq: Number(row.last_read_seq),
       });

@@ -79,6 +79,41 @@ export function sqlMessageStore(db: SqlQueryable): MessageStore {
 
     delete: (messageId) => change(messageId, "", "deleted", []),
 
+    async deleteAllBySender(senderId) {
+      // Each chat's counter moves by the number of its messages deleted, under the chat row's
+      // lock (as every change does); the messages take the numbers in between, in seq order.
+      const rows = await db.query(
+        `WITH targets AS (
+           SELECT id AS message_id, chat_id AS target_chat,
+                  row_number() OVER (PARTITION BY chat_id ORDER BY seq) AS n
+             FROM messages WHERE sender_id = $1 AND status <> 'deleted'
+         ), counts AS (
+           SELECT target_chat, count(*) AS how_many FROM targets GROUP BY target_chat
+         ), bumped AS (
+           UPDATE chats c SET last_change_seq = c.last_change_seq + counts.how_many
+             FROM counts WHERE c.id = counts.target_chat
+           RETURNING c.id AS bumped_chat, c.last_change_seq - counts.how_many AS base
+         ), changed AS (
+           UPDATE messages m SET body = '', status = 'deleted', updated_at = now(),
+                                 mentions = '{}'::uuid[], reactions = '[]'::jsonb,
+                                 change_seq = b.base + t.n
+             FROM targets t JOIN bumped b ON b.bumped_chat = t.target_chat
+            WHERE m.id = t.message_id
+           RETURNING m.*
+         ), quotes AS (
+           -- As a single delete does: the replies' quotes of these messages are emptied.
+           UPDATE messages r
+              SET reply_to = jsonb_build_object('id', c.id, 'sender_id', c.sender_id,
+                                                'body', '', 'status', 'deleted')
+             FROM changed c
+            WHERE r.reply_to_id = c.id AND r.chat_id = c.chat_id
+         )
+         SELECT ${MESSAGE_COLUMNS} FROM changed`,
+        [senderId],
+      );
+      return rows.map(toMessage);
+    },
+
     async history(chatId, { limit, before_seq, after_seq }) {
       if (after_seq !== undefined) {
         const rows = await db.query(

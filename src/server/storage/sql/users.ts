@@ -14,6 +14,10 @@ export function toUser(row: Row): StoredUser {
     role: row.role === "admin" ? "admin" : "user",
     bot: row.bot === true,
     deactivated_at: row.deactivated_at == null ? null : iso(row.deactivated_at),
+    display_name: (row.display_name as string | null) ?? null,
+    avatar_id: (row.avatar_id as string | null) ?? null,
+    deleted_at:
+      row.deleted_at === null || row.deleted_at === undefined ? null : iso(row.deleted_at),
   };
 }
 
@@ -121,7 +125,79 @@ export function sqlUserStore(db: SqlQueryable): UserStore {
     },
 
     async bumpTokenVersion(userId) {
-      await db.query("UPDATE users SET token_version = token_version + 1 WHERE id = $1", [userId]);
+      const rows = await db.query(
+        "UPDATE users SET token_version = token_version + 1 WHERE id = $1 RETURNING token_version",
+        [userId],
+      );
+      return Number(rows[0]?.token_version ?? 0);
+    },
+
+    async setDisplayName(userId, displayName) {
+      const rows = await db.query(
+        "UPDATE users SET display_name = $2 WHERE id = $1 AND deleted_at IS NULL RETURNING *",
+        [userId, displayName],
+      );
+      return rows[0] && toUser(rows[0]);
+    },
+
+    async setPasswordHash(userId, passwordHash) {
+      const rows = await db.query(
+        `UPDATE users SET password_hash = $2, token_version = token_version + 1
+          WHERE id = $1 RETURNING token_version`,
+        [userId, passwordHash],
+      );
+      return Number(rows[0]?.token_version ?? 0);
+    },
+
+    async setAvatar(userId, avatar) {
+      // One statement: the new image is stored, the user points at it and the old one goes.
+      const rows = await db.query(
+        `WITH old AS (
+           SELECT avatar_id FROM users WHERE id = $1 AND deleted_at IS NULL
+         ), added AS (
+           INSERT INTO avatars (id, user_id, content_type, bytes)
+           SELECT $2, $1, $3, $4 WHERE EXISTS (SELECT 1 FROM old)
+           RETURNING id
+         ), removed AS (
+           DELETE FROM avatars WHERE user_id = $1 AND id <> $2 AND EXISTS (SELECT 1 FROM added)
+         )
+         UPDATE users SET avatar_id = (SELECT id FROM added)
+          WHERE id = $1 AND EXISTS (SELECT 1 FROM added) RETURNING *`,
+        [userId, avatar.id, avatar.content_type, avatar.bytes],
+      );
+      return rows[0] && toUser(rows[0]);
+    },
+
+    async clearAvatar(userId) {
+      const rows = await db.query(
+        `WITH removed AS (DELETE FROM avatars WHERE user_id = $1)
+         UPDATE users SET avatar_id = NULL WHERE id = $1 AND deleted_at IS NULL RETURNING *`,
+        [userId],
+      );
+      return rows[0] && toUser(rows[0]);
+    },
+
+    async findAvatar(avatarId) {
+      const rows = await db.query(
+        `SELECT a.content_type, a.bytes FROM avatars a
+           JOIN users u ON u.id = a.user_id AND u.avatar_id = a.id WHERE a.id = $1`,
+        [avatarId],
+      );
+      const row = rows[0];
+      return row && { content_type: row.content_type as string, bytes: row.bytes as Uint8Array };
+    },
+
+    async close(userId) {
+      const rows = await noneIfMalformed(
+        db.query(
+          `WITH removed AS (DELETE FROM avatars WHERE user_id = $1)
+           UPDATE users SET deleted_at = now(), display_name = NULL, avatar_id = NULL,
+                            token_version = token_version + 1
+            WHERE id = $1 AND deleted_at IS NULL RETURNING id`,
+          [userId],
+        ),
+      );
+      return (rows?.length ?? 0) > 0;
     },
 
     async setDeactivated(userId, deactivated) {
