@@ -117,6 +117,7 @@ export const UserListItem = Obj({
   username: Type.String(),
   display_name: Nullable(Type.String()),
   avatar_url: Nullable(Type.String()),
+  deleted: Profile.deleted,
   online: Type.Boolean(),
 });
 export type UserListItem = Static<typeof UserListItem>;
