@@ -93,6 +93,7 @@ async function assemble(
     scope: config.presenceScope,
     presence,
     chats: store.chats,
+    users: store.users,
     log,
   });
   const events = presenceScope.introducing(createBroadcaster(io));

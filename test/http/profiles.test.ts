@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { http, nextEvent, received, settle } from "../support/clients.ts";
+import { eventually, http, nextEvent, received, settle } from "../support/clients.ts";
 import { chatFixture } from "../support/fixture.ts";
 
 test("display names: set, trimmed, cleared, validated, announced", async (t) => {
@@ -61,4 +61,61 @@ test("display names: set, trimmed, cleared, validated, announced", async (t) => 
   assert.equal(last?.payload.display_name, null);
 
   assert.equal((await http(url, "PATCH", "/api/users/me", { body: {} })).status, 401);
+});
+
+test("user:updated follows the presence scope: contacts and own sockets, not strangers", async (t) => {
+  const { url, users, connect, direct } = await chatFixture(t, ["ana", "ben", "cyd"]);
+  const [ana, ben, cy] = users;
+  await direct(ana, ben);
+  const benSocket = await connect(ben);
+  const cySocket = await connect(cy);
+
+  const benHears = nextEvent(benSocket, "user:updated");
+  const set = await http(url, "PATCH", "/api/users/me", {
+    token: ana.token,
+    body: { display_name: "Ana" },
+  });
+  assert.equal(set.status, 200);
+  assert.equal((await benHears).display_name, "Ana");
+  // The barrier: anything emitted to cyd together with ben's copy came before this answer.
+  await settle(cySocket);
+  assert.deepEqual(
+    received(cySocket).filter((e) => e.event === "user:updated"),
+    [],
+    "cyd shares no chat with ana",
+  );
+});
+
+test("presence payloads carry the display name and avatar", async (t) => {
+  const { url, users, connect, direct } = await chatFixture(t, ["ana", "ben"]);
+  const [ana, ben] = users;
+  await direct(ana, ben);
+  for (const [user, name] of [
+    [ana, "Ana"],
+    [ben, "Ben"],
+  ] as const) {
+    const set = await http(url, "PATCH", "/api/users/me", {
+      token: user.token,
+      body: { display_name: name },
+    });
+    assert.equal(set.status, 200);
+  }
+
+  const anaSocket = await connect(ana);
+  const benArrives = nextEvent(anaSocket, "user:connected");
+  const benSocket = await connect(ben);
+  assert.deepEqual(await benArrives, {
+    user_id: ben.user.id,
+    username: "ben",
+    display_name: "Ben",
+    avatar_url: null,
+  });
+  const list = await eventually(() => {
+    const event = received(benSocket).find((e) => e.event === "users:list");
+    assert.ok(event, "users:list arrives");
+    return event.payload.users;
+  });
+  const byId = new Map(list.map((u: any) => [u.user_id, u]));
+  assert.equal((byId.get(ana.user.id) as any)?.display_name, "Ana", JSON.stringify(list));
+  assert.equal((byId.get(ben.user.id) as any)?.display_name, "Ben", JSON.stringify(list));
 });

@@ -28,6 +28,9 @@ const listed = async (socket: TestSocket) =>
   (await firstEvent(socket, "users:list")).users.map((u: any) => u.user_id).sort();
 const ids = (...users: Array<{ user: { id: string } }>) => users.map((u) => u.user.id).sort();
 
+/** What presence payloads carry of a user who set no display name or avatar. */
+const noProfile = { display_name: null, avatar_url: null };
+
 test("presence to everyone counts sockets per user", async (t) => {
   const { connect, users } = await chatFixture(t, ["ana", "ben", "eve"], {
     presenceScope: "everyone",
@@ -44,13 +47,17 @@ test("presence to everyone counts sockets per user", async (t) => {
   const benHearsConnected = nextEvent(benSocket, "user:connected");
   const benHearsOnline = nextEvent(benSocket, "users:online");
   const ana1 = await connect(ana);
-  assert.deepEqual(await benHearsConnected, { user_id: ana.user.id, username: "ana" });
-  assert.deepEqual(await benHearsOnline, { user_id: ana.user.id, username: "ana" });
+  assert.deepEqual(await benHearsConnected, {
+    user_id: ana.user.id,
+    username: "ana",
+    ...noProfile,
+  });
+  assert.deepEqual(await benHearsOnline, { user_id: ana.user.id, username: "ana", ...noProfile });
   const anaList = await firstEvent(ana1, "users:list");
   assert.deepEqual(names(anaList), ["ana", "ben"]);
   assert.deepEqual(
     anaList.users.find((u: any) => u.username === "ben"),
-    { user_id: ben.user.id, username: "ben" },
+    { user_id: ben.user.id, username: "ben", ...noProfile },
   );
 
   // ana's second socket: nobody hears anything; its users:list has ana once.
@@ -114,7 +121,7 @@ test("sockets that come and go at once leave no ghost behind in users:list", asy
   const probe = await connect(ben);
   await eventually(async () => {
     const list = nextEvent(probe, "users:list");
-    probe.emit("user:connected", { user_id: ben.user.id, username: "ben" });
+    probe.emit("user:connected", { user_id: ben.user.id, username: "ben", ...noProfile });
     assert.deepEqual(
       (await list).users.map((u: any) => u.username),
       ["ben"],
@@ -141,7 +148,7 @@ test("shared scope: only contacts hear a user come and go, and users:list is con
 
   const benHearsAna = nextEvent(benSocket, "users:online", (p: any) => p.user_id === ana.user.id);
   const anaSocket = await connect(ana);
-  assert.deepEqual(await benHearsAna, { user_id: ana.user.id, username: "ana" });
+  assert.deepEqual(await benHearsAna, { user_id: ana.user.id, username: "ana", ...noProfile });
   assert.deepEqual(await listed(anaSocket), ids(ana, ben), "ana's list: herself and ben");
   // Once each although they share two chats; eve heard nothing of ana.
   await settle(benSocket);

@@ -52,7 +52,8 @@ export function createBroadcaster(io: ChatServer): ChatEvents {
       else sockets.except(sessionRoom(userId, keepVersion)).disconnectSockets(true);
     },
     userUpdated(user) {
-      // Until presence scope lands, as far as presence goes today: every connected client.
+      // PRESENCE_SCOPE=everyone: every connected client (presence-scope.ts narrows it to
+      // contacts in the shared scope).
       io.emit("user:updated", user);
     },
   };

@@ -18,7 +18,9 @@ import type { Chat, OnlineUser } from "@charla/protocol/schemas";
 import type { PresenceScope } from "../config.ts";
 import type { ChatEvents } from "../domain/events.ts";
 import type { Presence } from "../domain/presence.ts";
+import { onlineUser } from "../domain/users.ts";
 import type { ChatStore } from "../storage/chat-store.ts";
+import type { UserStore } from "../storage/user-store.ts";
 import { chatRoom, userRoom, type ChatServer, type ChatSocket, type SocketData } from "./types.ts";
 
 export type Audience = BroadcastOperator<ServerToClientEvents, SocketData>;
@@ -28,6 +30,8 @@ export interface PresenceScopeDeps {
   scope: PresenceScope;
   presence: Presence;
   chats: Pick<ChatStore, "contactIdsOf" | "idsOfUsers">;
+  /** Profiles for the online users a payload lists (presence itself keeps only usernames). */
+  users: Pick<UserStore, "findByIds">;
   log: Logger;
 }
 
@@ -72,12 +76,22 @@ export function createPresenceScope(deps: PresenceScopeDeps) {
     return shared ? deps.chats.idsOfUsers(userIds) : new Map();
   }
 
+  /** `online` with each user's display name and avatar: one query, whatever their number. */
+  async function withProfiles(online: OnlineUser[]): Promise<OnlineUser[]> {
+    if (online.length === 0) return online;
+    const stored = await deps.users.findByIds(online.map((user) => user.user_id));
+    const profiles = new Map(stored.map((user) => [user.id, onlineUser(user)]));
+    return online.map((user) => profiles.get(user.user_id) ?? user);
+  }
+
   const failed = (what: string) => (error: unknown) =>
     log.error({ err: error }, `presence: ${what} failed`);
 
   /** Every online member of the chat hears every other: they may have just become contacts. */
   async function introduceAll(chat: Chat) {
-    const online = await presence.onlineAmong(chat.members.map((m) => m.user_id));
+    const online = await withProfiles(
+      await presence.onlineAmong(chat.members.map((m) => m.user_id)),
+    );
     if (online.length < 2) return;
     for (const user of online) {
       io.to(chatRoom(chat.id)).except(userRoom(user.user_id)).emit("users:online", user);
@@ -86,7 +100,9 @@ export function createPresenceScope(deps: PresenceScopeDeps) {
 
   /** The newcomer and the chat's other online members hear about each other. */
   async function introduceNewcomer(chat: Chat, newcomerId: string) {
-    const online = await presence.onlineAmong(chat.members.map((m) => m.user_id));
+    const online = await withProfiles(
+      await presence.onlineAmong(chat.members.map((m) => m.user_id)),
+    );
     const newcomer = online.find((user) => user.user_id === newcomerId);
     if (!newcomer) return;
     for (const user of online) {
@@ -96,6 +112,18 @@ export function createPresenceScope(deps: PresenceScopeDeps) {
     io.to(chatRoom(chat.id)).except(userRoom(newcomerId)).emit("users:online", newcomer);
   }
 
+  /**
+   * The sockets of the user's contacts (everyone's in the `everyone` scope), and the
+   * user's own with `self`; undefined when that is nobody. For what follows the presence
+   * scope, such as `user:updated`. Costs one query (the user's chats).
+   */
+  async function toContacts(userId: string, { self = false } = {}): Promise<Audience | undefined> {
+    if (!shared) return self ? io.except([]) : io.except(userRoom(userId));
+    const chatIds = (await deps.chats.idsOfUsers([userId])).get(userId) ?? [];
+    if (self) return io.to([...chatIds.map(chatRoom), userRoom(userId)]);
+    return audienceOf(userId, chatIds);
+  }
+
   return {
     scope,
     announceArrival,
@@ -103,24 +131,16 @@ export function createPresenceScope(deps: PresenceScopeDeps) {
 
     /** `users:list` for a user: itself and its online contacts, or everyone online. */
     async listFor(user: OnlineUser): Promise<OnlineUser[]> {
-      if (!shared) return presence.online();
+      if (!shared) {
+        const everyone = await withProfiles(await presence.online());
+        return everyone.map((other) => (other.user_id === user.user_id ? user : other));
+      }
       const contacts = await deps.chats.contactIdsOf(user.user_id);
-      const online = await presence.onlineAmong(contacts);
+      const online = await withProfiles(await presence.onlineAmong(contacts));
       return [user, ...online.filter((other) => other.user_id !== user.user_id)];
     },
 
-    /**
-     * The sockets of the user's contacts (everyone's in the `everyone` scope), and the
-     * user's own with `self`; undefined when that is nobody. For what follows the presence
-     * scope, such as `user:updated`: `(await scope.toContacts(id, { self: true }))?.emit(…)`.
-     * Costs one query (the user's chats).
-     */
-    async toContacts(userId: string, { self = false } = {}): Promise<Audience | undefined> {
-      if (!shared) return self ? io.except([]) : io.except(userRoom(userId));
-      const chatIds = (await deps.chats.idsOfUsers([userId])).get(userId) ?? [];
-      if (self) return io.to([...chatIds.map(chatRoom), userRoom(userId)]);
-      return audienceOf(userId, chatIds);
-    },
+    toContacts,
 
     /** Users found gone without a goodbye (a dead node's), announced by the node that found them. */
     announceGone(userIds: readonly string[]): void {
@@ -156,6 +176,12 @@ export function createPresenceScope(deps: PresenceScopeDeps) {
         memberAdded(chat, userId) {
           events.memberAdded(chat, userId);
           introduceNewcomer(chat, userId).catch(failed("introducing a new member"));
+        },
+        // A profile change follows presence: the user's contacts and own sockets hear it.
+        userUpdated(user) {
+          toContacts(user.user_id, { self: true })
+            .then((audience) => audience?.emit("user:updated", user))
+            .catch(failed("announcing a profile change"));
         },
       };
     },

@@ -5,7 +5,11 @@
  */
 import type { Logger } from "pino";
 import { ChatError } from "@charla/protocol/errors";
-import { UserConnectedPayload, UserDisconnectedPayload } from "@charla/protocol/schemas";
+import {
+  UserConnectedPayload,
+  UserDisconnectedPayload,
+  type OnlineUser,
+} from "@charla/protocol/schemas";
 import type { Presence } from "../../domain/presence.ts";
 import { command, type CommandTable } from "../command.ts";
 import { chatIdsOfSocket, type PresenceScopeService } from "../presence-scope.ts";
@@ -16,9 +20,13 @@ export function createPresenceTracking(
   presence: Presence,
   log: Logger,
 ) {
+  /** The socket's user as presence payloads show it, profile as of the handshake. */
+  const asOnline = (socket: ChatSocket): OnlineUser => {
+    const { id: user_id, username, displayName, avatarUrl } = socket.data.user;
+    return { user_id, username, display_name: displayName, avatar_url: avatarUrl };
+  };
   const sendUsersList = async (socket: ChatSocket) => {
-    const { id: user_id, username } = socket.data.user;
-    socket.emit("users:list", { users: await scope.listFor({ user_id, username }) });
+    socket.emit("users:list", { users: await scope.listFor(asOnline(socket)) });
   };
 
   // Connect and disconnect of one socket are applied in order (chained on socket.data), even
@@ -30,7 +38,7 @@ export function createPresenceTracking(
     socket.data.presence = presence
       .socketConnected({ user_id, username }, socket.id)
       .then(async (first) => {
-        if (first) scope.announceArrival({ user_id, username }, chatIds);
+        if (first) scope.announceArrival(asOnline(socket), chatIds);
         if (socket.connected) await sendUsersList(socket);
       })
       .catch((error: unknown) => log.error({ err: error }, "presence: connect failed"));
