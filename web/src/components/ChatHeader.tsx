@@ -1,22 +1,28 @@
 import type { ChatListItem } from "@charla/client";
 import { chatTitle, otherMember } from "../chats.ts";
 import { t } from "../i18n.ts";
-import { BackIcon, UsersIcon } from "../icons.tsx";
+import { BackIcon, EditIcon, UsersIcon } from "../icons.tsx";
 import { useOnline } from "../live.tsx";
 import { openChat } from "../navigation.ts";
 import { Avatar } from "./Avatar.tsx";
+import { canEditChat } from "./ChatDetailsDialog.tsx";
 import { MuteButton } from "./MuteButton.tsx";
 import { nameOf } from "../people.ts";
 
-/** The chat's name and who is online in it; a group's members button. */
+/**
+ * The chat's name and who is online in it (a group's description instead of its member
+ * names); a group's members button, and its details for those who may change them.
+ */
 export function ChatHeader({
   chat,
   myId,
   onMembers,
+  onEdit,
 }: {
   chat: ChatListItem;
   myId: string;
   onMembers: () => void;
+  onEdit: () => void;
 }) {
   const online = useOnline();
   const other = otherMember(chat, myId);
@@ -28,7 +34,8 @@ export function ChatHeader({
     : [
         t.members(chat.members.length),
         `${chat.members.filter((m) => online.has(m.user_id)).length} ${t.online}`,
-        chat.members.map((m) => (m.user_id === myId ? t.you : nameOf(m))).join(", "),
+        chat.description ??
+          chat.members.map((m) => (m.user_id === myId ? t.you : nameOf(m))).join(", "),
       ].join(" · ");
 
   return (
@@ -50,6 +57,12 @@ export function ChatHeader({
           {subtitle}
         </p>
       </div>
+      {canEditChat(chat, myId) && (
+        <button className="icon-btn" title={t.editGroup} aria-haspopup="dialog" onClick={onEdit}>
+          <EditIcon />
+          <span className="sr-only">{t.editGroup}</span>
+        </button>
+      )}
       <MuteButton chat={chat} />
       {chat.type === "group" && (
         <button

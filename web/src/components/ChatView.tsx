@@ -2,6 +2,7 @@ import { useState } from "react";
 import type { ChatListItem, Message, User } from "@charla/client";
 import { useChatHistory } from "../hooks/useChatHistory.ts";
 import { usePendingSends } from "../hooks/usePendingSends.ts";
+import { ChatDetailsDialog } from "./ChatDetailsDialog.tsx";
 import { ChatHeader } from "./ChatHeader.tsx";
 import { Composer } from "./Composer.tsx";
 import { MembersDialog } from "./MembersDialog.tsx";
@@ -13,11 +14,18 @@ export function ChatView({ chat, me }: { chat: ChatListItem; me: User }) {
   const { history, messages } = useChatHistory(chat.id);
   const { pending, send, retry } = usePendingSends(chat.id);
   const [membersOpen, setMembersOpen] = useState(false);
+  const [detailsOpen, setDetailsOpen] = useState(false);
   const [replyTo, setReplyTo] = useState<{ message: Message; senderName: string } | null>(null);
 
   return (
     <section className="chat" aria-labelledby="chat-title">
-      <ChatHeader chat={chat} myId={me.id} onMembers={() => setMembersOpen(true)} />
+      <ChatHeader
+        chat={chat}
+        myId={me.id}
+        onMembers={() => setMembersOpen(true)}
+        onEdit={() => setDetailsOpen(true)}
+      />
+      {detailsOpen && <ChatDetailsDialog chat={chat} onClose={() => setDetailsOpen(false)} />}
       {membersOpen && (
         <MembersDialog chat={chat} myId={me.id} onClose={() => setMembersOpen(false)} />
       )}
