@@ -1,7 +1,7 @@
 /**
  * axe-core on the main screens (sign-in, chat list with an open chat, the members, new-chat
- * and notification dialogs), on a desktop and a phone, in light and dark: no serious or
- * critical violation.
+ * and notification dialogs, each tab of the admin page), on a desktop and a phone, in light
+ * and dark: no serious or critical violation.
  */
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -38,7 +38,9 @@ for (const colorScheme of ["light", "dark"] as const) {
     const browser = await launchBrowser(t);
     if (!browser) return;
     ensureWebBuild();
-    const { url, users, group, direct, post } = await chatFixture(t, ["alice", "bob", "carol"]);
+    const { url, users, group, direct, post } = await chatFixture(t, ["alice", "bob", "carol"], {
+      adminUsernames: ["alice"],
+    });
     const [alice, bob, carol] = users;
     const team = await group(alice, [bob, carol], "Team");
     await direct(alice, bob);
@@ -70,6 +72,18 @@ for (const colorScheme of ["light", "dark"] as const) {
       await page.getByRole("button", { name: "Notifications", exact: true }).click();
       found.push(...(await seriousViolations(page, `notifications ${viewport.width}`)));
       await page.keyboard.press("Escape");
+      for (const tab of ["Users", "Invites", "Reports", "Audit log"]) {
+        if (tab === "Users") await page.getByRole("button", { name: "Administration" }).click();
+        else await page.getByRole("tab", { name: tab }).click();
+        if (tab === "Invites") {
+          await page.getByRole("button", { name: "Create invite link" }).click();
+          await page.getByRole("button", { name: "Copy link" }).waitFor();
+        } else {
+          await page.getByRole("tabpanel").getByRole("listitem").first().waitFor();
+        }
+        found.push(...(await seriousViolations(page, `admin ${tab} ${viewport.width}`)));
+      }
+      if (viewport.width < 760) await page.getByRole("button", { name: "Back to chats" }).click();
       await page.getByRole("button", { name: "New chat" }).click();
       await page.getByRole("dialog").getByLabel("Search users").fill("b");
       await page.getByRole("dialog").getByRole("checkbox", { name: "bob" }).waitFor();

@@ -138,6 +138,62 @@ const en = {
     INTERNAL: "Something went wrong. Try again.",
     UNAVAILABLE: "The server cannot be reached right now.",
   },
+  /** Administration and moderation (issue 16). */
+  admin: {
+    title: "Administration",
+    subtitle: "Users, invites, reports and the audit log of this server",
+    onlyAdmins: "Only the server's admins can see this page.",
+    sections: "Sections",
+    users: "Users",
+    invites: "Invites",
+    reports: "Reports",
+    audit: "Audit log",
+    findUsers: "Find users",
+    roleAdmin: "Admin",
+    bot: "Bot",
+    deactivated: "Deactivated",
+    deactivate: "Deactivate",
+    reactivate: "Reactivate",
+    deactivateQuestion: (name: string) =>
+      `Deactivate ${name}? They are logged out everywhere and cannot log in again until reactivated.`,
+    invitesHint:
+      "An invite link lets people create an account while registration is by invitation only. The server keeps only a fingerprint of each link, so it is shown here once: copy it now.",
+    maxUses: "How many people may use it",
+    expiresIn: "Valid for",
+    hours: (n: number) => (n === 1 ? "1 hour" : `${n} hours`),
+    days: (n: number) => (n === 1 ? "1 day" : `${n} days`),
+    createInvite: "Create invite link",
+    newInvites: "Invite links made now",
+    inviteLink: "Invite link",
+    inviteMeta: (uses: number, expires: string) =>
+      `${uses === 1 ? "1 use" : `${uses} uses`} · valid until ${expires}`,
+    copyLink: "Copy link",
+    copied: "Copied",
+    copyByHand: "The browser refused to copy: the link is selected, copy it with the keyboard.",
+    noReports: "No reports. When someone reports a message it shows here.",
+    reportedBy: (name: string, when: string) => `Reported by ${name} · ${when}`,
+    reason: "Reason",
+    messageFrom: (name: string, when: string) => `Message from ${name} · ${when}`,
+    messageDeleted: "Deleted",
+    deactivateSender: "Deactivate the sender",
+    noAudit: "No admin action yet.",
+    loadMore: "Load more",
+    someone: "someone",
+    action: (action: string, actor: string, target: string): string => {
+      switch (action) {
+        case "user.deactivate":
+          return `${actor} deactivated ${target}`;
+        case "user.reactivate":
+          return `${actor} reactivated ${target}`;
+        case "message.delete":
+          return `${actor} deleted a message`;
+        case "invite.create":
+          return `${actor} created an invite link`;
+        default:
+          return `${actor}: ${action} ${target}`;
+      }
+    },
+  },
 };
 
 type Strings = typeof en;
@@ -278,6 +334,61 @@ const es: Strings = {
     RATE_LIMITED: "Demasiados intentos; espera un momento.",
     INTERNAL: "Algo salió mal. Inténtalo de nuevo.",
     UNAVAILABLE: "No se puede contactar con el servidor ahora.",
+  },
+  admin: {
+    title: "Administración",
+    subtitle: "Usuarios, invitaciones, denuncias y el registro de auditoría de este servidor",
+    onlyAdmins: "Solo los administradores del servidor pueden ver esta página.",
+    sections: "Secciones",
+    users: "Usuarios",
+    invites: "Invitaciones",
+    reports: "Denuncias",
+    audit: "Registro de auditoría",
+    findUsers: "Buscar usuarios",
+    roleAdmin: "Admin",
+    bot: "Bot",
+    deactivated: "Desactivado",
+    deactivate: "Desactivar",
+    reactivate: "Reactivar",
+    deactivateQuestion: (name) =>
+      `¿Desactivar a ${name}? Se cerrarán todas sus sesiones y no podrá entrar hasta que lo reactives.`,
+    invitesHint:
+      "Un enlace de invitación permite crear una cuenta cuando el registro es solo por invitación. El servidor guarda solo una huella de cada enlace, así que se muestra aquí una vez: cópialo ahora.",
+    maxUses: "Cuántas personas pueden usarlo",
+    expiresIn: "Válido durante",
+    hours: (n) => (n === 1 ? "1 hora" : `${n} horas`),
+    days: (n) => (n === 1 ? "1 día" : `${n} días`),
+    createInvite: "Crear enlace de invitación",
+    newInvites: "Enlaces creados ahora",
+    inviteLink: "Enlace de invitación",
+    inviteMeta: (uses, expires) =>
+      `${uses === 1 ? "1 uso" : `${uses} usos`} · válido hasta ${expires}`,
+    copyLink: "Copiar enlace",
+    copied: "Copiado",
+    copyByHand: "El navegador no dejó copiar: el enlace está seleccionado, cópialo con el teclado.",
+    noReports: "No hay denuncias. Cuando alguien denuncie un mensaje aparecerá aquí.",
+    reportedBy: (name, when) => `Denunciado por ${name} · ${when}`,
+    reason: "Motivo",
+    messageFrom: (name, when) => `Mensaje de ${name} · ${when}`,
+    messageDeleted: "Borrado",
+    deactivateSender: "Desactivar al remitente",
+    noAudit: "Todavía no hay acciones de administración.",
+    loadMore: "Cargar más",
+    someone: "alguien",
+    action: (action, actor, target) => {
+      switch (action) {
+        case "user.deactivate":
+          return `${actor} desactivó a ${target}`;
+        case "user.reactivate":
+          return `${actor} reactivó a ${target}`;
+        case "message.delete":
+          return `${actor} borró un mensaje`;
+        case "invite.create":
+          return `${actor} creó un enlace de invitación`;
+        default:
+          return `${actor}: ${action} ${target}`;
+      }
+    },
   },
 };
 

@@ -106,3 +106,8 @@ export const BellOffIcon = () => (
     <path d="m2 2 20 20" />
   </Icon>
 );
+export const ShieldIcon = () => (
+  <Icon>
+    <path d="M12 22s8-4 8-10V5l-8-3-8 3v7c0 6 8 10 8 10z" />
+  </Icon>
+);

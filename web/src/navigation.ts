@@ -18,3 +18,12 @@ export function openChat(chatId: string | null) {
   const next = chatId ? `#/c/${chatId}` : "#/";
   if (window.location.hash !== next) window.location.hash = next;
 }
+
+/** Whether the URL opens the admin page (`#/admin`). */
+export function useAdminPageOpen(): boolean {
+  return useSyncExternalStore(subscribeHash, () => window.location.hash === "#/admin");
+}
+
+export function openAdminPage() {
+  window.location.hash = "#/admin";
+}

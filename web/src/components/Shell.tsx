@@ -1,12 +1,12 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useState } from "react";
+import { lazy, Suspense, useEffect, useState } from "react";
 import type { Chat, ChatListItem } from "@charla/client";
 import { chatsKey } from "../cache.ts";
 import { t } from "../i18n.ts";
-import { BellIcon, LogOutIcon, PlusIcon, WifiOffIcon } from "../icons.tsx";
+import { BellIcon, LogOutIcon, PlusIcon, ShieldIcon, WifiOffIcon } from "../icons.tsx";
 import { useNotifications, useUnreadTotal } from "../hooks/useNotifications.ts";
 import { useConnection } from "../live.tsx";
-import { openChat, useActiveChatId } from "../navigation.ts";
+import { openAdminPage, openChat, useActiveChatId, useAdminPageOpen } from "../navigation.ts";
 import { api, logOut, type Session } from "../session.ts";
 import { nameOf } from "../people.ts";
 import { Avatar } from "./Avatar.tsx";
@@ -16,6 +16,11 @@ import { ChatView } from "./ChatView.tsx";
 import { NewChatDialog } from "./NewChatDialog.tsx";
 import { meKey, ProfileDialog } from "./ProfileDialog.tsx";
 import { SettingsDialog } from "./SettingsDialog.tsx";
+
+// Only admins open it: its code loads when first shown.
+const AdminPage = lazy(() =>
+  import("./admin/AdminPage.tsx").then((module) => ({ default: module.AdminPage })),
+);
 
 function ConnectionBanner() {
   const { state, client } = useConnection();
@@ -38,6 +43,7 @@ export function Shell({ session }: { session: Session }) {
   const queryClient = useQueryClient();
   const { setActiveChat, client } = useConnection();
   const activeChatId = useActiveChatId();
+  const adminOpen = useAdminPageOpen();
   const [newChatOpen, setNewChatOpen] = useState(false);
   const [filter, setFilter] = useState("");
   const [settingsOpen, setSettingsOpen] = useState(false);
@@ -81,7 +87,7 @@ export function Shell({ session }: { session: Session }) {
   }
 
   return (
-    <div className={`shell${activeChat ? " has-chat" : ""}`}>
+    <div className={`shell${activeChat || adminOpen ? " has-chat" : ""}`}>
       <ConnectionBanner />
       <aside className="sidebar" aria-label={t.chats}>
         <header className="sidebar-header">
@@ -102,6 +108,12 @@ export function Shell({ session }: { session: Session }) {
               <span className="sr-only">{t.profile}</span>
             </button>
           </div>
+          {me.role === "admin" && (
+            <button className="icon-btn" onClick={openAdminPage} title={t.admin.title}>
+              <ShieldIcon />
+              <span className="sr-only">{t.admin.title}</span>
+            </button>
+          )}
           <button
             className="icon-btn"
             onClick={() => setSettingsOpen(true)}
@@ -132,7 +144,11 @@ export function Shell({ session }: { session: Session }) {
         />
       </aside>
       <main className="main">
-        {activeChat ? (
+        {adminOpen ? (
+          <Suspense fallback={<div className="splash">{t.connecting}</div>}>
+            <AdminPage me={me} />
+          </Suspense>
+        ) : activeChat ? (
           <ChatView key={activeChat.id} chat={activeChat} me={session.user} />
         ) : (
           <div className="empty-main">
