@@ -11,6 +11,7 @@ import { createAdminService } from "./domain/admin.ts";
 import { createAccountService } from "./domain/accounts.ts";
 import { createAuthService } from "./domain/auth.ts";
 import { createBlockService } from "./domain/blocks.ts";
+import { createBotService } from "./domain/bots.ts";
 import { createChatService } from "./domain/chats.ts";
 import { createInviteService } from "./domain/invites.ts";
 import { createMessageService } from "./domain/messages.ts";
@@ -124,6 +125,7 @@ async function assemble(
   const reactions = createReactionService({ store, events });
   const admin = createAdminService({ store, events });
   const blocks = createBlockService({ store });
+  const bots = createBotService({ store, events });
 
   const limits = createLimits(config.rateLimits);
   const http = await createHttpServer(
@@ -139,6 +141,7 @@ async function assemble(
       reactions,
       admin,
       blocks,
+      bots,
       metrics,
       publicUrl: config.publicUrl,
       adminLimiter: config.rateLimits

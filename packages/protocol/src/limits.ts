@@ -28,3 +28,9 @@ export const EMOJI_MAX_LENGTH = 32;
 export const REPORT_REASON_MAX = 500;
 /** A user's display name, counted in characters after trimming. */
 export const DISPLAY_NAME_MAX = 64;
+/** An incoming webhook's name, counted in characters after trimming. */
+export const WEBHOOK_NAME_MAX = 80;
+/** An outgoing webhook's URL, in characters. */
+export const WEBHOOK_URL_MAX = 2048;
+/** An outgoing webhook's signing secret, in characters. */
+export const WEBHOOK_SECRET_MAX = 512;

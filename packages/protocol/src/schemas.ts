@@ -18,6 +18,9 @@ import {
   PASSWORD_MIN,
   USERNAME_MAX,
   USERNAME_MIN,
+  WEBHOOK_NAME_MAX,
+  WEBHOOK_SECRET_MAX,
+  WEBHOOK_URL_MAX,
 } from "./limits.ts";
 
 /** A closed object: unknown properties are a validation error. */
@@ -541,3 +544,109 @@ export type SetMemberRole = Static<typeof SetMemberRole>;
 
 export const MemberRoleEvent = Obj({ chat_id: Uuid, user_id: Uuid, role: MemberRole });
 export type MemberRoleEvent = Static<typeof MemberRoleEvent>;
+
+// ---------------------------------------------------------------- integrations: bots, webhooks
+
+/** POST /api/bots (server admin). */
+export const CreateBot = Obj({ username: Username, display_name: Type.Optional(DisplayName) });
+export type CreateBot = Static<typeof CreateBot>;
+
+/** A bot with its API token: the token is in this answer only (the server keeps a hash). */
+export const BotWithToken = Obj({
+  user: User,
+  token: Type.String({
+    description: "The bot's API token, shown once: send it as `Authorization: Bearer <token>`.",
+  }),
+});
+export type BotWithToken = Static<typeof BotWithToken>;
+
+/** The events an outgoing webhook may ask for: the socket events of the same names. */
+export const WEBHOOK_EVENTS = [
+  "message:send",
+  "message:update",
+  "message:delete",
+  "chat:created",
+] as const;
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+export const WebhookEventName = Type.Union(WEBHOOK_EVENTS.map((event) => Type.Literal(event)));
+
+export const WebhookName = Type.String({
+  minLength: 1,
+  maxLength: WEBHOOK_NAME_MAX * 4,
+  pattern: NO_NUL,
+  description: `1–${WEBHOOK_NAME_MAX} characters after trimming.`,
+});
+
+/** POST /api/chats/:id/webhooks (the group's owner or an admin). */
+export const CreateIncomingWebhook = Obj({ name: WebhookName });
+export type CreateIncomingWebhook = Static<typeof CreateIncomingWebhook>;
+
+export const IncomingWebhook = Obj({
+  id: Uuid,
+  name: Type.String(),
+  chat_id: Uuid,
+  bot_id: Uuid,
+  created_by: Uuid,
+  created_at: Timestamp,
+});
+export type IncomingWebhook = Static<typeof IncomingWebhook>;
+
+/** An incoming webhook as created: with its secret URL, shown this once. */
+export const IncomingWebhookWithUrl = Obj({
+  ...IncomingWebhook.properties,
+  url: Type.String({
+    description: "POST `{ text }` here, with no other credential; shown once (it is the secret).",
+  }),
+});
+export type IncomingWebhookWithUrl = Static<typeof IncomingWebhookWithUrl>;
+
+/** POST <incoming webhook url>. */
+export const IncomingWebhookPost = Obj({ text: MessageBody });
+export type IncomingWebhookPost = Static<typeof IncomingWebhookPost>;
+
+export const ChatWebhookParams = Obj({ id: Uuid, webhook_id: Uuid });
+export type ChatWebhookParams = Static<typeof ChatWebhookParams>;
+
+/** POST /api/webhooks (server admin). */
+export const CreateOutgoingWebhook = Obj({
+  url: Type.String({ minLength: 1, maxLength: WEBHOOK_URL_MAX, pattern: NO_NUL }),
+  events: Type.Array(WebhookEventName, { minItems: 1, maxItems: WEBHOOK_EVENTS.length }),
+  secret: Type.String({
+    minLength: 1,
+    maxLength: WEBHOOK_SECRET_MAX,
+    pattern: NO_NUL,
+    description: "Signs each delivery: X-Charla-Signature: sha256=<hex HMAC-SHA256 of the body>.",
+  }),
+});
+export type CreateOutgoingWebhook = Static<typeof CreateOutgoingWebhook>;
+
+export const OutgoingWebhook = Obj({
+  id: Uuid,
+  url: Type.String(),
+  events: Type.Array(WebhookEventName),
+  created_by: Uuid,
+  created_at: Timestamp,
+});
+export type OutgoingWebhook = Static<typeof OutgoingWebhook>;
+
+export const WebhookDelivery = Obj({
+  delivery_id: Uuid,
+  event: WebhookEventName,
+  chat_id: Uuid,
+  attempts: Type.Integer({ minimum: 0 }),
+  last_status: Nullable(
+    Type.Integer({ description: "HTTP status of the last attempt; null: no answer." }),
+  ),
+  last_error: Nullable(Type.String({ description: "Why the last attempt failed, if it did." })),
+  delivered_at: Nullable(Timestamp),
+  next_attempt_at: Nullable(
+    Type.String({ format: "date-time", description: "null once delivered or given up." }),
+  ),
+  created_at: Timestamp,
+});
+export type WebhookDelivery = Static<typeof WebhookDelivery>;
+
+export const DeliveriesQuery = Obj({
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+});
+export type DeliveriesQuery = Static<typeof DeliveriesQuery>;

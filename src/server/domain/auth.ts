@@ -12,7 +12,7 @@ import { NotAdmitted, UsernameTaken } from "../storage/errors.ts";
 import type { Store } from "../storage/store.ts";
 import type { Admission, StoredUser } from "../storage/user-store.ts";
 import { avatarUrl } from "../avatar-url.ts";
-import { hashSecret } from "./secrets.ts";
+import { hashSecret, secretMatches } from "./secrets.ts";
 import { createSemaphore } from "../semaphore.ts";
 import type { Sessions } from "./sessions.ts";
 import { publicUser } from "./users.ts";
@@ -46,6 +46,17 @@ export interface AuthServiceOptions {
 }
 
 const ISSUER = "charla";
+
+/** What a bot's API token starts with (a JWT never does): tells the two kinds apart. */
+export const BOT_TOKEN_PREFIX = "cbot_";
+/**
+ * A bot token does not expire (it lives until revoked): its sockets get an expiry no clock
+ * reaches (9999-12-31), so the expiry wheel never ends them.
+ */
+const BOT_TOKEN_EXPIRES_AT = 253_402_300_799;
+
+const isBotToken = (token: unknown): token is string =>
+  typeof token === "string" && token.startsWith(BOT_TOKEN_PREFIX) && token.length <= 256;
 
 export function createAuthService(options: AuthServiceOptions) {
   const { store, sessions, secret, tokenTtlSeconds } = options;
@@ -111,6 +122,22 @@ export function createAuthService(options: AuthServiceOptions) {
       throw new ChatError("UNAUTHORIZED", "The token is not valid.");
     }
     return { userId: payload.sub, version: payload.ver, expiresAt: payload.exp };
+  }
+
+  /**
+   * The bot a token belongs to: found by the token's SHA-256 through the index, then the
+   * stored hash compared in constant time; revoked (row gone), deactivated or closed bots
+   * are refused like any revoked token.
+   */
+  async function verifyBot(token: string): Promise<AuthenticatedUser> {
+    const found = await store.bots.findByTokenHash(hashSecret(token));
+    if (!found || !secretMatches(token, found.tokenHash)) {
+      throw new ChatError("UNAUTHORIZED", "The token is not valid.");
+    }
+    return current(
+      { userId: found.user.id, version: found.user.token_version, expiresAt: BOT_TOKEN_EXPIRES_AT },
+      found.user,
+    );
   }
 
   return {
@@ -200,6 +227,7 @@ export function createAuthService(options: AuthServiceOptions) {
 
     /** The user a token belongs to; UNAUTHORIZED when it is bad, expired or revoked. */
     async verify(token: unknown): Promise<AuthenticatedUser> {
+      if (isBotToken(token)) return verifyBot(token);
       const claims = await decode(token);
       return current(claims, await store.users.findById(claims.userId));
     },
@@ -218,6 +246,21 @@ export function createAuthService(options: AuthServiceOptions) {
        */
       recheck: () => Promise<string[]>;
     }> {
+      if (isBotToken(token)) {
+        const bot = await verifyBot(token);
+        const readChats = async () => (await store.users.findWithChats(bot.id))?.chatIds ?? [];
+        return {
+          user: bot,
+          chatIds: await readChats(),
+          recheck: async () => {
+            // Revoked meanwhile: the row is gone or the version moved on.
+            if ((await verifyBot(token)).tokenVersion !== bot.tokenVersion) {
+              throw new ChatError("UNAUTHORIZED", "The token has been revoked.");
+            }
+            return readChats();
+          },
+        };
+      }
       const claims = await decode(token);
       const found = await store.users.findWithChats(claims.userId);
       return {

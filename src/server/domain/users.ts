@@ -56,7 +56,7 @@ export function onlineUser(user: StoredUser): UserUpdatedEvent {
 }
 
 /** Trimmed, counted in code points: 1–64, or null (cleared). */
-function normalizeDisplayName(raw: string | null): string | null {
+export function normalizeDisplayName(raw: string | null): string | null {
   if (raw === null) return null;
   const trimmed = raw.trim();
   const length = [...trimmed].length;

@@ -3,6 +3,7 @@ import type { AdminService } from "../domain/admin.ts";
 import type { AccountService } from "../domain/accounts.ts";
 import type { AuthService } from "../domain/auth.ts";
 import type { BlockService } from "../domain/blocks.ts";
+import type { BotService } from "../domain/bots.ts";
 import type { ChatService } from "../domain/chats.ts";
 import type { InviteService } from "../domain/invites.ts";
 import type { MessageService } from "../domain/messages.ts";
@@ -21,6 +22,7 @@ export interface HttpDeps {
   invites: InviteService;
   admin: AdminService;
   blocks: BlockService;
+  bots: BotService;
   metrics: Metrics;
   /**
    * Every rate limit, shared with the socket gateway. Every write under /api already draws on

@@ -17,6 +17,7 @@ import { registerSecurityHeaders } from "./security-headers.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { avatarFiles, avatarRoutes } from "./routes/avatars.ts";
+import { botRoutes } from "./routes/bots.ts";
 import { chatRoutes } from "./routes/chats.ts";
 import { inviteRoutes } from "./routes/invites.ts";
 import { messageRoutes } from "./routes/messages.ts";
@@ -124,6 +125,7 @@ export async function createHttpServer(
       await api.register(adminRoutes, deps);
       await api.register(moderationRoutes, deps);
       await api.register(searchRoutes, deps);
+      await api.register(botRoutes, deps);
     },
     { prefix: "/api" },
   );

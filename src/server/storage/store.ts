@@ -8,6 +8,7 @@
  * a field here and its contract suite.
  */
 import type { BlockStore } from "./block-store.ts";
+import type { BotStore } from "./bot-store.ts";
 import type { ChatStore } from "./chat-store.ts";
 import type { InviteStore } from "./invite-store.ts";
 import type { MessageStore } from "./message-store.ts";
@@ -23,6 +24,7 @@ export interface Store {
   readonly reactions: ReactionStore;
   readonly moderation: ModerationStore;
   readonly blocks: BlockStore;
+  readonly bots: BotStore;
   /** Resolves when the database answers; throws StoreUnavailable otherwise. */
   ping(): Promise<void>;
   /** Closes the connections; idempotent. */

@@ -5,6 +5,7 @@
 import { withStoreUnavailable, type SqlDriver } from "../drivers/driver.ts";
 import type { Store } from "../store.ts";
 import { sqlBlockStore } from "./blocks.ts";
+import { sqlBotStore } from "./bots.ts";
 import { sqlChatStore } from "./chats.ts";
 import { sqlInviteStore } from "./invites.ts";
 import { sqlMessageStore } from "./messages.ts";
@@ -22,6 +23,7 @@ export function createSqlStore(driver: SqlDriver): Store {
     reactions: sqlReactionStore(db),
     moderation: sqlModerationStore(db),
     blocks: sqlBlockStore(db, toUser),
+    bots: sqlBotStore(db, toUser),
     async ping() {
       await db.query("SELECT 1");
     },
