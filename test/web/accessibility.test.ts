@@ -1,7 +1,7 @@
 /**
- * axe-core on the main screens (sign-in, chat list with an open chat, the members, new-chat
- * and notification dialogs, each tab of the admin page), on a desktop and a phone, in light
- * and dark: no serious or critical violation.
+ * axe-core on the main screens (sign-in, register with an invite, chat list with an open
+ * chat, the members, new-chat and notification dialogs, each tab of the admin page), on a
+ * desktop and a phone, in light and dark: no serious or critical violation.
  */
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -57,6 +57,10 @@ for (const colorScheme of ["light", "dark"] as const) {
       await page.emulateMedia({ colorScheme });
       await page.getByLabel("Username").waitFor();
       found.push(...(await seriousViolations(page, `sign-in ${viewport.width}`)));
+      await page.goto("/register?invite=an-invite-code");
+      await page.getByRole("heading", { name: "Create your account" }).waitFor();
+      found.push(...(await seriousViolations(page, `register ${viewport.width}`)));
+      await page.getByRole("button", { name: "Log in" }).click();
       await page.getByLabel("Username").fill("alice");
       await page.getByLabel("Password").fill(PASSWORD);
       await page.getByRole("button", { name: "Log in" }).click();

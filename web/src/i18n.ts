@@ -194,6 +194,18 @@ const en = {
       }
     },
   },
+  /** Registering with an invite link, and what a refused login or registration means. */
+  signUp: {
+    title: "Create your account",
+    invited: "You were invited to Charla: pick a username and a password.",
+    create: "Create account",
+    haveAccount: "Already have an account?",
+    invite: "Invite link or code",
+    inviteHint: "Paste the invite link an admin sent you.",
+    needsInvite:
+      "This server takes new accounts only with a valid invite link (unused and not expired), or not at all. Ask an admin for one.",
+    deactivated: "This account is deactivated. Ask an admin of the server.",
+  },
 };
 
 type Strings = typeof en;
@@ -389,6 +401,17 @@ const es: Strings = {
           return `${actor}: ${action} ${target}`;
       }
     },
+  },
+  signUp: {
+    title: "Crea tu cuenta",
+    invited: "Te han invitado a Charla: elige un nombre de usuario y una contraseña.",
+    create: "Crear cuenta",
+    haveAccount: "¿Ya tienes cuenta?",
+    invite: "Enlace o código de invitación",
+    inviteHint: "Pega el enlace de invitación que te envió un administrador.",
+    needsInvite:
+      "Este servidor solo admite cuentas nuevas con un enlace de invitación válido (sin usar y sin caducar), o ninguna. Pídele uno a un administrador.",
+    deactivated: "Esta cuenta está desactivada. Pregunta a un administrador del servidor.",
   },
 };
 

@@ -1,31 +1,65 @@
 import { useMutation } from "@tanstack/react-query";
 import { useId, useState, type FormEvent } from "react";
-import { PASSWORD_MAX, PASSWORD_MIN, USERNAME_MAX, USERNAME_MIN } from "@charla/client";
+import { ChatError, PASSWORD_MAX, PASSWORD_MIN, USERNAME_MAX, USERNAME_MIN } from "@charla/client";
 import { errorText } from "../errors.ts";
 import { ChatBubblesIcon } from "../icons.tsx";
 import { t } from "../i18n.ts";
+import { inviteCode, inviteInUrl, leaveRegisterPage, openedToRegister } from "../invite.ts";
 import { api, logIn } from "../session.ts";
 
 type Mode = "login" | "register";
 
-/** Log in or register: one form, two submit buttons. */
+/** What a refusal means here: FORBIDDEN is a deactivated account, or a needed invite. */
+function failureText(error: unknown, mode: Mode): string {
+  if (error instanceof ChatError && error.code === "FORBIDDEN") {
+    return mode === "login" ? t.signUp.deactivated : t.signUp.needsInvite;
+  }
+  return errorText(error, mode === "register");
+}
+
+/**
+ * Log in or register: one form, two submit buttons. Opened from an invite link
+ * (`/register?invite=…`) it is the register page, with the invite filled in; the invite
+ * field also appears when the server refuses a registration without one.
+ */
 export function AuthScreen() {
   const id = useId();
+  const [page, setPage] = useState<Mode>(() => (openedToRegister() ? "register" : "login"));
+  const [invite, setInvite] = useState(() => inviteInUrl() ?? "");
+  const [askInvite, setAskInvite] = useState(() => inviteInUrl() !== null);
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
   const auth = useMutation({
-    mutationFn: ({ mode }: { mode: Mode }) =>
-      mode === "login" ? api.login({ username, password }) : api.register({ username, password }),
-    onSuccess: logIn,
+    mutationFn: ({ mode }: { mode: Mode }) => {
+      if (mode === "login") return api.login({ username, password });
+      const code = inviteCode(invite);
+      return api.register(code ? { username, password, invite: code } : { username, password });
+    },
+    onSuccess: (result) => {
+      leaveRegisterPage();
+      logIn(result);
+    },
+    onError: (error, { mode }) => {
+      if (mode === "register" && error instanceof ChatError && error.code === "FORBIDDEN") {
+        setAskInvite(true);
+      }
+    },
   });
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const submitter = (event.nativeEvent as SubmitEvent).submitter as HTMLButtonElement | null;
-    const mode: Mode = submitter?.value === "register" ? "register" : "login";
+    const mode: Mode = submitter?.value === "register" ? "register" : page;
     auth.mutate({ mode });
   }
 
+  function toLogin() {
+    leaveRegisterPage();
+    auth.reset();
+    setPage("login");
+  }
+
+  const registering = page === "register";
   return (
     <main className="auth">
       <div className="auth-card">
@@ -33,8 +67,8 @@ export function AuthScreen() {
           <span className="auth-logo">
             <ChatBubblesIcon />
           </span>
-          <h1>{t.appName}</h1>
-          <p>{t.tagline}</p>
+          <h1>{registering ? t.signUp.title : t.appName}</h1>
+          <p>{registering && inviteInUrl() !== null ? t.signUp.invited : t.tagline}</p>
         </div>
         <form onSubmit={submit} className="auth-form" aria-busy={auth.isPending}>
           <div className="field">
@@ -61,7 +95,7 @@ export function AuthScreen() {
               id={`${id}-password`}
               name="password"
               type="password"
-              autoComplete="current-password"
+              autoComplete={registering ? "new-password" : "current-password"}
               required
               minLength={PASSWORD_MIN}
               maxLength={PASSWORD_MAX}
@@ -70,25 +104,73 @@ export function AuthScreen() {
               onChange={(e) => setPassword(e.target.value)}
             />
           </div>
+          {askInvite && (
+            <div className="field">
+              <label htmlFor={`${id}-invite`}>{t.signUp.invite}</label>
+              <input
+                id={`${id}-invite`}
+                name="invite"
+                autoComplete="off"
+                spellCheck={false}
+                aria-describedby={`${id}-invite-hint`}
+                value={invite}
+                onChange={(e) => setInvite(e.target.value)}
+              />
+              <span id={`${id}-invite-hint`} className="dialog-hint">
+                {t.signUp.inviteHint}
+              </span>
+            </div>
+          )}
           {auth.isError && (
             <p className="form-error" role="alert">
-              {errorText(auth.error, auth.variables?.mode === "register")}
+              {failureText(auth.error, auth.variables?.mode ?? page)}
             </p>
           )}
-          <button className="btn btn-primary" type="submit" value="login" disabled={auth.isPending}>
-            {t.logIn}
-          </button>
-          <div className="auth-divider">
-            <span>{t.noAccount}</span>
-          </div>
-          <button
-            className="btn btn-secondary"
-            type="submit"
-            value="register"
-            disabled={auth.isPending}
-          >
-            {t.register}
-          </button>
+          {registering ? (
+            <>
+              <button
+                className="btn btn-primary"
+                type="submit"
+                value="register"
+                disabled={auth.isPending}
+              >
+                {t.signUp.create}
+              </button>
+              <div className="auth-divider">
+                <span>{t.signUp.haveAccount}</span>
+              </div>
+              <button
+                className="btn btn-secondary"
+                type="button"
+                onClick={toLogin}
+                disabled={auth.isPending}
+              >
+                {t.logIn}
+              </button>
+            </>
+          ) : (
+            <>
+              <button
+                className="btn btn-primary"
+                type="submit"
+                value="login"
+                disabled={auth.isPending}
+              >
+                {t.logIn}
+              </button>
+              <div className="auth-divider">
+                <span>{t.noAccount}</span>
+              </div>
+              <button
+                className="btn btn-secondary"
+                type="submit"
+                value="register"
+                disabled={auth.isPending}
+              >
+                {t.register}
+              </button>
+            </>
+          )}
           <p className="auth-hint">
             {t.usernameHint} · {t.passwordHint}
           </p>
