@@ -13,6 +13,7 @@ import { createAuthService } from "./domain/auth.ts";
 import { createBlockService } from "./domain/blocks.ts";
 import { createBotService } from "./domain/bots.ts";
 import { createChatService } from "./domain/chats.ts";
+import { createIncomingWebhookService } from "./domain/incoming-webhooks.ts";
 import { createInviteService } from "./domain/invites.ts";
 import { createMessageService } from "./domain/messages.ts";
 import { createReactionService } from "./domain/reactions.ts";
@@ -126,8 +127,13 @@ async function assemble(
   const admin = createAdminService({ store, events });
   const blocks = createBlockService({ store });
   const bots = createBotService({ store, events });
-
   const limits = createLimits(config.rateLimits);
+  const incomingWebhooks = createIncomingWebhookService({
+    store,
+    messages,
+    events,
+    spendPost: (webhookId) => limits.spendWebhookPost(webhookId),
+  });
   const http = await createHttpServer(
     config,
     log,
@@ -142,6 +148,7 @@ async function assemble(
       admin,
       blocks,
       bots,
+      incomingWebhooks,
       metrics,
       publicUrl: config.publicUrl,
       adminLimiter: config.rateLimits

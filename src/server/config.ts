@@ -29,6 +29,9 @@ export interface RateLimits {
   /** Members' reports and blocks per user per window. */
   memberWrites: number;
   memberWriteWindowSeconds: number;
+  /** Posts through one incoming webhook's URL per window. */
+  webhookPosts: number;
+  webhookPostWindowSeconds: number;
 }
 
 export type DatabaseConfig =
@@ -287,6 +290,16 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
           memberWriteWindowSeconds: integer(
             env,
             "RATE_LIMIT_MODERATION_WRITES_WINDOW_SECONDS",
+            60,
+            1,
+            86_400,
+          ),
+          // A CI or monitoring system posts a few messages a minute; a loop gone wrong is
+          // stopped at one a second on average.
+          webhookPosts: integer(env, "RATE_LIMIT_WEBHOOK_POSTS", 60, 1, 1_000_000),
+          webhookPostWindowSeconds: integer(
+            env,
+            "RATE_LIMIT_WEBHOOK_POSTS_WINDOW_SECONDS",
             60,
             1,
             86_400,

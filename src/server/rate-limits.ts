@@ -29,6 +29,8 @@ export interface Limits {
   spendRegistration(ip: string): Promise<void>;
   /** A password checked for a signed-in user (password change, closing the account). */
   spendPasswordCheck(userId: string): Promise<void>;
+  /** A post through an incoming webhook's URL (per webhook, whoever posts). */
+  spendWebhookPost(webhookId: string): Promise<void>;
 }
 
 /** No limits at all (RATE_LIMIT_DISABLED=1, benchmarks only). */
@@ -38,6 +40,7 @@ const UNLIMITED: Limits = {
   spendLogin: async () => undefined,
   spendRegistration: async () => undefined,
   spendPasswordCheck: async () => undefined,
+  spendWebhookPost: async () => undefined,
 };
 
 export function createLimits(config: RateLimits | undefined): Limits {
@@ -50,6 +53,7 @@ export function createLimits(config: RateLimits | undefined): Limits {
   const loginIp = limiter("login-ip", config.loginIpAttempts, config.loginIpWindowSeconds);
   const passwordCheck = limiter("password", config.loginAttempts, config.loginWindowSeconds);
   const registration = limiter("register", config.registrations, config.registrationWindowSeconds);
+  const webhookPosts = limiter("webhook", config.webhookPosts, config.webhookPostWindowSeconds);
   return {
     spendUser: (userId, cost = COST.default) => spend(user, userId, cost),
     spendChatCreation: (userId) => spend(chats, userId),
@@ -61,5 +65,6 @@ export function createLimits(config: RateLimits | undefined): Limits {
     spendRegistration: (ip) => spend(registration, ip),
     // As strict as logins: a stolen token must not become a way to guess the password.
     spendPasswordCheck: (userId) => spend(passwordCheck, userId),
+    spendWebhookPost: (webhookId) => spend(webhookPosts, webhookId),
   };
 }

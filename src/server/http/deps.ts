@@ -5,6 +5,7 @@ import type { AuthService } from "../domain/auth.ts";
 import type { BlockService } from "../domain/blocks.ts";
 import type { BotService } from "../domain/bots.ts";
 import type { ChatService } from "../domain/chats.ts";
+import type { IncomingWebhookService } from "../domain/incoming-webhooks.ts";
 import type { InviteService } from "../domain/invites.ts";
 import type { MessageService } from "../domain/messages.ts";
 import type { ReactionService } from "../domain/reactions.ts";
@@ -23,6 +24,7 @@ export interface HttpDeps {
   admin: AdminService;
   blocks: BlockService;
   bots: BotService;
+  incomingWebhooks: IncomingWebhookService;
   metrics: Metrics;
   /**
    * Every rate limit, shared with the socket gateway. Every write under /api already draws on

@@ -8,11 +8,16 @@ import type { Logger } from "pino";
 
 const PROBES = new Set(["/healthz", "/readyz", "/metrics"]);
 
+/** The URL as logged: an incoming webhook's path is its secret, so it is masked. */
+export function loggedUrl(url: string): string {
+  return url.startsWith("/api/hooks/") ? "/api/hooks/<secret>" : url;
+}
+
 export function logRequests(app: FastifyInstance, log: Logger): void {
   app.addHook("onResponse", async (request, reply) => {
     const line = {
       method: request.method,
-      url: request.url,
+      url: loggedUrl(request.url),
       status: reply.statusCode,
       ms: Math.round(reply.elapsedTime * 10) / 10,
     };

@@ -26,6 +26,7 @@ import { operationRoutes } from "./routes/operations.ts";
 import { reactionRoutes } from "./routes/reactions.ts";
 import { searchRoutes } from "./routes/search.ts";
 import { userRoutes } from "./routes/users.ts";
+import { webhookPostRoutes, webhookRoutes } from "./routes/webhooks.ts";
 import { fastifyLogger, logRequests } from "./request-log.ts";
 import { registerWebClient } from "./web-client.ts";
 
@@ -126,6 +127,8 @@ export async function createHttpServer(
       await api.register(moderationRoutes, deps);
       await api.register(searchRoutes, deps);
       await api.register(botRoutes, deps);
+      await api.register(webhookRoutes, deps);
+      await api.register(webhookPostRoutes, deps);
     },
     { prefix: "/api" },
   );

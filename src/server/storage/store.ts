@@ -15,6 +15,7 @@ import type { MessageStore } from "./message-store.ts";
 import type { ReactionStore } from "./reaction-store.ts";
 import type { ModerationStore } from "./moderation-store.ts";
 import type { UserStore } from "./user-store.ts";
+import type { WebhookStore } from "./webhook-store.ts";
 
 export interface Store {
   readonly users: UserStore;
@@ -25,6 +26,7 @@ export interface Store {
   readonly moderation: ModerationStore;
   readonly blocks: BlockStore;
   readonly bots: BotStore;
+  readonly webhooks: WebhookStore;
   /** Resolves when the database answers; throws StoreUnavailable otherwise. */
   ping(): Promise<void>;
   /** Closes the connections; idempotent. */

@@ -12,6 +12,7 @@ import { sqlMessageStore } from "./messages.ts";
 import { sqlReactionStore } from "./reactions.ts";
 import { sqlModerationStore } from "./moderation.ts";
 import { sqlUserStore, toUser } from "./users.ts";
+import { sqlWebhookStore } from "./webhooks.ts";
 
 export function createSqlStore(driver: SqlDriver): Store {
   const db = withStoreUnavailable(driver);
@@ -24,6 +25,7 @@ export function createSqlStore(driver: SqlDriver): Store {
     moderation: sqlModerationStore(db),
     blocks: sqlBlockStore(db, toUser),
     bots: sqlBotStore(db, toUser),
+    webhooks: sqlWebhookStore(db),
     async ping() {
       await db.query("SELECT 1");
     },
