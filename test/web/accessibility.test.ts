@@ -1,7 +1,7 @@
 /**
  * axe-core on the main screens (sign-in, register with an invite, chat list with an open
- * chat, the members, new-chat and notification dialogs, each tab of the admin page), on a
- * desktop and a phone, in light and dark: no serious or critical violation.
+ * chat, the report, members, new-chat and notification dialogs, each tab of the admin page),
+ * on a desktop and a phone, in light and dark: no serious or critical violation.
  */
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -69,6 +69,11 @@ for (const colorScheme of ["light", "dark"] as const) {
       await page.getByRole("button", { name: /Team/ }).click();
       await messageItem(page, "🎉").waitFor();
       found.push(...(await seriousViolations(page, `chat ${viewport.width}`)));
+      await messageItem(page, "Hello").hover();
+      await messageItem(page, "Hello").getByRole("button", { name: "Report message" }).click();
+      await page.getByRole("dialog", { name: "Report this message" }).waitFor();
+      found.push(...(await seriousViolations(page, `report ${viewport.width}`)));
+      await page.keyboard.press("Escape");
       await page.getByRole("button", { name: "Members" }).click();
       found.push(...(await seriousViolations(page, `members ${viewport.width}`)));
       await page.keyboard.press("Escape");

@@ -206,6 +206,30 @@ const en = {
       "This server takes new accounts only with a valid invite link (unused and not expired), or not at all. Ask an admin for one.",
     deactivated: "This account is deactivated. Ask an admin of the server.",
   },
+  /** Reports, blocks and group roles (issue 16). */
+  mod: {
+    report: "Report",
+    reportMessage: "Report message",
+    reportTitle: "Report this message",
+    reportHint: (name: string) =>
+      `The server's admins see the message from ${name} and your reason; ${name} is not told who reported it.`,
+    reportReason: "What is wrong with it?",
+    sendReport: "Send report",
+    reportSent: "Thank you: the admins will look at it.",
+    viewProfile: "View profile",
+    profileOf: (name: string) => `Profile of ${name}`,
+    block: "Block",
+    unblock: "Unblock",
+    blocked: "Blocked",
+    blockHint:
+      "A person you block cannot open a direct chat with you nor write to you there, and you stop seeing each other online. They are not told.",
+    blockedNotice: (name: string) => `You blocked ${name}: they cannot write to you here.`,
+    groupAdmin: "Admin",
+    makeAdmin: "Make admin",
+    removeAdmin: "Remove admin",
+    rolesHint:
+      "The group's admins add and remove members and delete any message in it; only the owner names admins.",
+  },
 };
 
 type Strings = typeof en;
@@ -412,6 +436,29 @@ const es: Strings = {
     needsInvite:
       "Este servidor solo admite cuentas nuevas con un enlace de invitación válido (sin usar y sin caducar), o ninguna. Pídele uno a un administrador.",
     deactivated: "Esta cuenta está desactivada. Pregunta a un administrador del servidor.",
+  },
+  mod: {
+    report: "Denunciar",
+    reportMessage: "Denunciar mensaje",
+    reportTitle: "Denunciar este mensaje",
+    reportHint: (name) =>
+      `Los administradores del servidor verán el mensaje de ${name} y tu motivo; a ${name} no se le dice quién lo denunció.`,
+    reportReason: "¿Qué tiene de malo?",
+    sendReport: "Enviar denuncia",
+    reportSent: "Gracias: los administradores lo revisarán.",
+    viewProfile: "Ver perfil",
+    profileOf: (name) => `Perfil de ${name}`,
+    block: "Bloquear",
+    unblock: "Desbloquear",
+    blocked: "Bloqueado",
+    blockHint:
+      "Quien bloqueas no puede abrir un chat directo contigo ni escribirte en él, y dejáis de veros en línea. No se le avisa.",
+    blockedNotice: (name) => `Bloqueaste a ${name}: no puede escribirte aquí.`,
+    groupAdmin: "Admin",
+    makeAdmin: "Hacer admin",
+    removeAdmin: "Quitar admin",
+    rolesHint:
+      "Los admins del grupo añaden y quitan miembros y borran cualquier mensaje; solo el propietario nombra admins.",
   },
 };
 

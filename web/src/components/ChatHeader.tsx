@@ -7,6 +7,7 @@ import { openChat } from "../navigation.ts";
 import { Avatar } from "./Avatar.tsx";
 import { canEditChat } from "./ChatDetailsDialog.tsx";
 import { MuteButton } from "./MuteButton.tsx";
+import { UserProfileButton } from "./UserProfileButton.tsx";
 import { nameOf } from "../people.ts";
 
 /**
@@ -63,6 +64,7 @@ export function ChatHeader({
           <span className="sr-only">{t.editGroup}</span>
         </button>
       )}
+      {other && other.user_id !== myId && <UserProfileButton user={other} />}
       <MuteButton chat={chat} />
       {chat.type === "group" && (
         <button

@@ -3,6 +3,7 @@ import type { ChatListItem, Message, User } from "@charla/client";
 import { useChatHistory } from "../hooks/useChatHistory.ts";
 import { usePendingSends } from "../hooks/usePendingSends.ts";
 import { ChatDetailsDialog } from "./ChatDetailsDialog.tsx";
+import { BlockedNotice } from "./BlockedNotice.tsx";
 import { ChatHeader } from "./ChatHeader.tsx";
 import { Composer } from "./Composer.tsx";
 import { MembersDialog } from "./MembersDialog.tsx";
@@ -39,6 +40,7 @@ export function ChatView({ chat, me }: { chat: ChatListItem; me: User }) {
         onReply={(message, senderName) => setReplyTo({ message, senderName })}
       />
       <TypingLine chat={chat} myId={me.id} />
+      <BlockedNotice chat={chat} myId={me.id} />
       <Composer
         chatId={chat.id}
         myId={me.id}

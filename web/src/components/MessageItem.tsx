@@ -9,6 +9,7 @@ import { ConfirmAction } from "./ConfirmAction.tsx";
 import { MessageBody } from "./MessageBody.tsx";
 import { ReactionPicker, Reactions } from "./Reactions.tsx";
 import { ReplyQuote } from "./ReplyQuote.tsx";
+import { ReportMessage } from "./ReportMessage.tsx";
 
 /**
  * One message: the quote it answers, its bubble, its reactions; for everyone reply and
@@ -156,6 +157,7 @@ export function MessageItem({
               <SmileIcon />
               <span className="sr-only">{t.addReaction}</span>
             </button>
+            {!mine && <ReportMessage messageId={message.id} senderName={senderName} />}
             {mine && (
               <button
                 className="icon-btn small"
