@@ -125,7 +125,7 @@ async function assemble(
   const invites = createInviteService({ store });
   const reactions = createReactionService({ store, events });
   const admin = createAdminService({ store, events });
-  const blocks = createBlockService({ store });
+  const blocks = createBlockService({ store, events });
   const bots = createBotService({ store, events });
   const limits = createLimits(config.rateLimits);
   const incomingWebhooks = createIncomingWebhookService({

@@ -258,3 +258,60 @@ test("shared scope across nodes: contacts only, live membership, a killed node's
   await settle(eveSocket);
   assert.equal(presenceOf(eveSocket).length, eveHeard, "eve never heard of zoe");
 });
+
+test("a block across nodes: both users' sockets on every node stop hearing each other, then hear again", async (t) => {
+  const env = await clusterEnvOrSkip(t);
+  if (!env) return;
+  const [n0, n1] = await startNodes(t, env, 2);
+  const [ana, ben, eve] = await Promise.all([
+    registerUser(n0!.url, uniqueName("ana")),
+    registerUser(n0!.url, uniqueName("ben")),
+    registerUser(n0!.url, uniqueName("eve")),
+  ]);
+  await createChat(n0!.url, ana, "group", [ben, eve], "team");
+  // ana on both nodes; ben on n1 with eve, so that what ana must not hear travels in the
+  // same broadcast as what eve hears.
+  const ana0 = await connectSocket(t, n0!.url, ana.token);
+  const ana1 = await connectSocket(t, n1!.url, ana.token);
+  const eveSocket = await connectSocket(t, n1!.url, eve.token);
+  const benSocket = await connectSocket(t, n1!.url, ben.token);
+  for (const socket of [ana0, ana1]) {
+    await eventually(() => assert.equal(about(socket, "users:online", ben.user.id).length, 1));
+  }
+
+  // ana blocks ben through n0: her sockets on both nodes see him go, and he sees her go.
+  const blocked = await http(n0!.url, "PUT", `/api/users/me/blocks/${ben.user.id}`, {
+    token: ana.token,
+  });
+  assert.equal(blocked.status, 204);
+  for (const socket of [ana0, ana1]) {
+    await eventually(() => assert.equal(about(socket, "user:disconnected", ben.user.id).length, 1));
+  }
+  await eventually(() =>
+    assert.equal(about(benSocket, "user:disconnected", ana.user.id).length, 1),
+  );
+  assert.ok(!(await onlineIds(t, n0!.url, ben.token)).has(ana.user.id));
+
+  // ben leaves and comes back on n1: eve hears it, ana's sockets on either node do not.
+  const anaHeard = [presenceOf(ana0).length, presenceOf(ana1).length];
+  benSocket.disconnect();
+  await eventually(() =>
+    assert.equal(about(eveSocket, "user:disconnected", ben.user.id).length, 1),
+  );
+  const benBack = await connectSocket(t, n1!.url, ben.token);
+  await eventually(() => assert.equal(about(eveSocket, "user:connected", ben.user.id).length, 2));
+  await settle(ana0);
+  await settle(ana1);
+  assert.deepEqual([presenceOf(ana0).length, presenceOf(ana1).length], anaHeard);
+
+  // Unblocked through n1: each hears the other on every node again.
+  const unblocked = await http(n1!.url, "DELETE", `/api/users/me/blocks/${ben.user.id}`, {
+    token: ana.token,
+  });
+  assert.equal(unblocked.status, 204);
+  for (const socket of [ana0, ana1]) {
+    await eventually(() => assert.equal(about(socket, "users:online", ben.user.id).length, 2));
+  }
+  await eventually(() => assert.ok(about(benBack, "users:online", ana.user.id).length >= 1));
+  assert.ok((await onlineIds(t, n0!.url, ben.token)).has(ana.user.id));
+});

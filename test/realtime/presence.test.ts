@@ -248,3 +248,74 @@ test("shared scope: users who start sharing a chat hear each other at once; on l
   assert.deepEqual(await listed(anaAgain), ids(ana, ben));
   assert.deepEqual(await listed(await connect(eve)), ids(eve));
 });
+
+test("a block parts two users for presence while it lasts, even in a group they share", async (t) => {
+  const { url, connect, group, users } = await chatFixture(t, ["ana", "ben", "eve"]);
+  const [ana, ben, eve] = users;
+  const count = (socket: TestSocket, what: string) =>
+    heard(socket).filter((e) => e === what).length;
+  const hears = (socket: TestSocket, what: string, times = 1) =>
+    eventually(() => assert.equal(count(socket, what), times, `${what} in ${heard(socket)}`));
+  const blocks = (by: typeof ana, method: "PUT" | "DELETE", whom: typeof ana) =>
+    http(url, method, `/api/users/me/blocks/${whom.user.id}`, { token: by.token });
+  const onlineTo = async (viewer: typeof ana, whom: typeof ana) =>
+    (await http(url, "GET", `/api/users?ids=${whom.user.id}`, { token: viewer.token })).body
+      .users[0].online;
+  await group(ana, [ben, eve], "team");
+  const anaSocket = await connect(ana);
+  const eveSocket = await connect(eve);
+  const benSocket = await connect(ben);
+  await hears(anaSocket, `users:online ${ben.user.id}`);
+
+  // ben blocks ana: each sees the other go, at once.
+  assert.equal((await blocks(ben, "PUT", ana)).status, 204);
+  await hears(anaSocket, `user:disconnected ${ben.user.id}`);
+  await hears(benSocket, `user:disconnected ${ana.user.id}`);
+  assert.deepEqual(await listed(await connect(ana)), ids(ana, eve));
+  const benSecond = await connect(ben);
+  assert.deepEqual(await listed(benSecond), ids(ben, eve));
+  assert.equal(await onlineTo(ana, ben), false, "ben shows offline to ana");
+  assert.equal(await onlineTo(ben, ana), false, "and ana to ben");
+  assert.equal(await onlineTo(eve, ben), true, "eve still sees him");
+
+  // ben's goings and comings reach eve, not ana (the barrier: eve heard them).
+  const anaHeard = heard(anaSocket).length;
+  const benThird = await connect(ben);
+  await listed(benThird);
+  for (const socket of [benSocket, benSecond, benThird]) socket.disconnect();
+  await hears(eveSocket, `user:disconnected ${ben.user.id}`);
+  await eventually(async () => assert.equal(await onlineTo(eve, ben), false));
+  const benBack = await connect(ben);
+  await hears(eveSocket, `user:connected ${ben.user.id}`, 2);
+  await settle(anaSocket);
+  assert.equal(heard(anaSocket).length, anaHeard, "ana heard nothing of ben");
+
+  // A block both ways: lifting one keeps them apart; lifting the last reunites them.
+  assert.equal((await blocks(ana, "PUT", ben)).status, 204);
+  assert.equal((await blocks(ben, "DELETE", ana)).status, 204);
+  assert.deepEqual(await listed(await connect(ana)), ids(ana, eve));
+  assert.equal((await blocks(ana, "DELETE", ben)).status, 204);
+  await hears(anaSocket, `users:online ${ben.user.id}`, 2);
+  await hears(benBack, `users:online ${ana.user.id}`);
+  assert.deepEqual(await listed(await connect(ana)), ids(ana, ben, eve));
+  assert.equal(await onlineTo(ana, ben), true);
+});
+
+test("with PRESENCE_SCOPE=everyone, a blocked user is still nobody's presence to the blocker", async (t) => {
+  const { url, connect, users } = await chatFixture(t, ["ana", "ben", "eve"], {
+    presenceScope: "everyone",
+  });
+  const [ana, ben, eve] = users;
+  const blocked = await http(url, "PUT", `/api/users/me/blocks/${ben.user.id}`, {
+    token: ana.token,
+  });
+  assert.equal(blocked.status, 204);
+  const eveSocket = await connect(eve);
+  const anaSocket = await connect(ana);
+  assert.deepEqual(await listed(anaSocket), ids(ana, eve));
+  const benSocket = await connect(ben);
+  assert.deepEqual(await listed(benSocket), ids(ben, eve));
+  await eventually(() => assert.ok(heard(eveSocket).includes(`users:online ${ben.user.id}`)));
+  await settle(anaSocket);
+  assert.ok(!heard(anaSocket).some((e) => e.endsWith(ben.user.id)), `${heard(anaSocket)}`);
+});

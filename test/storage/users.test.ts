@@ -45,6 +45,24 @@ onEveryBackend("UserStore", async (t, store) => {
     assert.equal(await store.users.findWithChats(randomUUID()), undefined);
   });
 
+  await t.test("with chats: the users in a block with them, either way, once each", async () => {
+    const [me, blocked, blocker, both] = await Promise.all([
+      newUser(store),
+      newUser(store),
+      newUser(store),
+      newUser(store),
+    ]);
+    assert.deepEqual((await store.users.findWithChats(me.id))?.blockPeerIds, []);
+    await store.blocks.block(me.id, blocked.id);
+    await store.blocks.block(blocker.id, me.id);
+    await store.blocks.block(me.id, both.id);
+    await store.blocks.block(both.id, me.id);
+    const expected = [blocked.id, blocker.id, both.id].sort();
+    assert.deepEqual((await store.users.findWithChats(me.id))?.blockPeerIds.sort(), expected);
+    assert.deepEqual((await store.blocks.peersOf(me.id)).sort(), expected);
+    assert.deepEqual(await store.blocks.peersOf(blocked.id), [me.id]);
+  });
+
   await t.test("search: part of the name, regardless of case; wildcards are literal", async () => {
     const ana = await newUser(store, "Ana_Search");
     assert.deepEqual(

@@ -233,31 +233,35 @@ export function createAuthService(options: AuthServiceOptions) {
     },
 
     /**
-     * For a socket handshake: the user and the chats they belong to, read in one query, so a
-     * reconnect storm costs one round trip per socket.
+     * For a socket handshake: the user, the chats they belong to and the users in a block
+     * with them, read in one query, so a reconnect storm costs one round trip per socket.
      */
-    async verifyWithChats(token: unknown): Promise<{
-      user: AuthenticatedUser;
-      chatIds: string[];
-      /**
-       * The same read again, for after the socket joined its rooms: the chats now, or
-       * UNAUTHORIZED if the token was revoked meanwhile (a change committed during the
-       * handshake reached no room the socket was in yet).
-       */
-      recheck: () => Promise<string[]>;
-    }> {
+    async verifyWithChats(token: unknown): Promise<
+      HandshakeRead & {
+        user: AuthenticatedUser;
+        /**
+         * The same read again, for after the socket joined its rooms: the chats and blocks
+         * now, or UNAUTHORIZED if the token was revoked meanwhile (a change committed during
+         * the handshake reached no room the socket was in yet).
+         */
+        recheck: () => Promise<HandshakeRead>;
+      }
+    > {
       if (isBotToken(token)) {
         const bot = await verifyBot(token);
-        const readChats = async () => (await store.users.findWithChats(bot.id))?.chatIds ?? [];
+        const read = async (): Promise<HandshakeRead> => {
+          const found = await store.users.findWithChats(bot.id);
+          return { chatIds: found?.chatIds ?? [], blockPeerIds: found?.blockPeerIds ?? [] };
+        };
         return {
           user: bot,
-          chatIds: await readChats(),
+          ...(await read()),
           recheck: async () => {
             // Revoked meanwhile: the row is gone or the version moved on.
             if ((await verifyBot(token)).tokenVersion !== bot.tokenVersion) {
               throw new ChatError("UNAUTHORIZED", "The token has been revoked.");
             }
-            return readChats();
+            return read();
           },
         };
       }
@@ -266,14 +270,22 @@ export function createAuthService(options: AuthServiceOptions) {
       return {
         user: current(claims, found?.user),
         chatIds: found?.chatIds ?? [],
+        blockPeerIds: found?.blockPeerIds ?? [],
         recheck: async () => {
           const now = await store.users.findWithChats(claims.userId);
           current(claims, now?.user);
-          return now?.chatIds ?? [];
+          return { chatIds: now?.chatIds ?? [], blockPeerIds: now?.blockPeerIds ?? [] };
         },
       };
     },
   };
+}
+
+/** What a socket handshake reads besides the user: the rooms it joins. */
+export interface HandshakeRead {
+  chatIds: string[];
+  /** Users who block the user or whom the user blocks (not contacts for presence). */
+  blockPeerIds: string[];
 }
 
 interface Claims {

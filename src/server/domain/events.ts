@@ -33,4 +33,8 @@ export interface ChatEvents {
   sessionsEnded(userId: string, keepVersion?: number): void;
   /** A user's display name or avatar changed: their contacts and own sockets hear it. */
   userUpdated(user: UserUpdatedEvent): void;
+  /** `blockerId` now blocks `blockedId`: from now on neither hears the other's presence. */
+  blockStarted(blockerId: string, blockedId: string): void;
+  /** No block is left between the two users either way: they are contacts again if they share a chat. */
+  blockEnded(blockerId: string, blockedId: string): void;
 }

@@ -80,6 +80,18 @@ export function createUserService({
   presence: Presence;
   events: Pick<ChatEvents, "userUpdated">;
 }) {
+  /**
+   * Who is online as `callerId` may see it: among `ids` (everyone online when undefined),
+   * without the users in a block with the caller.
+   */
+  async function presenceFor(callerId: string) {
+    const peers = new Set(await store.blocks.peersOf(callerId));
+    return async (ids: readonly string[] | undefined) => {
+      const online = ids === undefined ? await presence.online() : await presence.onlineAmong(ids);
+      return online.filter((user) => !peers.has(user.user_id));
+    };
+  }
+
   return {
     /** The caller's account; UNAUTHORIZED if it is gone. */
     async me(callerId: string): Promise<User> {
@@ -137,34 +149,35 @@ export function createUserService({
       });
     },
 
-    /** Users whose name contains `q`; `online` keeps only those online (true) or offline. */
-    async search({
-      q = "",
-      online,
-      limit = SEARCH_DEFAULT_LIMIT,
-    }: UsersQuery): Promise<UserListItem[]> {
+    /**
+     * Users whose name contains `q`; `online` keeps only those online (true) or offline.
+     * Users in a block with the caller always show offline to them (not contacts for presence).
+     */
+    async search(
+      callerId: string,
+      { q = "", online, limit = SEARCH_DEFAULT_LIMIT }: UsersQuery,
+    ): Promise<UserListItem[]> {
+      const onlineFor = await presenceFor(callerId);
       if (online !== undefined) {
         // The filter is part of the query, so the limit counts matching users only.
-        const ids = (await presence.online()).map((u) => u.user_id);
+        const ids = (await onlineFor(undefined)).map((u) => u.user_id);
         const found = await store.users.search(q, limit, { ids, inside: online });
         return found.map((u) => userListItem(u, online));
       }
       const found = await store.users.search(q, limit);
-      const onlineIds = new Set(
-        (await presence.onlineAmong(found.map((u) => u.id))).map((u) => u.user_id),
-      );
+      const onlineIds = new Set((await onlineFor(found.map((u) => u.id))).map((u) => u.user_id));
       return found.map((u) => userListItem(u, onlineIds.has(u.id)));
     },
 
     /**
      * Presence on demand: the users named by `ids` (lower case, at most 200), in that order,
-     * with whether each is online; ids that name nobody are left out.
+     * with whether each is online to the caller; ids that name nobody are left out.
      */
-    async byIds(ids: readonly string[]): Promise<UserListItem[]> {
+    async byIds(callerId: string, ids: readonly string[]): Promise<UserListItem[]> {
       const wanted = [...new Set(ids)];
       const [found, online] = await Promise.all([
         store.users.findByIds(wanted),
-        presence.onlineAmong(wanted),
+        presenceFor(callerId).then((onlineFor) => onlineFor(wanted)),
       ]);
       const byId = new Map(found.map((u) => [u.id, u]));
       const onlineIds = new Set(online.map((u) => u.user_id));

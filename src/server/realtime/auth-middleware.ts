@@ -29,7 +29,7 @@ export function createAuthMiddleware(deps: {
 }) {
   return async (socket: ChatSocket, next: (err?: Error) => void) => {
     try {
-      const { user, chatIds, recheck } = await deps.auth.verifyWithChats(
+      const { user, chatIds, blockPeerIds, recheck } = await deps.auth.verifyWithChats(
         tokenFromHandshake(socket.handshake),
       );
       await deps.afterHandshakeRead?.(user.id);
@@ -45,6 +45,7 @@ export function createAuthMiddleware(deps: {
       }
       socket.data.user = user;
       socket.data.chatIds = chatIds;
+      socket.data.blockPeerIds = blockPeerIds;
       socket.data.recheck = recheck;
       // The token is not needed after this; each idle socket would otherwise hold a copy.
       const auth = socket.handshake.auth as Record<string, unknown> | undefined;

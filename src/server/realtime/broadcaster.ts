@@ -3,7 +3,7 @@
  * node (through the adapter). Membership changes move the user's live sockets at once.
  */
 import type { ChatEvents } from "../domain/events.ts";
-import { chatRoom, sessionRoom, userRoom, type ChatServer } from "./types.ts";
+import { blockRoom, chatRoom, sessionRoom, userRoom, type ChatServer } from "./types.ts";
 
 export function createBroadcaster(io: ChatServer): ChatEvents {
   return {
@@ -52,9 +52,19 @@ export function createBroadcaster(io: ChatServer): ChatEvents {
       else sockets.except(sessionRoom(userId, keepVersion)).disconnectSockets(true);
     },
     userUpdated(user) {
-      // PRESENCE_SCOPE=everyone: every connected client (presence-scope.ts narrows it to
-      // contacts in the shared scope).
+      // Every connected client; the app wraps this in presence-scope.ts, which narrows it to
+      // the user's contacts (and own sockets), without users in a block with them.
       io.emit("user:updated", user);
+    },
+    // Each user's sockets, on every node, join the other's block room: presence about either
+    // skips the other (presence-scope.ts).
+    blockStarted(blockerId, blockedId) {
+      io.in(userRoom(blockerId)).socketsJoin(blockRoom(blockedId));
+      io.in(userRoom(blockedId)).socketsJoin(blockRoom(blockerId));
+    },
+    blockEnded(blockerId, blockedId) {
+      io.in(userRoom(blockerId)).socketsLeave(blockRoom(blockedId));
+      io.in(userRoom(blockedId)).socketsLeave(blockRoom(blockerId));
     },
   };
 }

@@ -6,7 +6,7 @@ import type { Server as HttpServer, IncomingMessage } from "node:http";
 import { Server } from "socket.io";
 import type { Logger } from "pino";
 import type { Config } from "../config.ts";
-import type { AuthService } from "../domain/auth.ts";
+import type { AuthService, HandshakeRead } from "../domain/auth.ts";
 import type { ChatService } from "../domain/chats.ts";
 import type { MessageService } from "../domain/messages.ts";
 import type { ReactionService } from "../domain/reactions.ts";
@@ -24,7 +24,14 @@ import { messageCommands } from "./handlers/messages.ts";
 import { reactionCommands } from "./handlers/reactions.ts";
 import { createPresenceTracking } from "./handlers/presence.ts";
 import type { PresenceScopeService } from "./presence-scope.ts";
-import { chatRoom, sessionRoom, userRoom, type ChatServer, type ChatSocket } from "./types.ts";
+import {
+  blockRoom,
+  chatRoom,
+  sessionRoom,
+  userRoom,
+  type ChatServer,
+  type ChatSocket,
+} from "./types.ts";
 
 export interface GatewayDeps {
   config: Readonly<Config>;
@@ -131,7 +138,7 @@ export function startGateway(
   );
 
   io.on("connection", (socket) => {
-    const { user, chatIds, recheck } = socket.data;
+    const { user, chatIds, blockPeerIds, recheck } = socket.data;
     // The handlers first, so that whatever ends the socket from here on (an expiry just
     // below included) undoes its count and its presence exactly once.
     socket.on("disconnecting", onDisconnecting);
@@ -142,12 +149,14 @@ export function startGateway(
       userRoom(user.id),
       sessionRoom(user.id, user.tokenVersion),
       ...chatIds.map(chatRoom),
+      ...blockPeerIds.map(blockRoom),
     ]);
     socket.data.chatIds = [];
+    socket.data.blockPeerIds = [];
     socket.data.recheck = undefined;
     tracking.connected(socket);
     socket.onAny(dispatch);
-    socket.data.ready = settleRooms(socket, chatIds, recheck);
+    socket.data.ready = settleRooms(socket, { chatIds, blockPeerIds }, recheck);
     // Caught here; each command that waits for it reports the failure itself.
     socket.data.ready.catch(() => undefined);
     expiry.add(socket, user.expiresAt);
@@ -159,11 +168,11 @@ export function startGateway(
    */
   async function settleRooms(
     socket: ChatSocket,
-    joined: readonly string[],
-    recheck: (() => Promise<string[]>) | undefined,
+    joined: HandshakeRead,
+    recheck: (() => Promise<HandshakeRead>) | undefined,
   ): Promise<void> {
     if (!recheck) return;
-    let now: string[];
+    let now: HandshakeRead;
     try {
       now = await recheck();
     } catch (error) {
@@ -172,10 +181,16 @@ export function startGateway(
       socket.disconnect(true);
       throw error;
     }
+    moveRooms(socket, joined.chatIds.map(chatRoom), now.chatIds.map(chatRoom));
+    moveRooms(socket, joined.blockPeerIds.map(blockRoom), now.blockPeerIds.map(blockRoom));
+  }
+
+  /** The socket leaves the rooms of `was` that `now` lacks and joins those it adds. */
+  function moveRooms(socket: ChatSocket, was: readonly string[], now: readonly string[]) {
     const current = new Set(now);
-    for (const chatId of joined) if (!current.has(chatId)) socket.leave(chatRoom(chatId));
-    const before = new Set(joined);
-    socket.join(now.filter((chatId) => !before.has(chatId)).map(chatRoom));
+    for (const room of was) if (!current.has(room)) socket.leave(room);
+    const before = new Set(was);
+    socket.join(now.filter((room) => !before.has(room)));
   }
 
   // Called on the one node that found them gone (it reaped a dead node): tell every node.

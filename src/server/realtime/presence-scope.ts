@@ -10,6 +10,9 @@
  *
  * `everyone`: v1, every connected client hears everyone (its cost grows with the square of
  * the users online).
+ *
+ * In both, two users in a block (either way) are not each other's contacts: each user's
+ * sockets are in the other's block room, which presence about the other skips.
  */
 import type { Logger } from "pino";
 import type { BroadcastOperator } from "socket.io";
@@ -21,7 +24,14 @@ import type { Presence } from "../domain/presence.ts";
 import { onlineUser } from "../domain/users.ts";
 import type { ChatStore } from "../storage/chat-store.ts";
 import type { UserStore } from "../storage/user-store.ts";
-import { chatRoom, userRoom, type ChatServer, type ChatSocket, type SocketData } from "./types.ts";
+import {
+  blockRoom,
+  chatRoom,
+  userRoom,
+  type ChatServer,
+  type ChatSocket,
+  type SocketData,
+} from "./types.ts";
 
 export type Audience = BroadcastOperator<ServerToClientEvents, SocketData>;
 
@@ -36,6 +46,7 @@ export interface PresenceScopeDeps {
 }
 
 const CHAT_ROOM_PREFIX = chatRoom("");
+const BLOCK_ROOM_PREFIX = blockRoom("");
 
 /** The chats a socket is in now (its chat rooms), as chat ids. */
 export function chatIdsOfSocket(socket: ChatSocket): string[] {
@@ -46,6 +57,18 @@ export function chatIdsOfSocket(socket: ChatSocket): string[] {
   return ids;
 }
 
+/** The users in a block with the socket's user now (the block rooms it is in). */
+export function blockPeersOfSocket(socket: ChatSocket): Set<string> {
+  const ids = new Set<string>();
+  for (const room of socket.rooms) {
+    if (room.startsWith(BLOCK_ROOM_PREFIX)) ids.add(room.slice(BLOCK_ROOM_PREFIX.length));
+  }
+  return ids;
+}
+
+/** Rooms presence about `userId` skips: the user's own sockets and those of users in a block with them. */
+const notHearing = (userId: string) => [userRoom(userId), blockRoom(userId)];
+
 export function createPresenceScope(deps: PresenceScopeDeps) {
   const { io, scope, presence, log } = deps;
   const shared = scope === "shared";
@@ -55,10 +78,10 @@ export function createPresenceScope(deps: PresenceScopeDeps) {
    * sockets; undefined when nobody does (a user in no chat has no contacts).
    */
   function audienceOf(userId: string, chatIds: readonly string[]): Audience | undefined {
-    if (!shared) return io.except(userRoom(userId));
+    if (!shared) return io.except(notHearing(userId));
     // Careful: `io.to([])` would be everyone.
     if (chatIds.length === 0) return undefined;
-    return io.to(chatIds.map(chatRoom)).except(userRoom(userId));
+    return io.to(chatIds.map(chatRoom)).except(notHearing(userId));
   }
 
   function announceArrival(user: OnlineUser, chatIds: readonly string[]) {
@@ -94,7 +117,7 @@ export function createPresenceScope(deps: PresenceScopeDeps) {
     );
     if (online.length < 2) return;
     for (const user of online) {
-      io.to(chatRoom(chat.id)).except(userRoom(user.user_id)).emit("users:online", user);
+      io.to(chatRoom(chat.id)).except(notHearing(user.user_id)).emit("users:online", user);
     }
   }
 
@@ -107,9 +130,34 @@ export function createPresenceScope(deps: PresenceScopeDeps) {
     if (!newcomer) return;
     for (const user of online) {
       if (user.user_id === newcomerId) continue;
-      io.to(userRoom(newcomerId)).emit("users:online", user);
+      io.to(userRoom(newcomerId)).except(blockRoom(user.user_id)).emit("users:online", user);
     }
-    io.to(chatRoom(chat.id)).except(userRoom(newcomerId)).emit("users:online", newcomer);
+    io.to(chatRoom(chat.id)).except(notHearing(newcomerId)).emit("users:online", newcomer);
+  }
+
+  /** Whether `a` and `b` would hear each other without a block: they share a chat. */
+  async function wouldBeContacts(a: string, b: string): Promise<boolean> {
+    return (await deps.chats.contactIdsOf(a)).includes(b);
+  }
+
+  /** A block started between contacts: each online one stops seeing the other online. */
+  async function parted(a: string, b: string) {
+    if (!(await wouldBeContacts(a, b))) return;
+    for (const user of await presence.onlineAmong([a, b])) {
+      const other = user.user_id === a ? b : a;
+      io.to(userRoom(other)).emit("user:disconnected", { user_id: user.user_id });
+    }
+  }
+
+  /** The last block between contacts ended: if both are online, each hears the other. */
+  async function reunited(a: string, b: string) {
+    if (!(await wouldBeContacts(a, b))) return;
+    const online = await withProfiles(await presence.onlineAmong([a, b]));
+    if (online.length < 2) return;
+    for (const user of online) {
+      const other = user.user_id === a ? b : a;
+      io.to(userRoom(other)).emit("users:online", user);
+    }
   }
 
   /**
@@ -118,9 +166,9 @@ export function createPresenceScope(deps: PresenceScopeDeps) {
    * scope, such as `user:updated`. Costs one query (the user's chats).
    */
   async function toContacts(userId: string, { self = false } = {}): Promise<Audience | undefined> {
-    if (!shared) return self ? io.except([]) : io.except(userRoom(userId));
+    if (!shared) return io.except(self ? blockRoom(userId) : notHearing(userId));
     const chatIds = (await deps.chats.idsOfUsers([userId])).get(userId) ?? [];
-    if (self) return io.to([...chatIds.map(chatRoom), userRoom(userId)]);
+    if (self) return io.to([...chatIds.map(chatRoom), userRoom(userId)]).except(blockRoom(userId));
     return audienceOf(userId, chatIds);
   }
 
@@ -129,14 +177,21 @@ export function createPresenceScope(deps: PresenceScopeDeps) {
     announceArrival,
     announceDeparture,
 
-    /** `users:list` for a user: itself and its online contacts, or everyone online. */
-    async listFor(user: OnlineUser): Promise<OnlineUser[]> {
+    /**
+     * `users:list` for a user: itself and its online contacts, or everyone online; never
+     * the users in `blockPeers` (in a block with the user).
+     */
+    async listFor(user: OnlineUser, blockPeers: ReadonlySet<string>): Promise<OnlineUser[]> {
       if (!shared) {
         const everyone = await withProfiles(await presence.online());
-        return everyone.map((other) => (other.user_id === user.user_id ? user : other));
+        return everyone
+          .filter((other) => !blockPeers.has(other.user_id))
+          .map((other) => (other.user_id === user.user_id ? user : other));
       }
       const contacts = await deps.chats.contactIdsOf(user.user_id);
-      const online = await withProfiles(await presence.onlineAmong(contacts));
+      const online = await withProfiles(
+        await presence.onlineAmong(contacts.filter((id) => !blockPeers.has(id))),
+      );
       return [user, ...online.filter((other) => other.user_id !== user.user_id)];
     },
 
@@ -166,9 +221,27 @@ export function createPresenceScope(deps: PresenceScopeDeps) {
      * hearing each other, as they leave the rooms.
      */
     introducing(events: ChatEvents): ChatEvents {
-      if (!shared) return events;
-      return {
+      // In both scopes: blocks part and reunite users, and profile changes follow presence
+      // (the user's contacts and own sockets hear them).
+      const always: ChatEvents = {
         ...events,
+        blockStarted(blockerId, blockedId) {
+          events.blockStarted(blockerId, blockedId);
+          parted(blockerId, blockedId).catch(failed("parting blocked users"));
+        },
+        blockEnded(blockerId, blockedId) {
+          events.blockEnded(blockerId, blockedId);
+          reunited(blockerId, blockedId).catch(failed("reuniting unblocked users"));
+        },
+        userUpdated(user) {
+          toContacts(user.user_id, { self: true })
+            .then((audience) => audience?.emit("user:updated", user))
+            .catch(failed("announcing a profile change"));
+        },
+      };
+      if (!shared) return always;
+      return {
+        ...always,
         chatCreated(chat) {
           events.chatCreated(chat);
           introduceAll(chat).catch(failed("introducing a chat's members"));
@@ -176,12 +249,6 @@ export function createPresenceScope(deps: PresenceScopeDeps) {
         memberAdded(chat, userId) {
           events.memberAdded(chat, userId);
           introduceNewcomer(chat, userId).catch(failed("introducing a new member"));
-        },
-        // A profile change follows presence: the user's contacts and own sockets hear it.
-        userUpdated(user) {
-          toContacts(user.user_id, { self: true })
-            .then((audience) => audience?.emit("user:updated", user))
-            .catch(failed("announcing a profile change"));
         },
       };
     },

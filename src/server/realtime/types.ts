@@ -1,7 +1,7 @@
 /** Socket.IO typed with the protocol's event maps (STYLE.md, habit 1). */
 import type { Server, Socket } from "socket.io";
 import type { ClientToServerEvents, ServerToClientEvents } from "@charla/protocol/events";
-import type { AuthenticatedUser } from "../domain/auth.ts";
+import type { AuthenticatedUser, HandshakeRead } from "../domain/auth.ts";
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface InterServerEvents {}
@@ -10,10 +10,12 @@ export interface SocketData {
   user: AuthenticatedUser;
   /** The chats the user belonged to at the handshake; joined as rooms on connect. */
   chatIds: string[];
+  /** The users in a block with the user at the handshake; their block rooms joined on connect. */
+  blockPeerIds: string[];
   /** This socket's presence updates, chained so that they apply in order. */
   presence: Promise<unknown>;
   /** Until connect: re-reads the user's token state and chats (auth-middleware.ts). */
-  recheck: (() => Promise<string[]>) | undefined;
+  recheck: (() => Promise<HandshakeRead>) | undefined;
   /**
    * Settles once the connection is consistent with every change committed before it was
    * accepted (rooms re-checked); commands wait for it, and fail if the token was revoked.
@@ -44,3 +46,8 @@ export const userRoom = (userId: string) => `user:${userId}`;
  */
 export const sessionRoom = (userId: string, tokenVersion: number) =>
   `session:${userId}:${tokenVersion}`;
+/**
+ * Room of the sockets of every user in a block with `userId` (either way): presence about
+ * `userId` skips it, since while a block lasts neither user is the other's contact.
+ */
+export const blockRoom = (userId: string) => `blocks:${userId}`;

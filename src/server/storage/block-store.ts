@@ -10,4 +10,6 @@ export interface BlockStore {
   blockedBy(blockerId: string): Promise<StoredUser[]>;
   /** True when `blockerId` blocks `blockedId`. */
   blocks(blockerId: string, blockedId: string): Promise<boolean>;
+  /** The users `userId` blocks or is blocked by: neither is the other's contact for presence. */
+  peersOf(userId: string): Promise<string[]>;
 }

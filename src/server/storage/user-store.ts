@@ -52,8 +52,13 @@ export interface UserStore {
   findByUsername(username: string): Promise<StoredUser | undefined>;
   /** An id that is not a uuid finds nobody (a token's subject comes from outside). */
   findById(id: string): Promise<StoredUser | undefined>;
-  /** The user and the ids of their chats, in one round trip (socket handshakes). */
-  findWithChats(id: string): Promise<{ user: StoredUser; chatIds: string[] } | undefined>;
+  /**
+   * The user, the ids of their chats and of the users in a block with them (either way), in
+   * one round trip (socket handshakes).
+   */
+  findWithChats(
+    id: string,
+  ): Promise<{ user: StoredUser; chatIds: string[]; blockPeerIds: string[] } | undefined>;
   findByIds(ids: readonly string[]): Promise<StoredUser[]>;
   /**
    * Users whose name contains `query` (literally, regardless of case), by name; with `among`,

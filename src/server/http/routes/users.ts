@@ -84,8 +84,9 @@ export const userRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app, deps)
     },
     async (request) => {
       const { ids } = request.query;
-      if (ids === undefined) return { users: await deps.users.search(request.query) };
-      return { users: await deps.users.byIds(ids.toLowerCase().split(",")) };
+      const callerId = caller(request).id;
+      if (ids === undefined) return { users: await deps.users.search(callerId, request.query) };
+      return { users: await deps.users.byIds(callerId, ids.toLowerCase().split(",")) };
     },
   );
 };

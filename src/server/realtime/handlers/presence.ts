@@ -12,7 +12,11 @@ import {
 } from "@charla/protocol/schemas";
 import type { Presence } from "../../domain/presence.ts";
 import { command, type CommandTable } from "../command.ts";
-import { chatIdsOfSocket, type PresenceScopeService } from "../presence-scope.ts";
+import {
+  blockPeersOfSocket,
+  chatIdsOfSocket,
+  type PresenceScopeService,
+} from "../presence-scope.ts";
 import type { ChatSocket } from "../types.ts";
 
 export function createPresenceTracking(
@@ -26,7 +30,8 @@ export function createPresenceTracking(
     return { user_id, username, display_name: displayName, avatar_url: avatarUrl };
   };
   const sendUsersList = async (socket: ChatSocket) => {
-    socket.emit("users:list", { users: await scope.listFor(asOnline(socket)) });
+    const users = await scope.listFor(asOnline(socket), blockPeersOfSocket(socket));
+    socket.emit("users:list", { users });
   };
 
   // Connect and disconnect of one socket are applied in order (chained on socket.data), even

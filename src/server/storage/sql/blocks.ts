@@ -4,6 +4,14 @@ import type { SqlQueryable } from "../drivers/driver.ts";
 import type { StoredUser } from "../user-store.ts";
 import type { Row } from "./rows.ts";
 
+/**
+ * The users who block $1 or whom $1 blocks, as an array of text ids: one expression, so the
+ * handshake reads it in the statement that reads the user and their chats.
+ */
+export const BLOCK_PEER_IDS = `ARRAY(
+  SELECT blocked_id::text FROM user_blocks WHERE blocker_id = $1
+   UNION SELECT blocker_id::text FROM user_blocks WHERE blocked_id = $1)`;
+
 export function sqlBlockStore(db: SqlQueryable, toUser: (row: Row) => StoredUser): BlockStore {
   return {
     async block(blockerId, blockedId) {
@@ -32,6 +40,10 @@ export function sqlBlockStore(db: SqlQueryable, toUser: (row: Row) => StoredUser
         [blockerId, blockedId],
       );
       return rows.length > 0;
+    },
+    async peersOf(userId) {
+      const rows = await db.query(`SELECT ${BLOCK_PEER_IDS} AS ids`, [userId]);
+      return rows[0]?.ids as string[];
     },
   };
 }

@@ -2,6 +2,7 @@
 import { isUniqueViolation, SQLSTATE, sqlState, type SqlQueryable } from "../drivers/driver.ts";
 import { NotAdmitted, UsernameTaken } from "../errors.ts";
 import type { Admission, NewUser, StoredUser, UserStore } from "../user-store.ts";
+import { BLOCK_PEER_IDS } from "./blocks.ts";
 import { iso, type Row } from "./rows.ts";
 
 export function toUser(row: Row): StoredUser {
@@ -93,13 +94,20 @@ export function sqlUserStore(db: SqlQueryable): UserStore {
     async findWithChats(id) {
       const rows = await noneIfMalformed(
         db.query(
-          `SELECT u.*, ARRAY(SELECT m.chat_id::text FROM chat_members m WHERE m.user_id = u.id) AS chat_ids
+          `SELECT u.*, ARRAY(SELECT m.chat_id::text FROM chat_members m WHERE m.user_id = u.id) AS chat_ids,
+                  ${BLOCK_PEER_IDS} AS block_peer_ids
              FROM users u WHERE u.id = $1`,
           [id],
         ),
       );
       const row = rows?.[0];
-      return row && { user: toUser(row), chatIds: row.chat_ids as string[] };
+      return (
+        row && {
+          user: toUser(row),
+          chatIds: row.chat_ids as string[],
+          blockPeerIds: row.block_peer_ids as string[],
+        }
+      );
     },
 
     async findByIds(ids) {
