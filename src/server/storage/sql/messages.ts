@@ -166,14 +166,20 @@ export function sqlMessageStore(db: SqlQueryable): MessageStore {
     },
 
     async search(callerId, text, { chatId, beforeId, limit }) {
-      // The member's chats first, then the words through the GIN index (migration 0007);
-      // `before` is a (created_at, id) cursor, so pages never skip or repeat a message.
+      // The caller's chats (or `chatId` when among them) first, then the GIN index (migration
+      // 0013) matches the words AND one of those chats, so a common word costs the caller's
+      // matches, not the whole database's. `before` is a (created_at, id) cursor, so pages
+      // never skip or repeat a message.
       const rows = await db.query(
-        `SELECT ${MESSAGE_COLUMNS} FROM messages m
-          WHERE m.chat_id IN (SELECT chat_id FROM chat_members WHERE user_id = $1)
-            AND ($2::uuid IS NULL OR m.chat_id = $2::uuid)
+        `WITH mine AS (
+           SELECT ARRAY(SELECT chat_id FROM chat_members
+                         WHERE user_id = $1 AND ($2::uuid IS NULL OR chat_id = $2::uuid)) AS ids
+         )
+         SELECT ${MESSAGE_COLUMNS} FROM messages m
+          WHERE m.chat_id = ANY ((SELECT ids FROM mine)::uuid[])
             AND m.status <> 'deleted'
-            AND charla_search_vector(m.body) @@ charla_search_query($3)
+            AND charla_search_document(m.chat_id, m.body)
+                @@ charla_search_in_chats($3, (SELECT ids FROM mine))
             AND ($4::uuid IS NULL OR (m.created_at, m.id) <
                  (SELECT b.created_at, b.id FROM messages b WHERE b.id = $4::uuid))
           ORDER BY m.created_at DESC, m.id DESC
