@@ -14,6 +14,10 @@ export async function openPostgresDriver(
     // Fail fast while PostgreSQL is down so sends answer UNAVAILABLE instead of hanging.
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
+    // JIT compiles a query whose estimated cost is high: the chat list of a user in thousands
+    // of chats is such a query, yet it runs in milliseconds, and compiling took longer (40 ms
+    // of 70, docs/benchmarks.md "History and sync at size"). Nothing here runs long enough to gain.
+    options: "-c jit=off",
   });
   // An idle client losing its connection (server restart) must not crash the process;
   // the pool drops it and opens a fresh one on the next query.
