@@ -55,12 +55,14 @@ export interface AppOptions {
   testHooks?: {
     /** Runs after a socket handshake's database read, before the socket is accepted. */
     afterHandshakeRead?: (userId: string) => Promise<void>;
+    /** Hears of every SQL statement the store runs (to count what a request costs). */
+    onQuery?: (text: string) => void;
   };
 }
 
 export async function createApp(config: Readonly<Config>, options: AppOptions = {}): Promise<App> {
   const log = options.log ?? createLogger(config.logLevel, config.nodeId);
-  const store = await openStore(config.database, log);
+  const store = await openStore(config.database, log, options.testHooks?.onQuery);
   let cluster: Cluster | undefined;
   try {
     cluster = config.redisUrl ? await connectCluster(config, log) : undefined;

@@ -2,7 +2,7 @@
 import { mkdir } from "node:fs/promises";
 import type { Logger } from "pino";
 import type { DatabaseConfig } from "../config.ts";
-import type { SqlDriver } from "./drivers/driver.ts";
+import { observedDriver, type SqlDriver } from "./drivers/driver.ts";
 import { openPgliteDriver } from "./drivers/pglite.ts";
 import { openPostgresDriver } from "./drivers/postgres.ts";
 import { migrate } from "./migrate.ts";
@@ -15,7 +15,12 @@ export async function openDriver(database: DatabaseConfig, log: Logger): Promise
   return openPgliteDriver(database.dataDir, log);
 }
 
-export async function openStore(database: DatabaseConfig, log: Logger): Promise<Store> {
+/** `onQuery` hears of every statement the store runs after migrating (a test seam). */
+export async function openStore(
+  database: DatabaseConfig,
+  log: Logger,
+  onQuery?: (text: string) => void,
+): Promise<Store> {
   const driver = await openDriver(database, log);
   try {
     await migrate(driver, log);
@@ -23,5 +28,5 @@ export async function openStore(database: DatabaseConfig, log: Logger): Promise<
     await driver.close();
     throw error;
   }
-  return createSqlStore(driver);
+  return createSqlStore(onQuery ? observedDriver(driver, onQuery) : driver);
 }

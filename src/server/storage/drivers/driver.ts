@@ -78,3 +78,25 @@ export function withStoreUnavailable(driver: SqlDriver): SqlDriver {
     close: () => driver.close(),
   };
 }
+
+/**
+ * The driver, telling `onQuery` of every statement it runs (transactions' included): a test
+ * seam (AppOptions.testHooks.onQuery) to count what a request costs the database.
+ */
+export function observedDriver(driver: SqlDriver, onQuery: (text: string) => void): SqlDriver {
+  const observed = (target: SqlQueryable): SqlQueryable => ({
+    query: (text, params) => {
+      onQuery(text);
+      return target.query(text, params);
+    },
+    exec: (script) => {
+      onQuery(script);
+      return target.exec(script);
+    },
+  });
+  return {
+    ...observed(driver),
+    transaction: (work) => driver.transaction((tx) => work(observed(tx))),
+    close: () => driver.close(),
+  };
+}
