@@ -16,6 +16,7 @@ import type { Target } from "./lib/targets.ts";
 import { hardFdLimit, runIdle } from "./scenarios/idle.ts";
 import { runPeerCharla, runPeerXmpp, type PeerResults } from "./scenarios/peer.ts";
 import { runStorm } from "./scenarios/storm.ts";
+import { runHistoryBench } from "./scenarios/history.ts";
 import { runSearchBench } from "./scenarios/search.ts";
 import { runSweep } from "./scenarios/sweep.ts";
 
@@ -139,6 +140,17 @@ if (wants("search")) {
       results.search = await runSearchBench(opts.pgUrl!, log, {
         messages: Number(process.env.BENCH_SEARCH_MESSAGES ?? 1_000_000),
       });
+    });
+  }
+}
+
+if (wants("history")) {
+  const messages = Number(process.env.BENCH_HISTORY_MESSAGES ?? 1_000_000);
+  if (!pgOk || !opts.pgUrl)
+    results.notes.push(`history scenario on PostgreSQL skipped: no PostgreSQL`);
+  for (const backend of pgOk && opts.pgUrl ? (["pg", "pglite"] as const) : (["pglite"] as const)) {
+    await attempt(`history ${backend}`, async () => {
+      (results.history ??= []).push(await runHistoryBench(backend, opts.pgUrl, log, { messages }));
     });
   }
 }

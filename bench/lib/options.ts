@@ -67,6 +67,8 @@ const HELP = `npm run bench -- [options]
   --storm-clients 2000 --storm-users 200 --storm-rate 100 --storm-modes drop,restart
   --scenarios peer                  opt-in: Charla against Prosody (and ejabberd), same work
   --scenarios search                opt-in: GET /api/search's SQL on 1,000,000 messages (PostgreSQL)
+  --scenarios history               opt-in: history, sync and connect reads on a chat of 1,000,000
+                                    messages and a user in 2,000 chats (PostgreSQL and PGlite)
   --peer-clients 2000 --peer-servers charla,prosody,ejabberd --peer-storage sql|internal
   --peer-rates 100,200,...          peer: offered msg/s, ascending; each server stops at saturation
   --pg-url postgres://root@127.0.0.1:5432/postgres   (default: DATABASE_URL or that)

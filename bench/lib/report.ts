@@ -2,6 +2,7 @@
 import type { IdleResult } from "../scenarios/idle.ts";
 import type { StormResult } from "../scenarios/storm.ts";
 import type { PeerResults } from "../scenarios/peer.ts";
+import type { HistoryBenchResult } from "../scenarios/history.ts";
 import type { SearchBenchResult } from "../scenarios/search.ts";
 import type { SweepResult, SweepStep } from "../scenarios/sweep.ts";
 
@@ -41,6 +42,8 @@ export interface Results {
   peer?: PeerResults;
   /** The search scenario (1,000,000 messages on PostgreSQL), when it ran. */
   search?: SearchBenchResult;
+  /** The history scenario (a chat of 1,000,000 messages, on each backend), when it ran. */
+  history?: HistoryBenchResult[];
   ratios?: Ratios;
   notes: string[];
 }
