@@ -4,7 +4,7 @@
  * with a steep skew, so the commonest word is in about a third of all messages), then times
  * the same searches (random members, 1–2 random words drawn with the same skew) twice in the
  * run: with migration 0009's index and query (the words only, then the caller's chats), and
- * with today's (`GET /api/search`'s own SQL, the store's `search`, on 0013's index), and
+ * with today's (`GET /api/search`'s own SQL, the store's `search`, on 0014's index), and
  * checks that both found the same messages. The database is dropped afterwards.
  */
 import { randomInt } from "node:crypto";
@@ -51,7 +51,7 @@ const VOCABULARY = [
 /** The same skew in SQL and here: index = floor(r³ · n), r uniform in [0, 1). */
 const pick = () => VOCABULARY[Math.floor(Math.random() ** 3 * VOCABULARY.length)]!;
 
-/** Migration 0009's query, as it was before 0013 (the words first, the caller's chats after). */
+/** Migration 0009's query, as it was before 0014 (the words first, the caller's chats after). */
 const QUERY_0009 = `
   SELECT id FROM messages m
    WHERE m.chat_id IN (SELECT chat_id FROM chat_members WHERE user_id = $1)
@@ -174,7 +174,7 @@ export async function runSearchBench(
       const before = await pass("0009 (words only)", INDEX_0009, async (userId, text) =>
         (await client.query<{ id: string }>(QUERY_0009, [userId, text, 21])).rows.map((r) => r.id),
       );
-      const after = await pass("0013 (words and chat)", indexDef, async (userId, text) =>
+      const after = await pass("0014 (words and chat)", indexDef, async (userId, text) =>
         (await store.messages.search(userId, text, { limit: 20 })).messages.map((m) => m.id),
       );
       // The old query asked for 21 rows (limit + 1); compare the first page.

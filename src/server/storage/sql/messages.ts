@@ -167,7 +167,7 @@ export function sqlMessageStore(db: SqlQueryable): MessageStore {
 
     async search(callerId, text, { chatId, beforeId, limit }) {
       // The caller's chats (or `chatId` when among them) first, then the GIN index (migration
-      // 0013) matches the words AND one of those chats, so a common word costs the caller's
+      // 0014) matches the words AND one of those chats, so a common word costs the caller's
       // matches, not the whole database's. `before` is a (created_at, id) cursor, so pages
       // never skip or repeat a message.
       const rows = await db.query(
