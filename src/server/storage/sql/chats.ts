@@ -19,7 +19,14 @@ function toChat(row: Row, members: ChatMember[]): Chat {
 }
 
 export function sqlChatStore(db: SqlDriver): ChatStore {
-  async function membersOf(chatIds: readonly string[]): Promise<Map<string, ChatMember[]>> {
+  /**
+   * The members of these chats, or of every chat of `chats.ofUser` (read in the statement:
+   * sending back thousands of chat ids as an array costs more than the query).
+   */
+  async function membersOf(
+    chats: readonly string[] | { ofUser: string },
+  ): Promise<Map<string, ChatMember[]>> {
+    const ofUser = "ofUser" in chats;
     const rows = await db.query<{
       chat_id: string;
       user_id: string;
@@ -31,9 +38,9 @@ export function sqlChatStore(db: SqlDriver): ChatStore {
     }>(
       `SELECT m.chat_id, m.user_id, u.username, u.display_name, u.avatar_id, m.role, m.last_read_seq
          FROM chat_members m JOIN users u ON u.id = m.user_id
-        WHERE m.chat_id = ANY($1::uuid[])
+        WHERE ${ofUser ? "m.chat_id IN (SELECT chat_id FROM chat_members WHERE user_id = $1)" : "m.chat_id = ANY($1::uuid[])"}
         ORDER BY m.role DESC, m.joined_at, lower(u.username)`,
-      [chatIds],
+      [ofUser ? chats.ofUser : chats],
     );
     const byChat = new Map<string, ChatMember[]>();
     for (const row of rows) {
@@ -99,7 +106,7 @@ export function sqlChatStore(db: SqlDriver): ChatStore {
     async listOf(userId): Promise<ChatListItem[]> {
       // Per chat, one pass over its unread messages counts both figures, and its last
       // message is one probe of the (chat_id, seq) index: a chat of a million messages costs
-      // what a chat of ten does, unless a million are unread.
+      // what a chat of ten does, unless a million are unread (counted one by one).
       const chats = await db.query(
         `SELECT c.*, m.last_read_seq, m.muted, unread.unread_count, unread.mention_count
            FROM chat_members m JOIN chats c ON c.id = m.chat_id
@@ -109,22 +116,24 @@ export function sqlChatStore(db: SqlDriver): ChatStore {
                FROM messages x
               WHERE x.chat_id = c.id AND x.seq > m.last_read_seq
                 AND x.sender_id <> $1 AND x.status <> 'deleted'
+                -- A chat read to its end (most of them) is not looked into at all.
+                AND c.last_seq > m.last_read_seq
            ) unread
           WHERE m.user_id = $1
           ORDER BY c.last_activity_at DESC, c.id`,
         [userId],
       );
       if (chats.length === 0) return [];
-      const ids = chats.map((row) => row.id as string);
       const [members, lastMessages] = await Promise.all([
-        membersOf(ids),
+        membersOf({ ofUser: userId }),
         db.query(
-          `SELECT last.* FROM unnest($1::uuid[]) AS chat(id)
+          `SELECT last.* FROM chat_members mine
              CROSS JOIN LATERAL (
                SELECT ${MESSAGE_COLUMNS} FROM messages
-                WHERE chat_id = chat.id ORDER BY seq DESC LIMIT 1
-             ) last`,
-          [ids],
+                WHERE chat_id = mine.chat_id ORDER BY seq DESC LIMIT 1
+             ) last
+            WHERE mine.user_id = $1`,
+          [userId],
         ),
       ]);
       const lastByChat = new Map(
