@@ -133,6 +133,7 @@ function openClient(
     if (user.user_id === session.user.id) void queryClient.invalidateQueries({ queryKey: ["me"] });
   });
   client.on("chat:member_added", refreshChats);
+  client.on("chat:member_updated", refreshChats);
   client.on("chat:updated", refreshChats);
   client.on("chat:member_removed", (event) => {
     if (event.user_id === session.user.id) dropChat(queryClient, event.chat_id);

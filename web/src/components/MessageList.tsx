@@ -122,7 +122,9 @@ export function MessageList({
 
   const jumpToMessage = useJumpToMessage(history);
   const names = new Map(chat.members.map((m) => [m.user_id, nameOf(m)]));
-  const isOwner = chat.members.some((m) => m.user_id === me.id && m.role === "owner");
+  // A group's owner and admins delete any of its messages (src/server/domain/roles.ts).
+  const myRole = chat.members.find((m) => m.user_id === me.id)?.role;
+  const managesGroup = myRole === "owner" || myRole === "admin";
   const lastOwn = messages.findLast((m) => m.sender_id === me.id);
   const seenLabel = useSeenLabel(chat, me.id, lastOwn);
 
@@ -179,7 +181,7 @@ export function MessageList({
                   senderName={names.get(message.sender_id) ?? "?"}
                   showSender={chat.type === "group" && !continued}
                   continued={continued}
-                  canDelete={message.sender_id === me.id || (chat.type === "group" && isOwner)}
+                  canDelete={message.sender_id === me.id || (chat.type === "group" && managesGroup)}
                   seenLabel={message.id === lastOwn?.id ? seenLabel : null}
                 />
               </Fragment>
