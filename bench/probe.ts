@@ -5,10 +5,13 @@
  * channel:
  * - `{ cmd: "mem" }`: `process.memoryUsage()` after a full garbage collection;
  * - `{ cmd: "profile-start" }` / `{ cmd: "profile-stop", file }`: a V8 CPU profile of just
- *   the phase in between (connect, the sweep's steps, a storm), written to `file`.
+ *   the phase in between (connect, the sweep's steps, a storm), written to `file`;
+ * - `{ cmd: "heap-snapshot", file }`: a V8 heap snapshot after a full GC (where the bytes of
+ *   idle connections go: `bench/heap-diff.ts` compares two of them).
  */
 import { writeFileSync } from "node:fs";
 import { Session } from "node:inspector";
+import { writeHeapSnapshot } from "node:v8";
 
 const gc = (globalThis as { gc?: () => void }).gc;
 let session: Session | undefined;
@@ -26,6 +29,10 @@ async function handle(msg: { cmd?: unknown; file?: unknown }): Promise<object | 
       gc?.();
       gc?.();
       return { gc: gc !== undefined, ...process.memoryUsage() };
+    case "heap-snapshot":
+      gc?.();
+      writeHeapSnapshot(String(msg.file));
+      return {};
     case "profile-start":
       session = new Session();
       session.connect();

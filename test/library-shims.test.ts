@@ -8,14 +8,10 @@ import assert from "node:assert/strict";
 import { Socket as TcpSocket } from "node:net";
 import { test } from "node:test";
 import { MessageType, type ClusterMessage } from "socket.io-adapter";
-import {
-  forgetHandshakeHeaders,
-  tcpSocketOf,
-  wrapAdapterPublish,
-} from "../src/server/library-shims.ts";
+import { releaseHandshake, tcpSocketOf, wrapAdapterPublish } from "../src/server/library-shims.ts";
 import type { ChatSocket } from "../src/server/realtime/types.ts";
 import { clusterEnvOrSkip, startNodes } from "./cluster/support.ts";
-import { connectSocket, eventually, registerUser } from "./support/clients.ts";
+import { connectSocket, emitWithAck, eventually, registerUser } from "./support/clients.ts";
 import { startServer } from "./support/server.ts";
 
 /** The server side of the one socket connected to `server`. */
@@ -42,12 +38,30 @@ test("ws and engine.io: the shapes the shims read are there", async (t) => {
     assert.ok(tcp instanceof TcpSocket, "ws no longer keeps the TCP socket as _socket");
   });
 
-  await t.test("the upgrade request's headers are dropped once the socket is in", () => {
-    const request = socket.conn.request as { headers?: unknown; rawHeaders?: unknown } | undefined;
-    assert.ok(request, "engine.io no longer keeps the upgrade request as conn.request");
-    assert.deepEqual(request.headers, {});
-    assert.deepEqual(request.rawHeaders, []);
+  await t.test("the upgrade request and the handshake are let go once the socket is in", () => {
+    assert.equal(
+      socket.conn.request,
+      null,
+      "engine.io's WebSocketResponse no longer puts its close listener on the TCP socket",
+    );
+    const tcp = tcpSocketOf(socket.conn as never)!;
+    assert.ok(
+      !tcp.rawListeners("close").some((l) => String(l).includes('this.emit("close")')),
+      "the response's close listener is gone",
+    );
     assert.deepEqual(socket.handshake.headers, {});
+    assert.deepEqual(socket.handshake.auth, {}, "the token is not kept");
+    assert.ok(Object.isFrozen(socket.handshake));
+  });
+
+  await t.test("the socket still works and still closes cleanly", async () => {
+    const ack = await emitWithAck(client, "user:connected", {
+      user_id: alice.user.id,
+      username: alice.user.username,
+    });
+    assert.equal(ack.ok, true, JSON.stringify(ack));
+    client.disconnect();
+    await eventually(() => assert.equal(socket.connected, false));
   });
 });
 
@@ -78,9 +92,12 @@ test("each guard changes nothing when the shape is not there", () => {
     undefined,
   );
 
-  const socket = { handshake: { headers: { cookie: "a" } as unknown }, conn: {} };
-  assert.equal(forgetHandshakeHeaders(socket), false);
-  assert.deepEqual(socket.handshake.headers, {}, "Socket.IO's own copy is still dropped");
+  const request = { headers: { cookie: "a" }, rawHeaders: ["cookie", "a"] };
+  const socket = { handshake: { headers: request.headers }, conn: { request } };
+  assert.deepEqual(releaseHandshake(socket), { request: false });
+  assert.equal(socket.conn.request, request, "the request is kept when its listener is not found");
+  assert.deepEqual(request.headers, {}, "but its headers are still dropped");
+  assert.deepEqual(socket.handshake.headers, {}, "and Socket.IO's copy too");
 
   const adapter = { publish: "not a method" };
   assert.equal(

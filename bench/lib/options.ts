@@ -40,6 +40,8 @@ export interface Options {
   /** Main backend for Charla: "pg" when DATABASE_URL is set, else "pglite". */
   mainBackend: "pg" | "pglite";
   cpuProf: boolean;
+  /** Idle scenario: write a heap snapshot of the server after each step into this directory. */
+  heapSnapshots: string | undefined;
   /** Checkout whose `src/server/main.ts` is Charla (default: this repository). */
   charlaRoot: string;
   /** Rebuild the seeded users even when a cached seed exists (see lib/seed.ts). */
@@ -73,6 +75,7 @@ const HELP = `npm run bench -- [options]
   --peer-rates 100,200,...          peer: offered msg/s, ascending; each server stops at saturation
   --pg-url postgres://root@127.0.0.1:5432/postgres   (default: DATABASE_URL or that)
   --cpu-prof                        write V8 CPU profiles of the servers under bench/results/
+  --heap-snapshots DIR              idle: a heap snapshot of the server after each step (heap-diff.ts)
   --charla-root DIR                 run Charla from another checkout (before/after comparisons)
   --fresh-seed                      register Charla's users again instead of reusing the cached seed
   --full                            storm of 10k clients, idle up to the fd limit
@@ -144,6 +147,7 @@ export function parseOptions(argv: string[]): Options {
     pgUrl: args.get("pg-url") ?? databaseUrl ?? "postgres://root@127.0.0.1:5432/postgres",
     mainBackend: databaseUrl ? "pg" : "pglite",
     cpuProf: get("cpu-prof", "false") === "true",
+    heapSnapshots: args.get("heap-snapshots"),
     charlaRoot: resolve(get("charla-root", ".")),
     freshSeed: get("fresh-seed", "false") === "true" || process.env.BENCH_FRESH_SEED === "1",
     portBase: num("port-base", 3310),

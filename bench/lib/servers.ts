@@ -190,6 +190,11 @@ export class ServerProcess {
     };
   }
 
+  /** Writes a heap snapshot of the server to `file` (slow: seconds per 100 MB of heap). */
+  async heapSnapshot(file: string): Promise<void> {
+    await this.probe({ cmd: "heap-snapshot", file }, 300_000);
+  }
+
   /** Starts a CPU profile inside the server (no-op unless profiling was asked for). */
   async profileStart(): Promise<void> {
     if (this.spec.cpuProfDir) await this.probe({ cmd: "profile-start" });

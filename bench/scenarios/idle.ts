@@ -7,6 +7,8 @@
  * clamped, with the clamp recorded.
  */
 import { execSync } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
 import { GeneratorGroup } from "../lib/gen-control.ts";
 import type { Options } from "../lib/options.ts";
 import { sleep, type MemSample } from "../lib/servers.ts";
@@ -75,6 +77,12 @@ export async function runIdle(
       try {
         await sleep(1000);
         const empty: MemSample = await server.memory();
+        if (opts.heapSnapshots) {
+          mkdirSync(opts.heapSnapshots, { recursive: true });
+          await server.heapSnapshot(
+            join(opts.heapSnapshots, `${opts.stamp}-${target}-0.heapsnapshot`),
+          );
+        }
         log(
           `idle ${target}: empty heap ${(empty.heapUsed / MB).toFixed(1)} MB rss ${(empty.rss / MB).toFixed(1)} MB` +
             (counts.length < opts.idleCounts.length || counts.at(-1)! < Math.max(...opts.idleCounts)
@@ -104,6 +112,11 @@ export async function runIdle(
           await sleep(2000);
           const c1 = server.cpu();
           const mem = await server.memory();
+          if (opts.heapSnapshots) {
+            const file = join(opts.heapSnapshots, `${opts.stamp}-${target}-${held}.heapsnapshot`);
+            await server.heapSnapshot(file);
+            log(`  heap snapshot: ${file}`);
+          }
           const point: IdlePoint = {
             connections: held,
             connectSeconds: conn.seconds,

@@ -8,7 +8,7 @@ import { ChatError } from "@charla/protocol/errors";
 import { UNAUTHORIZED_CONNECT_ERROR } from "@charla/protocol/events";
 import type { AuthService } from "../domain/auth.ts";
 import { toChatError } from "../errors.ts";
-import { forgetHandshakeHeaders } from "../library-shims.ts";
+import { releaseHandshake } from "../library-shims.ts";
 import { userRoom, type ChatSocket } from "./types.ts";
 
 export function tokenFromHandshake(handshake: ChatSocket["handshake"]): unknown {
@@ -47,11 +47,9 @@ export function createAuthMiddleware(deps: {
       socket.data.chatIds = chatIds;
       socket.data.blockPeerIds = blockPeerIds;
       socket.data.recheck = recheck;
-      // The token is not needed after this; each idle socket would otherwise hold a copy.
-      const auth = socket.handshake.auth as Record<string, unknown> | undefined;
-      if (auth) delete auth.token;
-      // Nothing reads a socket's request headers after its handshake.
-      forgetHandshakeHeaders(socket);
+      // Nothing reads a socket's handshake (token, headers) or its request after this point;
+      // each idle socket would otherwise hold them.
+      releaseHandshake(socket);
       next();
     } catch (error) {
       const chatError = toChatError(error, deps.log, { phase: "handshake" });
