@@ -98,6 +98,7 @@ io.on("connection", (socket) => {
       reactions: [],
       mentions: [],
       updated_at: null,
+      attachments: [],
     };
     log.messages.push(message);
     if (log.messages.length > LOG_CAP) log.messages.splice(0, log.messages.length - LOG_CAP);

@@ -10,6 +10,10 @@ import type { Config } from "./config.ts";
 import { createAdminService } from "./domain/admin.ts";
 import { createAccountService } from "./domain/accounts.ts";
 import { createAuthService } from "./domain/auth.ts";
+import { createAttachmentLinks, type SignedLinks } from "./domain/attachment-links.ts";
+import { createAttachmentService } from "./domain/attachments.ts";
+import { startSweeper } from "./domain/sweeper.ts";
+import { fileStoreFor } from "./storage/files/backends.ts";
 import { createBlockService } from "./domain/blocks.ts";
 import { createBotService } from "./domain/bots.ts";
 import { createChatService } from "./domain/chats.ts";
@@ -62,11 +66,17 @@ export interface AppOptions {
 
 export async function createApp(config: Readonly<Config>, options: AppOptions = {}): Promise<App> {
   const log = options.log ?? createLogger(config.logLevel, config.nodeId);
-  const store = await openStore(config.database, log, options.testHooks?.onQuery);
+  const secret = await resolveJwtSecret(config);
+  const links = createAttachmentLinks(secret);
+  const store = await openStore(config.database, log, {
+    links,
+    files: fileStoreFor(config.fileStorage),
+    onQuery: options.testHooks?.onQuery,
+  });
   let cluster: Cluster | undefined;
   try {
     cluster = config.redisUrl ? await connectCluster(config, log) : undefined;
-    return await assemble(config, options, log, store, cluster);
+    return await assemble(config, options, log, store, cluster, { secret, links });
   } catch (error) {
     // A start that fails part-way gives back what it opened, so a supervisor retrying a bad
     // start does not pile up connections on the shared PostgreSQL and Redis.
@@ -83,12 +93,13 @@ async function assemble(
   log: Logger,
   store: Store,
   cluster: Cluster | undefined,
+  keys: { secret: Uint8Array; links: SignedLinks },
 ): Promise<App> {
   const metrics = createMetrics();
   const presence: Presence = cluster?.presence ?? createLocalPresence();
   // ADMIN_USERNAMES applies at every start (and to those who register later, in auth).
   await store.users.promoteAdmins(config.adminUsernames);
-  const secret = await resolveJwtSecret(config);
+  const { secret, links } = keys;
 
   let draining = false;
   const io = createSocketServer(config, () => draining);
@@ -129,6 +140,14 @@ async function assemble(
   const admin = createAdminService({ store, events });
   const blocks = createBlockService({ store, events });
   const bots = createBotService({ store, events });
+  const attachments = createAttachmentService({
+    store,
+    links,
+    limits: { maxUploadBytes: config.maxUploadBytes, unsentSeconds: config.unsentUploadSeconds },
+    log,
+  });
+  const sweeper = startSweeper(attachments, config.attachmentSweepSeconds, log);
+
   const limits = createLimits(config.rateLimits);
   const incomingWebhooks = createIncomingWebhookService({
     store,
@@ -151,6 +170,8 @@ async function assemble(
       blocks,
       bots,
       incomingWebhooks,
+      attachments,
+      maxUploadBytes: config.maxUploadBytes,
       metrics,
       publicUrl: config.publicUrl,
       adminLimiter: config.rateLimits
@@ -210,6 +231,7 @@ async function assemble(
     gateway.close();
     await io.close().catch(() => undefined);
     await http.close().catch((error: unknown) => log.warn({ err: error }, "http close"));
+    await sweeper.stop();
     await presence.close().catch((error: unknown) => log.warn({ err: error }, "presence close"));
     await cluster?.close().catch((error: unknown) => log.warn({ err: error }, "cluster close"));
     await store.close();

@@ -3,6 +3,7 @@
  * stops the process with a message naming the variable (see `ConfigError`).
  */
 import path from "node:path";
+import { UPLOAD_DEFAULT_MAX_BYTES } from "@charla/protocol/limits";
 
 export interface RateLimits {
   /**
@@ -38,6 +39,22 @@ export type DatabaseConfig =
   /** Embedded PostgreSQL (PGlite). `dataDir` undefined means in memory (tests). */
   | { kind: "pglite"; dataDir: string | undefined }
   | { kind: "postgres"; url: string; poolSize: number };
+
+/**
+ * Where uploaded files' bytes go: `database` (default; chunks in PGlite or PostgreSQL, shared
+ * by every node) or `s3` (an S3-compatible service: MinIO, AWS S3, R2…).
+ */
+export type FileStorageConfig =
+  | { kind: "database" }
+  | {
+      kind: "s3";
+      endpoint: string | undefined;
+      bucket: string;
+      region: string;
+      accessKeyId: string | undefined;
+      secretAccessKey: string | undefined;
+      forcePathStyle: boolean;
+    };
 
 export interface Config {
   port: number;
@@ -102,6 +119,37 @@ export interface Config {
   adminUsernames: readonly string[];
   /** PUBLIC_URL: the origin of absolute URLs in answers (invite links, webhook URLs). */
   publicUrl: string | undefined;
+  /** FILE_STORAGE and its S3_* settings. */
+  fileStorage: FileStorageConfig;
+  /** MAX_UPLOAD_BYTES: the most bytes one uploaded file may have (25 MiB). */
+  maxUploadBytes: number;
+  /** Uploads never attached are swept this long after they began (24 h, as the contract says). */
+  unsentUploadSeconds: number;
+  /** ATTACHMENT_SWEEP_SECONDS: how often each node runs the sweep (0 turns it off). */
+  attachmentSweepSeconds: number;
+}
+
+function fileStorage(env: Env): FileStorageConfig {
+  const kind = env.FILE_STORAGE || "database";
+  if (kind === "database") return { kind };
+  if (kind !== "s3") {
+    throw new ConfigError("FILE_STORAGE", `must be database or s3, got "${kind}"`);
+  }
+  const bucket = env.S3_BUCKET;
+  if (!bucket) throw new ConfigError("S3_BUCKET", "is required when FILE_STORAGE=s3");
+  const forcePathStyle = env.S3_FORCE_PATH_STYLE ?? "";
+  if (!["", "0", "1", "true", "false"].includes(forcePathStyle)) {
+    throw new ConfigError("S3_FORCE_PATH_STYLE", "must be true or false (1 or 0)");
+  }
+  return {
+    kind,
+    endpoint: url(env, "S3_ENDPOINT", ["http:", "https:"]),
+    bucket,
+    region: env.S3_REGION || "us-east-1",
+    accessKeyId: env.S3_ACCESS_KEY_ID || undefined,
+    secretAccessKey: env.S3_SECRET_ACCESS_KEY || undefined,
+    forcePathStyle: forcePathStyle === "1" || forcePathStyle === "true",
+  };
 }
 
 export type RegistrationMode = "open" | "invite" | "closed";
@@ -316,5 +364,9 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     registration: registration(env),
     adminUsernames: adminUsernames(env),
     publicUrl: url(env, "PUBLIC_URL", ["http:", "https:"]),
+    fileStorage: fileStorage(env),
+    maxUploadBytes: integer(env, "MAX_UPLOAD_BYTES", UPLOAD_DEFAULT_MAX_BYTES, 1, 2 ** 40),
+    unsentUploadSeconds: 86_400,
+    attachmentSweepSeconds: integer(env, "ATTACHMENT_SWEEP_SECONDS", 60, 0, 86_400),
   } satisfies Config);
 }

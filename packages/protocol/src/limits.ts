@@ -34,3 +34,7 @@ export const WEBHOOK_NAME_MAX = 80;
 export const WEBHOOK_URL_MAX = 2048;
 /** An outgoing webhook's signing secret, in characters. */
 export const WEBHOOK_SECRET_MAX = 512;
+/** Attachments on one message. */
+export const ATTACHMENTS_PER_MESSAGE_MAX = 10;
+/** MAX_UPLOAD_BYTES' default: one uploaded file (25 MiB). */
+export const UPLOAD_DEFAULT_MAX_BYTES = 25 * 1024 * 1024;

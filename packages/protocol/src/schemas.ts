@@ -14,6 +14,7 @@ import {
   REACTION_USER_IDS_MAX,
   SEARCH_QUERY_MAX,
   REPLY_QUOTE_MAX,
+  ATTACHMENTS_PER_MESSAGE_MAX,
   PASSWORD_MAX,
   PASSWORD_MIN,
   USERNAME_MAX,
@@ -155,6 +156,45 @@ export const Reaction = Obj({
 });
 export type Reaction = Static<typeof Reaction>;
 
+/** What POST /api/uploads answers: the file as stored, before any message carries it. */
+export const UploadedAttachment = Obj({
+  id: Uuid,
+  name: Type.String({ description: "The file's name as sent, cut to 255 characters." }),
+  content_type: Type.String({ description: "Detected from the bytes, never from the client." }),
+  size: Type.Integer({ minimum: 0, description: "Bytes." }),
+  width: Nullable(Type.Integer({ minimum: 1, description: "Images only." })),
+  height: Nullable(Type.Integer({ minimum: 1, description: "Images only." })),
+});
+export type UploadedAttachment = Static<typeof UploadedAttachment>;
+
+export const UploadResult = Obj({ attachment: UploadedAttachment });
+export type UploadResult = Static<typeof UploadResult>;
+
+/** An attachment as a message carries it, with signed links that need no token. */
+export const Attachment = Obj({
+  ...UploadedAttachment.properties,
+  url: Type.String({
+    description: "Signed path of the file (valid at least an hour; every payload signs anew).",
+  }),
+  thumbnail_url: Nullable(
+    Type.String({ description: "Signed path of a WebP thumbnail (images only)." }),
+  ),
+});
+export type Attachment = Static<typeof Attachment>;
+
+/** At most 10 distinct upload ids, each attached once by its uploader. */
+export const AttachmentIds = Type.Array(Uuid, {
+  maxItems: ATTACHMENTS_PER_MESSAGE_MAX,
+  description: `Up to ${ATTACHMENTS_PER_MESSAGE_MAX} ids from POST /api/uploads (the caller's, not yet attached).`,
+});
+
+/** A body that may be empty: a message with attachments needs no text. */
+export const SendBody = Type.String({
+  pattern: NO_NUL,
+  maxLength: RAW_BODY_MAX,
+  description: `0–${MESSAGE_BODY_MAX} characters after trimming; at least 1 without attachments.`,
+});
+
 export const Message = Obj({
   id: Uuid,
   chat_id: Uuid,
@@ -173,6 +213,9 @@ export const Message = Obj({
   reply_to: Nullable(ReplyQuote),
   reactions: Type.Array(Reaction, { description: "In the order each emoji was first used." }),
   mentions: Type.Array(Uuid, { description: "Members mentioned as @username in the body." }),
+  attachments: Type.Array(Attachment, {
+    description: "In the order they were sent; emptied when the message is deleted.",
+  }),
 });
 export type Message = Static<typeof Message>;
 
@@ -360,9 +403,10 @@ export const History = Obj({ messages: Type.Array(Message), has_more: Type.Boole
 export type History = Static<typeof History>;
 
 export const PostMessage = Obj({
-  body: MessageBody,
+  body: Type.Optional(SendBody),
   client_msg_id: Type.Optional(ClientMsgId),
   reply_to_id: Type.Optional(Uuid),
+  attachment_ids: Type.Optional(AttachmentIds),
 });
 export type PostMessage = Static<typeof PostMessage>;
 
@@ -396,10 +440,11 @@ export const MemberParams = Obj({ id: Uuid, user_id: Uuid });
 export const MessageSendPayload = Obj({
   chat_id: Uuid,
   sender_id: Type.Optional(Uuid),
-  body: MessageBody,
+  body: Type.Optional(SendBody),
   status: Type.Optional(Type.Literal("sent")),
   client_msg_id: Type.Optional(ClientMsgId),
   reply_to_id: Type.Optional(Uuid),
+  attachment_ids: Type.Optional(AttachmentIds),
 });
 export type MessageSendPayload = Static<typeof MessageSendPayload>;
 

@@ -16,7 +16,7 @@ import {
 } from "@charla/protocol/schemas";
 import type { GroupCommit } from "../storage/group-commit.ts";
 import type { HistoryPage } from "../storage/message-store.ts";
-import { SendBlocked } from "../storage/errors.ts";
+import { AttachmentsUnavailable, SendBlocked } from "../storage/errors.ts";
 import type { Store } from "../storage/store.ts";
 import type { ChatEvents } from "./events.ts";
 import { findMentions } from "./mentions.ts";
@@ -28,10 +28,15 @@ const HISTORY_DEFAULT_LIMIT = 50;
 const SYNC_DEFAULT_LIMIT = 200;
 const SEARCH_DEFAULT_LIMIT = 20;
 
-/** The body as stored: trimmed, 1–4000 characters (code points, so emoji count once). */
-export function normaliseBody(body: string): string {
+/**
+ * The body as stored: trimmed, 1–4000 characters (code points, so emoji count once); with
+ * attachments it may be empty.
+ */
+export function normaliseBody(body: string, mayBeEmpty = false): string {
   const trimmed = body.trim();
-  if (trimmed.length === 0) throw new ChatError("VALIDATION_ERROR", "The message is empty.");
+  if (trimmed.length === 0 && !mayBeEmpty) {
+    throw new ChatError("VALIDATION_ERROR", "The message is empty (send a body or attachments).");
+  }
   // Counting code points is only needed when UTF-16 length could exceed the limit.
   if (trimmed.length > MESSAGE_BODY_MAX && [...trimmed].length > MESSAGE_BODY_MAX) {
     throw new ChatError(
@@ -95,25 +100,34 @@ export function createMessageService(deps: {
       if (input.sender_id !== undefined && input.sender_id !== callerId) {
         throw new ChatError("FORBIDDEN", "sender_id must be your own user id.");
       }
-      const body = normaliseBody(input.body);
+      const attachmentIds = (input.attachment_ids ?? []).map((id) => id.toLowerCase());
+      const body = normaliseBody(input.body ?? "", attachmentIds.length > 0);
       const replyToId = input.reply_to_id?.toLowerCase() ?? null;
       if (replyToId !== null) await requireOriginal(callerId, input.chat_id, replyToId);
-      const result = await commits
-        .append({
-          id: randomUUID(),
-          chat_id: input.chat_id,
-          sender_id: callerId,
-          body,
-          client_msg_id: input.client_msg_id ?? null,
-          reply_to_id: replyToId,
-          mentions: await mentionsIn(input.chat_id, body),
-        })
-        .catch((error: unknown) => {
-          if (error instanceof SendBlocked) {
-            throw new ChatError("FORBIDDEN", "You cannot send into this chat: you are blocked.");
-          }
-          throw error;
-        });
+      const message = {
+        id: randomUUID(),
+        chat_id: input.chat_id,
+        sender_id: callerId,
+        body,
+        client_msg_id: input.client_msg_id ?? null,
+        reply_to_id: replyToId,
+        mentions: await mentionsIn(input.chat_id, body),
+      };
+      // Sends with attachments attach them in their own transaction; the rest go together
+      // through the group commit.
+      const result = await (
+        attachmentIds.length > 0
+          ? store.messages.appendWithAttachments(message, attachmentIds)
+          : commits.append(message)
+      ).catch((error: unknown) => {
+        if (error instanceof SendBlocked) {
+          throw new ChatError("FORBIDDEN", "You cannot send into this chat: you are blocked.");
+        }
+        if (error instanceof AttachmentsUnavailable) {
+          throw new ChatError("NOT_FOUND", "No such upload (or it is attached already).");
+        }
+        throw error;
+      });
       if (result.kind === "not_member") throw new ChatError("NOT_FOUND", NO_SUCH_CHAT);
       if (result.kind === "stored") events.messageSent(result.message);
       return { message: result.message, duplicate: result.kind === "duplicate" };

@@ -1,6 +1,7 @@
 import type { RateLimiterAbstract } from "rate-limiter-flexible";
 import type { AdminService } from "../domain/admin.ts";
 import type { AccountService } from "../domain/accounts.ts";
+import type { AttachmentService } from "../domain/attachments.ts";
 import type { AuthService } from "../domain/auth.ts";
 import type { BlockService } from "../domain/blocks.ts";
 import type { BotService } from "../domain/bots.ts";
@@ -25,6 +26,9 @@ export interface HttpDeps {
   blocks: BlockService;
   bots: BotService;
   incomingWebhooks: IncomingWebhookService;
+  attachments: AttachmentService;
+  /** MAX_UPLOAD_BYTES: one uploaded file's limit. */
+  maxUploadBytes: number;
   metrics: Metrics;
   /**
    * Every rate limit, shared with the socket gateway. Every write under /api already draws on

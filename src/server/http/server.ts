@@ -14,6 +14,7 @@ import type { HttpDeps } from "./deps.ts";
 import { createErrorHandler } from "./error-handler.ts";
 import { clientErrorHandler, frameworkErrors } from "./framework-errors.ts";
 import { registerSecurityHeaders } from "./security-headers.ts";
+import { attachmentRoutes } from "./routes/attachments.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { avatarFiles, avatarRoutes } from "./routes/avatars.ts";
@@ -129,6 +130,7 @@ export async function createHttpServer(
       await api.register(botRoutes, deps);
       await api.register(webhookRoutes, deps);
       await api.register(webhookPostRoutes, deps);
+      await api.register(attachmentRoutes, deps);
     },
     { prefix: "/api" },
   );

@@ -57,3 +57,10 @@ export class TooManyReactions extends StoreError {
     super(`Message ${messageId} has all the distinct reactions it may.`);
   }
 }
+
+/** An attachment of a send is not the sender's, not ready, unknown or attached already. */
+export class AttachmentsUnavailable extends StoreError {
+  constructor() {
+    super("An attachment is unknown, someone else's or attached already.");
+  }
+}

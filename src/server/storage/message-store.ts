@@ -44,6 +44,15 @@ export interface MessageStore {
    * A sender who is not a member of the chat stores nothing (`not_member`).
    */
   append(batch: readonly NewMessage[]): Promise<AppendResult[]>;
+  /**
+   * Stores one message with attachments, in one transaction with attaching them: each must
+   * be the sender's, ready and not attached yet, or nothing is stored (AttachmentsUnavailable).
+   * A repeated client_msg_id answers the original and attaches nothing.
+   */
+  appendWithAttachments(
+    message: NewMessage,
+    attachmentIds: readonly string[],
+  ): Promise<AppendResult>;
   findForAccess(messageId: string, callerId: string): Promise<MessageAccess | undefined>;
   /**
    * Edits a live message (its mentions with it); undefined when it is gone (deleted or

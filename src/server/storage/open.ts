@@ -6,7 +6,7 @@ import { observedDriver, type SqlDriver } from "./drivers/driver.ts";
 import { openPgliteDriver } from "./drivers/pglite.ts";
 import { openPostgresDriver } from "./drivers/postgres.ts";
 import { migrate } from "./migrate.ts";
-import { createSqlStore } from "./sql/sql-store.ts";
+import { createSqlStore, type SqlStoreOptions } from "./sql/sql-store.ts";
 import type { Store } from "./store.ts";
 
 export async function openDriver(database: DatabaseConfig, log: Logger): Promise<SqlDriver> {
@@ -15,11 +15,15 @@ export async function openDriver(database: DatabaseConfig, log: Logger): Promise
   return openPgliteDriver(database.dataDir, log);
 }
 
-/** `onQuery` hears of every statement the store runs after migrating (a test seam). */
+export interface OpenStoreOptions extends SqlStoreOptions {
+  /** Hears of every statement the store runs after migrating (a test seam). */
+  onQuery?: ((text: string) => void) | undefined;
+}
+
 export async function openStore(
   database: DatabaseConfig,
   log: Logger,
-  onQuery?: (text: string) => void,
+  options: OpenStoreOptions = {},
 ): Promise<Store> {
   const driver = await openDriver(database, log);
   try {
@@ -28,5 +32,6 @@ export async function openStore(
     await driver.close();
     throw error;
   }
-  return createSqlStore(onQuery ? observedDriver(driver, onQuery) : driver);
+  const { onQuery, ...storeOptions } = options;
+  return createSqlStore(onQuery ? observedDriver(driver, onQuery) : driver, storeOptions);
 }

@@ -7,8 +7,10 @@
  * A new entity (reactions, attachments…) is a port file beside this one, its SQL in sql/,
  * a field here and its contract suite.
  */
+import type { AttachmentStore } from "./attachment-store.ts";
 import type { BlockStore } from "./block-store.ts";
 import type { BotStore } from "./bot-store.ts";
+import type { FileStore } from "./file-store.ts";
 import type { ChatStore } from "./chat-store.ts";
 import type { InviteStore } from "./invite-store.ts";
 import type { MessageStore } from "./message-store.ts";
@@ -27,6 +29,9 @@ export interface Store {
   readonly blocks: BlockStore;
   readonly bots: BotStore;
   readonly webhooks: WebhookStore;
+  readonly attachments: AttachmentStore;
+  /** The bytes of uploaded files: in the database, or in S3 (FILE_STORAGE). */
+  readonly files: FileStore;
   /** Resolves when the database answers; throws StoreUnavailable otherwise. */
   ping(): Promise<void>;
   /** Closes the connections; idempotent. */

@@ -7,6 +7,7 @@
  */
 import type { Message } from "@charla/protocol";
 import { SQLSTATE, sqlState, type SqlQueryable } from "../drivers/driver.ts";
+import type { AttachmentLinks } from "../attachment-store.ts";
 import type { AppendResult, NewMessage } from "../message-store.ts";
 import { iso, MESSAGE_COLUMNS, toMessage, type Row } from "./rows.ts";
 import type { ReplyQuote } from "@charla/protocol";
@@ -46,6 +47,8 @@ function appendedMessage(sent: NewMessage, row: Row): Message {
     reply_to: (row.reply_to as ReplyQuote | null) ?? null,
     reactions: [],
     mentions: [...(sent.mentions ?? [])],
+    // Sends through the batch path carry none (appendWithAttachments sets them after).
+    attachments: [],
   };
 }
 
@@ -67,6 +70,7 @@ function isConflict(error: unknown): boolean {
 export async function appendMessages(
   db: SqlQueryable,
   batch: readonly NewMessage[],
+  links: AttachmentLinks,
 ): Promise<AppendResult[]> {
   if (batch.length === 0) return [];
   // A retry can arrive while its first attempt is still in the same batch: only the first
@@ -88,12 +92,12 @@ export async function appendMessages(
 
   let results: AppendResult[];
   try {
-    results = await appendUnique(db, unique);
+    results = await appendUnique(db, unique, links);
   } catch (error) {
     // Retry one by one, each in its own statement.
     if (!isConflict(error)) throw error;
     results = [];
-    for (const message of unique) results.push(await appendOneWithRetry(db, message));
+    for (const message of unique) results.push(await appendOneWithRetry(db, message, links));
   }
   return batch.map((_, index) => {
     const result = results[slot[index]!]!;
@@ -103,10 +107,14 @@ export async function appendMessages(
   });
 }
 
-async function appendOneWithRetry(db: SqlQueryable, message: NewMessage): Promise<AppendResult> {
+async function appendOneWithRetry(
+  db: SqlQueryable,
+  message: NewMessage,
+  links: AttachmentLinks,
+): Promise<AppendResult> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return (await appendUnique(db, [message]))[0]!;
+      return (await appendUnique(db, [message], links))[0]!;
     } catch (error) {
       if (attempt >= MAX_RETRIES || !isConflict(error)) throw error;
     }
@@ -117,6 +125,7 @@ async function appendOneWithRetry(db: SqlQueryable, message: NewMessage): Promis
 async function appendUnique(
   db: SqlQueryable,
   batch: readonly NewMessage[],
+  links: AttachmentLinks,
 ): Promise<AppendResult[]> {
   const rows = await db.query(batch.length >= SET_WISE_FROM ? APPEND_SET_WISE : APPEND_EACH, [
     batch.map((m) => m.id),
@@ -137,7 +146,7 @@ async function appendUnique(
       [missing.map((m) => m.sender_id), missing.map((m) => m.client_msg_id)],
     );
     for (const row of found)
-      originals.set(senderKey(row.sender_id as string, row.client_msg_id), toMessage(row));
+      originals.set(senderKey(row.sender_id as string, row.client_msg_id), toMessage(row, links));
   }
   return batch.map((m): AppendResult => {
     const row = appended.get(m.id);

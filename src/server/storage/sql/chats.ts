@@ -4,6 +4,7 @@ import type { ChatStore, NewChat } from "../chat-store.ts";
 import { isUniqueViolation, type SqlDriver } from "../drivers/driver.ts";
 import { DirectChatExists } from "../errors.ts";
 import { avatarUrl } from "../../avatar-url.ts";
+import type { AttachmentLinks } from "../attachment-store.ts";
 import { iso, MESSAGE_COLUMNS, toMessage, type Row } from "./rows.ts";
 
 function toChat(row: Row, members: ChatMember[]): Chat {
@@ -18,7 +19,7 @@ function toChat(row: Row, members: ChatMember[]): Chat {
   };
 }
 
-export function sqlChatStore(db: SqlDriver): ChatStore {
+export function sqlChatStore(db: SqlDriver, links: AttachmentLinks): ChatStore {
   /**
    * The members of these chats, or of every chat of `chats.ofUser` (read in the statement:
    * sending back thousands of chat ids as an array costs more than the query).
@@ -137,7 +138,7 @@ export function sqlChatStore(db: SqlDriver): ChatStore {
         ),
       ]);
       const lastByChat = new Map(
-        lastMessages.map((row) => [row.chat_id as string, toMessage(row)]),
+        lastMessages.map((row) => [row.chat_id as string, toMessage(row, links)]),
       );
       return chats.map((row) => ({
         ...toChat(row, members.get(row.id as string) ?? []),

@@ -1,18 +1,30 @@
 /** The MessageStore in SQL: edits and deletes take the chat's next change_seq. */
-import { sqlState, type SqlQueryable } from "../drivers/driver.ts";
-import { SendBlocked } from "../errors.ts";
-import type { HistoryPage, MessageAccess, MessageStore } from "../message-store.ts";
+import { sqlState, type SqlDriver } from "../drivers/driver.ts";
+import type { AttachmentLinks } from "../attachment-store.ts";
+import { AttachmentsUnavailable, SendBlocked } from "../errors.ts";
+import type { AppendResult, HistoryPage, MessageAccess, MessageStore } from "../message-store.ts";
 import { appendMessages } from "./append.ts";
-import { MESSAGE_COLUMNS, toMessage, type Row } from "./rows.ts";
+import { MESSAGE_COLUMNS, toMessage as rowToMessage, type Row } from "./rows.ts";
 
-/** The first `limit` rows as a page; the query asked for one more to learn if there are more. */
-function page(rows: Row[], limit: number, newestFirst = false): HistoryPage {
-  const messages = rows.slice(0, limit);
-  if (newestFirst) messages.reverse();
-  return { messages: messages.map(toMessage), has_more: rows.length > limit };
+/** Thrown inside the attach transaction to roll it back and answer `result` instead. */
+class RollBack {
+  constructor(readonly result: AppendResult) {}
 }
 
-export function sqlMessageStore(db: SqlQueryable): MessageStore {
+export function sqlMessageStore(db: SqlDriver, links: AttachmentLinks): MessageStore {
+  const toMessage = (row: Row) => rowToMessage(row, links);
+
+  /** The first `limit` rows as a page; the query asked for one more to learn if there are more. */
+  function page(rows: Row[], limit: number, newestFirst = false): HistoryPage {
+    const messages = rows.slice(0, limit);
+    if (newestFirst) messages.reverse();
+    return { messages: messages.map(toMessage), has_more: rows.length > limit };
+  }
+
+  const translateBlocked = (error: unknown): never => {
+    throw sqlState(error) === "CHB01" ? new SendBlocked() : error;
+  };
+
   /** Applies an edit or delete to a live message, with the chat's next change_seq. */
   async function change(
     messageId: string,
@@ -52,10 +64,55 @@ export function sqlMessageStore(db: SqlQueryable): MessageStore {
   return {
     // A blocked sender's message makes the statement fail (trigger, migration 0008); the group
     // commit then isolates it and rejects it alone, as SendBlocked.
-    append: (batch) =>
-      appendMessages(db, batch).catch((error: unknown) => {
-        throw sqlState(error) === "CHB01" ? new SendBlocked() : error;
-      }),
+    append: (batch) => appendMessages(db, batch, links).catch(translateBlocked),
+
+    async appendWithAttachments(message, attachmentIds) {
+      const ids = [...new Set(attachmentIds)];
+      try {
+        return await db.transaction(async (tx) => {
+          // A repeat is answered with the original before its attachments are looked at:
+          // they are attached already, to that original.
+          if (message.client_msg_id !== null) {
+            const original = await tx.query(
+              `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE sender_id = $1 AND client_msg_id = $2`,
+              [message.sender_id, message.client_msg_id],
+            );
+            if (original[0]) return { kind: "duplicate", message: toMessage(original[0]) };
+          }
+          // Only the sender's own ready uploads, never attached, not claimed by the sweep.
+          const claimed = await tx.query(
+            `UPDATE attachments SET message_id = $2, chat_id = $3
+              WHERE id = ANY($1::uuid[]) AND owner_id = $4 AND ready AND message_id IS NULL
+                AND sweep_claimed_at IS NULL AND doomed_at IS NULL
+             RETURNING id, name, content_type, size, width, height, has_thumbnail`,
+            [ids, message.id, message.chat_id, message.sender_id],
+          );
+          if (claimed.length !== ids.length) throw new AttachmentsUnavailable();
+          const [result] = await appendMessages(tx, [message], links);
+          if (result!.kind !== "stored") throw new RollBack(result!);
+          const order = new Map(ids.map((id, index) => [id, index]));
+          const entries = claimed
+            .sort((a, b) => order.get(a.id as string)! - order.get(b.id as string)!)
+            .map((row) => ({
+              id: row.id,
+              name: row.name,
+              content_type: row.content_type,
+              size: Number(row.size),
+              width: row.width,
+              height: row.height,
+              thumbnail: row.has_thumbnail === true,
+            }));
+          const rows = await tx.query(
+            `UPDATE messages SET attachments = $2::jsonb WHERE id = $1 RETURNING ${MESSAGE_COLUMNS}`,
+            [message.id, JSON.stringify(entries)],
+          );
+          return { kind: "stored", message: toMessage(rows[0]!) };
+        });
+      } catch (error) {
+        if (error instanceof RollBack) return error.result;
+        return translateBlocked(error);
+      }
+    },
 
     async findForAccess(messageId, callerId) {
       const rows = await db.query(

@@ -1,5 +1,6 @@
 /** Rows as the drivers return them, turned into the protocol's shapes; shared by sql/. */
-import type { Message, Reaction, ReplyQuote } from "@charla/protocol";
+import type { Attachment, Message, Reaction, ReplyQuote } from "@charla/protocol";
+import type { AttachmentLinks } from "../attachment-store.ts";
 
 export type Row = Record<string, unknown>;
 
@@ -22,9 +23,31 @@ export function uuidArray(value: unknown): string[] {
 /** The columns `toMessage` reads, in the order of the protocol's Message. */
 export const MESSAGE_COLUMNS =
   "id, chat_id, sender_id, body, status, seq, change_seq, client_msg_id, created_at, updated_at, " +
-  "reply_to_id, reply_to, reactions, mentions";
+  "reply_to_id, reply_to, reactions, mentions, attachments";
 
-export function toMessage(row: Row): Message {
+/** One entry of messages.attachments (migration 0015) as the row keeps it. */
+export interface AttachmentEntry {
+  id: string;
+  name: string;
+  content_type: string;
+  size: number;
+  width: number | null;
+  height: number | null;
+  thumbnail: boolean;
+}
+
+/** A message's attachments with links signed now (every read signs anew). */
+export function toAttachments(value: unknown, links: AttachmentLinks): Attachment[] {
+  const entries = (json(value) as AttachmentEntry[] | null) ?? [];
+  return entries.map(({ thumbnail, ...entry }) => ({
+    ...entry,
+    size: Number(entry.size),
+    url: links.file(entry.id),
+    thumbnail_url: thumbnail ? links.thumbnail(entry.id) : null,
+  }));
+}
+
+export function toMessage(row: Row, links: AttachmentLinks): Message {
   return {
     id: row.id as string,
     chat_id: row.chat_id as string,
@@ -40,5 +63,6 @@ export function toMessage(row: Row): Message {
     reply_to: (json(row.reply_to) as ReplyQuote | null) ?? null,
     reactions: (json(row.reactions) as Reaction[] | null) ?? [],
     mentions: uuidArray(row.mentions),
+    attachments: toAttachments(row.attachments, links),
   };
 }

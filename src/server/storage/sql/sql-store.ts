@@ -3,7 +3,11 @@
  * driver, which reports a database it cannot reach as StoreUnavailable.
  */
 import { withStoreUnavailable, type SqlDriver } from "../drivers/driver.ts";
+import { UNSIGNED_LINKS, type AttachmentLinks } from "../attachment-store.ts";
+import type { FileStore } from "../file-store.ts";
+import { databaseFileStore } from "../files/database.ts";
 import type { Store } from "../store.ts";
+import { sqlAttachmentStore } from "./attachments.ts";
 import { sqlBlockStore } from "./blocks.ts";
 import { sqlBotStore } from "./bots.ts";
 import { sqlChatStore } from "./chats.ts";
@@ -14,12 +18,23 @@ import { sqlModerationStore } from "./moderation.ts";
 import { sqlUserStore, toUser } from "./users.ts";
 import { sqlWebhookStore } from "./webhooks.ts";
 
-export function createSqlStore(driver: SqlDriver): Store {
+export interface SqlStoreOptions {
+  /** Signs the links of messages' attachments (unsigned paths when not given). */
+  links?: AttachmentLinks;
+  /** Where files' bytes go, given the database (FILE_STORAGE); in the database by default. */
+  files?: (db: SqlDriver) => FileStore;
+}
+
+export function createSqlStore(driver: SqlDriver, options: SqlStoreOptions = {}): Store {
   const db = withStoreUnavailable(driver);
+  const links = options.links ?? UNSIGNED_LINKS;
+  const files = (options.files ?? databaseFileStore)(db);
   return {
     users: sqlUserStore(db),
-    chats: sqlChatStore(db),
-    messages: sqlMessageStore(db),
+    chats: sqlChatStore(db, links),
+    messages: sqlMessageStore(db, links),
+    attachments: sqlAttachmentStore(db),
+    files,
     invites: sqlInviteStore(db),
     reactions: sqlReactionStore(db),
     moderation: sqlModerationStore(db),
@@ -29,6 +44,9 @@ export function createSqlStore(driver: SqlDriver): Store {
     async ping() {
       await db.query("SELECT 1");
     },
-    close: () => db.close(),
+    async close() {
+      await files.close().catch(() => undefined);
+      await db.close();
+    },
   };
 }

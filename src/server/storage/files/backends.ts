@@ -1,0 +1,14 @@
+/** FILE_STORAGE → the FileStore backend, built on the store's database when it needs it. */
+import type { FileStorageConfig } from "../../config.ts";
+import type { SqlDriver } from "../drivers/driver.ts";
+import type { FileStore } from "../file-store.ts";
+import { databaseFileStore } from "./database.ts";
+
+export function fileStoreFor(config: FileStorageConfig): (db: SqlDriver) => FileStore {
+  switch (config.kind) {
+    case "database":
+      return databaseFileStore;
+    case "s3":
+      throw new Error("FILE_STORAGE=s3 is not built yet");
+  }
+}
