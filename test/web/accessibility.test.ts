@@ -1,7 +1,7 @@
 /**
  * axe-core on the main screens (sign-in, register with an invite, chat list with an open
- * chat, the report, members, new-chat and notification dialogs, each tab of the admin page),
- * on a desktop and a phone, in light and dark: no serious or critical violation.
+ * chat, the report, members, new-chat, notification and search dialogs, each tab of the admin
+ * page), on a desktop and a phone, in light and dark: no serious or critical violation.
  */
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -80,6 +80,11 @@ for (const colorScheme of ["light", "dark"] as const) {
       if (viewport.width < 760) await page.getByRole("button", { name: "Back to chats" }).click();
       await page.getByRole("button", { name: "Notifications", exact: true }).click();
       found.push(...(await seriousViolations(page, `notifications ${viewport.width}`)));
+      await page.keyboard.press("Escape");
+      await page.keyboard.press("Control+k");
+      await page.getByRole("combobox", { name: "Search messages" }).fill("hello");
+      await page.getByRole("option").first().waitFor();
+      found.push(...(await seriousViolations(page, `search ${viewport.width}`)));
       await page.keyboard.press("Escape");
       for (const tab of ["Users", "Invites", "Reports", "Audit log"]) {
         if (tab === "Users") await page.getByRole("button", { name: "Administration" }).click();

@@ -11,7 +11,10 @@ import type {
   Reactions,
 } from "@charla/client";
 
-type HistoryData = InfiniteData<History, number | null>;
+/** A page of history; `has_newer` on the last page of a window opened around an old message. */
+export type HistoryPage = History & { has_newer?: boolean };
+/** Pages oldest first, each fetched below (`before`) or above (`after`) a seq, or the newest. */
+export type HistoryData = InfiniteData<HistoryPage, null | { before: number } | { after: number }>;
 
 export const chatsKey = ["chats"] as const;
 export const historyKey = (chatId: string) => ["history", chatId] as const;
@@ -41,6 +44,10 @@ export function upsertHistory(queryClient: QueryClient, message: Message): void 
     const first = data.pages[0]!;
     const oldestLoaded = first.messages[0]?.seq;
     if (first.has_more && oldestLoaded !== undefined && message.seq < oldestLoaded) return data;
+    // Nor one newer than a window around an old message: it comes with the newer pages.
+    const lastPage = data.pages[data.pages.length - 1]!;
+    const newestLoaded = lastPage.messages[lastPage.messages.length - 1]?.seq;
+    if (lastPage.has_newer && newestLoaded !== undefined && message.seq > newestLoaded) return data;
     const target = pages.findIndex((page) => {
       const last = page.messages[page.messages.length - 1];
       return last !== undefined && message.seq < last.seq;

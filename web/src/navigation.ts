@@ -27,3 +27,43 @@ export function useAdminPageOpen(): boolean {
 export function openAdminPage() {
   window.location.hash = "#/admin";
 }
+
+/**
+ * A message to show when its chat opens (from search): `nonce` changes with every jump, so
+ * the chat view opens afresh at the message even when it is the chat already on screen.
+ * `messageId` null: open at the latest messages (leaving a window around an old one).
+ */
+export interface Jump {
+  chatId: string;
+  messageId: string | null;
+  nonce: number;
+}
+
+let jump: Jump | null = null;
+const jumpListeners = new Set<() => void>();
+
+function setJump(next: Jump | null) {
+  jump = next;
+  for (const listener of jumpListeners) listener();
+}
+
+export function useJump(): Jump | null {
+  return useSyncExternalStore(
+    (listener) => {
+      jumpListeners.add(listener);
+      return () => jumpListeners.delete(listener);
+    },
+    () => jump,
+  );
+}
+
+/** Opens `chatId` at `messageId` (its history must hold it: see `loadAround`). */
+export function openAtMessage(chatId: string, messageId: string | null) {
+  setJump({ chatId, messageId, nonce: (jump?.nonce ?? 0) + 1 });
+  openChat(chatId);
+}
+
+/** The jump was made: a later opening of the chat starts as usual. */
+export function jumpDone(nonce: number) {
+  if (jump?.nonce === nonce && jump.messageId !== null) setJump({ ...jump, messageId: null });
+}

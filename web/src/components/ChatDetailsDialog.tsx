@@ -31,6 +31,8 @@ export function ChatDetailsDialog({ chat, onClose }: { chat: ChatListItem; onClo
 
   useEffect(() => {
     dialog.current?.showModal();
+    // showModal() focuses the first control (the close button); the field is what one wants.
+    dialog.current?.querySelector<HTMLElement>("input")?.focus();
   }, []);
 
   const save = useMutation({
@@ -83,7 +85,6 @@ export function ChatDetailsDialog({ chat, onClose }: { chat: ChatListItem; onClo
             maxLength={CHAT_NAME_MAX}
             required
             onChange={(e) => setName(e.target.value)}
-            autoFocus
           />
         </div>
         <div className="field">

@@ -1,6 +1,9 @@
+import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import type { ChatListItem, Message, User } from "@charla/client";
+import { historyKey } from "../cache.ts";
 import { useChatHistory } from "../hooks/useChatHistory.ts";
+import type { Jump } from "../navigation.ts";
 import { usePendingSends } from "../hooks/usePendingSends.ts";
 import { ChatDetailsDialog } from "./ChatDetailsDialog.tsx";
 import { BlockedNotice } from "./BlockedNotice.tsx";
@@ -11,7 +14,17 @@ import { MessageList } from "./MessageList.tsx";
 import { TypingLine } from "./TypingLine.tsx";
 
 /** One open chat: header, conversation, who is typing, and the message field. */
-export function ChatView({ chat, me }: { chat: ChatListItem; me: User }) {
+export function ChatView({
+  chat,
+  me,
+  jump,
+}: {
+  chat: ChatListItem;
+  me: User;
+  /** A message to open at (from search). */
+  jump: Jump | null;
+}) {
+  const queryClient = useQueryClient();
   const { history, messages } = useChatHistory(chat.id);
   const { pending, send, retry } = usePendingSends(chat.id);
   const [membersOpen, setMembersOpen] = useState(false);
@@ -38,6 +51,7 @@ export function ChatView({ chat, me }: { chat: ChatListItem; me: User }) {
         pending={pending}
         onRetry={retry}
         onReply={(message, senderName) => setReplyTo({ message, senderName })}
+        jump={jump}
       />
       <TypingLine chat={chat} myId={me.id} />
       <BlockedNotice chat={chat} myId={me.id} />
@@ -47,6 +61,8 @@ export function ChatView({ chat, me }: { chat: ChatListItem; me: User }) {
         replyTo={replyTo}
         onCancelReply={() => setReplyTo(null)}
         onSend={(body) => {
+          // Writing from a window around an old message: back to the present first.
+          if (history.hasNextPage) void queryClient.resetQueries({ queryKey: historyKey(chat.id) });
           send(body, replyTo?.message.id ?? null);
           setReplyTo(null);
         }}

@@ -4,7 +4,8 @@ import { errorText } from "../errors.ts";
 import { formatDay, t } from "../i18n.ts";
 import { useReads } from "../live.tsx";
 import type { ChatHistory } from "../hooks/useChatHistory.ts";
-import { useMessageScroll } from "../hooks/useMessageScroll.ts";
+import { showMessage, useMessageScroll } from "../hooks/useMessageScroll.ts";
+import { jumpDone, type Jump } from "../navigation.ts";
 import type { Pending } from "../hooks/usePendingSends.ts";
 import { useReadMarking } from "../hooks/useReadMarking.ts";
 import { JumpButton } from "./JumpButton.tsx";
@@ -63,14 +64,8 @@ function useJumpToMessage(history: ChatHistory) {
       let more = hasPreviousPage;
       for (let page = 0; page < 40; page++) {
         const target = document.getElementById(`msg-${messageId}`);
-        if (target) {
-          target.scrollIntoView({ block: "center" });
-          target.classList.remove("is-flash");
-          void target.offsetWidth; // restart the animation
-          target.classList.add("is-flash");
-          target.querySelector<HTMLElement>(".bubble")?.focus({ preventScroll: true });
-          return;
-        }
+        const list = target?.closest<HTMLElement>(".messages");
+        if (target && list) return showMessage(list, target);
         if (!more) return;
         more = (await fetchPreviousPage()).hasPreviousPage;
         await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
@@ -89,6 +84,7 @@ export function MessageList({
   pending,
   onRetry,
   onReply,
+  jump,
 }: {
   chat: ChatListItem;
   me: User;
@@ -97,6 +93,7 @@ export function MessageList({
   pending: Pending[];
   onRetry: (pending: Pending) => void;
   onReply: (message: Message, senderName: string) => void;
+  jump: Jump | null;
 }) {
   const last = messages[messages.length - 1];
   // Fixed while the chat is open: the divider stays where the unread messages began.
@@ -104,7 +101,12 @@ export function MessageList({
   // A pending send whose message already arrived (the broadcast can beat the ack) is done.
   const delivered = new Set(messages.map((m) => m.client_msg_id));
   const waiting = pending.filter((p) => !delivered.has(p.clientMsgId));
-  const { listRef, contentRef, ready, atBottom, onScroll, jumpToLatest } = useMessageScroll({
+  const jumpNonce = jump?.nonce ?? 0;
+  const onFocused = useCallback(() => jumpDone(jumpNonce), [jumpNonce]);
+  const scroll = useMessageScroll({
+    chatId: chat.id,
+    focusId: jump?.messageId ?? null,
+    onFocused,
     history,
     firstId: messages[0]?.id,
     firstSeq: messages[0]?.seq,
@@ -113,6 +115,7 @@ export function MessageList({
     pendingCount: pending.length,
     unreadFrom,
   });
+  const { listRef, contentRef, ready, atBottom, onScroll, jumpToLatest } = scroll;
   useReadMarking(chat, last?.seq ?? 0, atBottom);
   const arrived = useArrivedBelow(messages, me.id, atBottom, unreadFrom);
   const firstUnread =
@@ -191,8 +194,15 @@ export function MessageList({
             <PendingItem key={p.clientMsgId} pending={p} onRetry={() => onRetry(p)} />
           ))}
         </ul>
+        {history.isFetchingNextPage && (
+          <p className="history-note" role="status">
+            {t.loadingNewer}
+          </p>
+        )}
       </div>
-      {ready && !atBottom && <JumpButton count={arrived} onClick={jumpToLatest} />}
+      {ready && (!atBottom || scroll.hasNewer) && (
+        <JumpButton count={arrived} onClick={jumpToLatest} />
+      )}
     </>
   );
 }

@@ -6,7 +6,13 @@ import { t } from "../i18n.ts";
 import { BellIcon, LogOutIcon, PlusIcon, ShieldIcon, WifiOffIcon } from "../icons.tsx";
 import { useNotifications, useUnreadTotal } from "../hooks/useNotifications.ts";
 import { useConnection } from "../live.tsx";
-import { openAdminPage, openChat, useActiveChatId, useAdminPageOpen } from "../navigation.ts";
+import {
+  openAdminPage,
+  openChat,
+  useActiveChatId,
+  useAdminPageOpen,
+  useJump,
+} from "../navigation.ts";
 import { api, logOut, type Session } from "../session.ts";
 import { nameOf } from "../people.ts";
 import { Avatar } from "./Avatar.tsx";
@@ -14,6 +20,7 @@ import { ChatFilter } from "./ChatFilter.tsx";
 import { ChatList } from "./ChatList.tsx";
 import { ChatView } from "./ChatView.tsx";
 import { NewChatDialog } from "./NewChatDialog.tsx";
+import { SearchDialog, SearchIcon } from "./SearchDialog.tsx";
 import { meKey, ProfileDialog } from "./ProfileDialog.tsx";
 import { SettingsDialog } from "./SettingsDialog.tsx";
 
@@ -48,6 +55,8 @@ export function Shell({ session }: { session: Session }) {
   const [filter, setFilter] = useState("");
   const [settingsOpen, setSettingsOpen] = useState(false);
   const [profileOpen, setProfileOpen] = useState(false);
+  const [searchOpen, setSearchOpen] = useState(false);
+  const jump = useJump();
   // The caller as the server has them now (display name, photo): kept fresh by user:updated.
   const me = useQuery({ queryKey: meKey, queryFn: () => api.me() }).data ?? session.user;
   const chats = useQuery({ queryKey: chatsKey, queryFn: () => api.listChats() });
@@ -57,6 +66,17 @@ export function Shell({ session }: { session: Session }) {
     setActiveChat(activeChat?.id ?? null);
   }, [activeChat?.id, setActiveChat]);
   useNotifications(session.user.id, activeChat?.id ?? null);
+  // Ctrl+K (⌘K on a Mac) searches every chat, wherever the focus is.
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === "k") {
+        event.preventDefault();
+        setSearchOpen(true);
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, []);
   useUnreadTotal(chats.data);
 
   async function signOut() {
@@ -116,6 +136,16 @@ export function Shell({ session }: { session: Session }) {
           )}
           <button
             className="icon-btn"
+            onClick={() => setSearchOpen(true)}
+            title={`${t.searchMessages} (Ctrl+K)`}
+            aria-haspopup="dialog"
+            aria-keyshortcuts="Control+K Meta+K"
+          >
+            <SearchIcon />
+            <span className="sr-only">{t.searchMessages}</span>
+          </button>
+          <button
+            className="icon-btn"
             onClick={() => setSettingsOpen(true)}
             title={t.notificationSettings}
             aria-haspopup="dialog"
@@ -149,7 +179,13 @@ export function Shell({ session }: { session: Session }) {
             <AdminPage me={me} />
           </Suspense>
         ) : activeChat ? (
-          <ChatView key={activeChat.id} chat={activeChat} me={session.user} />
+          <ChatView
+            // A jump from search opens the chat afresh at the message.
+            key={`${activeChat.id}:${jump?.chatId === activeChat.id ? jump.nonce : 0}`}
+            chat={activeChat}
+            me={session.user}
+            jump={jump?.chatId === activeChat.id ? jump : null}
+          />
         ) : (
           <div className="empty-main">
             <div className="empty-illustration" aria-hidden="true">
@@ -159,6 +195,13 @@ export function Shell({ session }: { session: Session }) {
           </div>
         )}
       </main>
+      {searchOpen && (
+        <SearchDialog
+          chats={chats.data ?? []}
+          myId={session.user.id}
+          onClose={() => setSearchOpen(false)}
+        />
+      )}
       {profileOpen && <ProfileDialog me={me} onClose={() => setProfileOpen(false)} />}
       {settingsOpen && (
         <SettingsDialog myId={session.user.id} onClose={() => setSettingsOpen(false)} />

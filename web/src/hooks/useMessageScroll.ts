@@ -3,9 +3,13 @@
  * pages until it is loaded) or else at the bottom; then the view follows new content while
  * at the bottom (messages, "Seen", anything that grows the list) or when the new message is
  * our own, stays still when older messages are put above it, and fetches older pages near
- * the top (at once when the first page does not fill the screen).
+ * the top (at once when the first page does not fill the screen). A chat opened at a message
+ * (from search) starts with it centred, and fetches newer pages near the bottom until the
+ * present is loaded.
  */
+import { useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
+import { historyKey } from "../cache.ts";
 import type { ChatHistory } from "./useChatHistory.ts";
 
 /** This close to the bottom (px) counts as at the bottom. */
@@ -15,7 +19,20 @@ const TOP_PREFETCH = 200;
 /** Room left above the "New messages" divider when a chat opens there. */
 const DIVIDER_MARGIN = 12;
 
+/** Scrolls `target` to the middle of `list` and flashes it. */
+export function showMessage(list: HTMLElement, target: HTMLElement) {
+  const offset = target.getBoundingClientRect().top - list.getBoundingClientRect().top;
+  list.scrollTop += offset - (list.clientHeight - target.offsetHeight) / 2;
+  target.classList.remove("is-flash");
+  void target.offsetWidth; // restart the animation
+  target.classList.add("is-flash");
+  target.querySelector<HTMLElement>(".bubble")?.focus({ preventScroll: true });
+}
+
 export function useMessageScroll({
+  chatId,
+  focusId,
+  onFocused,
   history,
   firstId,
   firstSeq,
@@ -24,6 +41,10 @@ export function useMessageScroll({
   pendingCount,
   unreadFrom,
 }: {
+  chatId: string;
+  /** The message to open at, instead of the divider or the end. */
+  focusId: string | null;
+  onFocused: () => void;
   history: ChatHistory;
   firstId: string | undefined;
   firstSeq: number | undefined;
@@ -41,7 +62,12 @@ export function useMessageScroll({
   const stick = useRef(false);
   const prepend = useRef<{ height: number; top: number } | null>(null);
 
+  const queryClient = useQueryClient();
   const { fetchPreviousPage, hasPreviousPage, isFetchingPreviousPage, isSuccess } = history;
+  const { fetchNextPage, hasNextPage, isFetchingNextPage } = history;
+  // At the bottom of a window that does not reach the present, newer pages are still to come.
+  const hasNewer = useRef(hasNextPage);
+  hasNewer.current = hasNextPage;
   const loadOlder = useCallback(() => {
     const el = listRef.current;
     if (!el || !hasPreviousPage || isFetchingPreviousPage) return;
@@ -53,7 +79,7 @@ export function useMessageScroll({
     const el = listRef.current;
     if (!el) return;
     const bottom = el.scrollHeight - el.scrollTop - el.clientHeight < BOTTOM_SLACK;
-    stick.current = bottom;
+    stick.current = bottom && !hasNewer.current;
     setAtBottom(bottom);
   }, []);
 
@@ -77,6 +103,14 @@ export function useMessageScroll({
   useLayoutEffect(() => {
     const el = listRef.current;
     if (ready || !el || !isSuccess) return;
+    const focus = focusId ? document.getElementById(`msg-${focusId}`) : null;
+    if (focus) {
+      showMessage(el, focus);
+      setReady(true);
+      measure();
+      onFocused();
+      return;
+    }
     if (unreadFrom !== null && firstSeq !== undefined && firstSeq > unreadFrom && hasPreviousPage) {
       if (!isFetchingPreviousPage) void fetchPreviousPage();
       return;
@@ -99,11 +133,19 @@ export function useMessageScroll({
     isFetchingPreviousPage,
     fetchPreviousPage,
     measure,
+    focusId,
+    onFocused,
   ]);
 
-  // Our own message (or send) brings the view down; others' only when already there.
+  // Our own message (or send) brings the view down; others' only when already there. Only
+  // a change of the end does: the first position (at a message found by search) stays.
+  const end = useRef<string | null>(null);
   useLayoutEffect(() => {
-    if (ready && lastIsMine) toBottom();
+    if (!ready) return;
+    const now = `${lastId}:${pendingCount}`;
+    const changed = end.current !== null && end.current !== now;
+    end.current = now;
+    if (changed && lastIsMine) toBottom();
   }, [lastId, pendingCount, ready, lastIsMine, toBottom]);
 
   // Whatever grows the list (a message, "Seen", an edit) keeps a view at the bottom there.
@@ -129,11 +171,30 @@ export function useMessageScroll({
     if (!el || !ready) return;
     measure();
     if (el.scrollTop < TOP_PREFETCH) loadOlder();
+    const below = el.scrollHeight - el.scrollTop - el.clientHeight;
+    if (below < TOP_PREFETCH && hasNextPage && !isFetchingNextPage) void fetchNextPage();
   }
 
-  function jumpToLatest() {
-    listRef.current?.scrollTo({ top: listRef.current.scrollHeight, behavior: "smooth" });
-  }
+  /** The end of the chat; from a window around an old message, the newest page anew. */
+  const jumpToLatest = useCallback(() => {
+    const el = listRef.current;
+    if (!el) return;
+    if (hasNewer.current) {
+      stick.current = true;
+      hasNewer.current = false;
+      void queryClient.resetQueries({ queryKey: historyKey(chatId) });
+      return;
+    }
+    el.scrollTo({ top: el.scrollHeight, behavior: "smooth" });
+  }, [queryClient, chatId]);
 
-  return { listRef, contentRef, ready, atBottom: ready && atBottom, onScroll, jumpToLatest };
+  return {
+    listRef,
+    contentRef,
+    ready,
+    atBottom: ready && atBottom,
+    onScroll,
+    jumpToLatest,
+    hasNewer: hasNextPage,
+  };
 }
