@@ -89,6 +89,9 @@ const en = {
   noMessagesFound: "No message has those words.",
   moreResults: "More results",
   loadingNewer: "Loading later messages…",
+  mentionSomeone: "Mention someone",
+  mentionChoices: (n: number) =>
+    `${n === 1 ? "1 person" : `${n} people`} to mention: ↑ ↓ to choose, Enter to pick.`,
   searchHint: "↑ ↓ to choose, Enter to open. Ctrl+K or ⌘K opens this search anywhere.",
   deleteMessage: "Delete message",
   deleteQuestion: "Delete this message for everyone?",
@@ -330,6 +333,9 @@ const es: Strings = {
   noMessagesFound: "Ningún mensaje tiene esas palabras.",
   moreResults: "Más resultados",
   loadingNewer: "Cargando mensajes posteriores…",
+  mentionSomeone: "Mencionar a alguien",
+  mentionChoices: (n) =>
+    `${n === 1 ? "1 persona" : `${n} personas`} para mencionar: ↑ ↓ para moverte, Intro para elegir.`,
   searchHint:
     "↑ ↓ para elegir, Intro para abrir. Ctrl+K o ⌘K abre esta búsqueda desde cualquier sitio.",
   deleteMessage: "Eliminar mensaje",

@@ -58,6 +58,7 @@ export function ChatView({
       <Composer
         chatId={chat.id}
         myId={me.id}
+        members={chat.members}
         replyTo={replyTo}
         onCancelReply={() => setReplyTo(null)}
         onSend={(body) => {

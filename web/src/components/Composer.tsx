@@ -7,12 +7,13 @@ import {
   useState,
   type FormEvent,
 } from "react";
-import { MESSAGE_BODY_MAX, type Message } from "@charla/client";
+import { MESSAGE_BODY_MAX, type ChatMember, type Message } from "@charla/client";
 import { t } from "../i18n.ts";
 import { SendIcon } from "../icons.tsx";
 import { readDraft, saveDraft } from "../drafts.ts";
 import { useConnection } from "../live.tsx";
 import { plainText } from "../markdown.tsx";
+import { useMentionMenu } from "./MentionMenu.tsx";
 
 /** Typing is announced at most this often, and "stopped" after this long without a key. */
 const TYPING_IDLE_MS = 3000;
@@ -26,12 +27,15 @@ const COUNTER_FROM = MESSAGE_BODY_MAX - 500;
 export function Composer({
   chatId,
   myId,
+  members,
   replyTo,
   onCancelReply,
   onSend,
 }: {
   chatId: string;
   myId: string;
+  /** Offered after `@`. */
+  members: ChatMember[];
   /** The message being answered, with its sender's name. */
   replyTo: { message: Message; senderName: string } | null;
   onCancelReply: () => void;
@@ -78,6 +82,14 @@ export function Composer({
     idle.current = setTimeout(stopTyping, TYPING_IDLE_MS);
   }
 
+  const mentions = useMentionMenu({
+    members,
+    myId,
+    field,
+    text: body,
+    onPick: (text) => change(text),
+  });
+
   function submit(event?: FormEvent) {
     event?.preventDefault();
     const text = body.trim();
@@ -106,6 +118,10 @@ export function Composer({
           </button>
         </div>
       )}
+      {mentions.menu}
+      <span className="sr-only" role="status">
+        {mentions.status}
+      </span>
       <label htmlFor={`${id}-message`} className="sr-only">
         {t.message}
       </label>
@@ -115,8 +131,14 @@ export function Composer({
         rows={1}
         placeholder={t.messagePlaceholder}
         value={body}
-        onChange={(e) => change(e.target.value)}
+        {...mentions.fieldProps}
+        onChange={(e) => {
+          change(e.target.value);
+          mentions.track();
+        }}
+        onSelect={mentions.track}
         onKeyDown={(e) => {
+          if (mentions.onKeyDown(e)) return;
           if (e.key === "Enter" && !e.shiftKey && !e.nativeEvent.isComposing) {
             e.preventDefault();
             submit();
