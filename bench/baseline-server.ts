@@ -7,6 +7,7 @@
  * `sync` catch-up of a reconnect storm works the same way as against Charla.
  *
  * Env: PORT (default 3300), HOST (default 127.0.0.1), BASELINE_TOKEN (default "baseline"),
+ * LISTEN_BACKLOG (default 4096, as Charla's),
  * BASELINE_RELEASE_REQUEST=1 to drop each connection's reference to its first HTTP request
  * (socket.io's documented memory saving; the idle scenario measures it as "baseline-lean").
  * Handshake: `auth: { token, user_id, rooms: string[] }`.
@@ -118,7 +119,10 @@ io.on("connection", (socket) => {
   });
 });
 
-http.listen(port, host, () => {
+// The kernel caps the accept queue at net.core.somaxconn; Node asks for 511 by default,
+// which a reconnect storm of thousands overflows (its SYNs are then retried after 1, 3, 7 s).
+const backlog = Number(process.env.LISTEN_BACKLOG ?? 4096);
+http.listen({ port, host, backlog }, () => {
   console.log(`baseline listening on http://${host}:${port}`);
 });
 

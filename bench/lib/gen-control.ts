@@ -91,6 +91,8 @@ export interface GroupOptions {
   maxPerProcess: number;
   localAddresses: string[];
   perAddress: number;
+  /** Where in `localAddresses` this group's first process starts (groups side by side). */
+  addressOffset?: number;
 }
 
 export class GeneratorGroup {
@@ -128,15 +130,23 @@ export class GeneratorGroup {
       this.gens.map((g, k) => {
         const slice = specs.slice(k * per, (k + 1) * per);
         // Cumulative: a group may connect in several batches (the peer scenario does).
+        const before = g.clients;
         g.clients += slice.length;
+        // Each process starts on its own source address: ephemeral ports are per (source,
+        // destination) pair, and a storm's old connections still hold theirs in TIME_WAIT.
+        const addrs = this.opts.localAddresses;
+        const shift = addrs.length ? (this.opts.addressOffset ?? 0) + (k % addrs.length) : 0;
         return g.call<ConnectResult>({
           cmd: "connect",
           ...(options.protocol ? { protocol: options.protocol } : {}),
           url,
           specs: slice,
-          localAddresses: this.opts.localAddresses,
+          localAddresses: [
+            ...addrs.slice(shift % (addrs.length || 1)),
+            ...addrs.slice(0, shift % (addrs.length || 1)),
+          ],
           perAddress: this.opts.perAddress,
-          firstIndex: k * per,
+          firstIndex: before,
           concurrency: Math.ceil((options.concurrency ?? 200) / n),
           reconnection: options.reconnection,
           track: options.track,

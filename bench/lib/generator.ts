@@ -197,7 +197,9 @@ async function connect(cmd: ConnectCmd): Promise<ConnectResult> {
       transports: ["websocket"],
       forceNew: true,
       reconnection: cmd.reconnection,
-      timeout: 60_000,
+      // A first connect may queue behind thousands of others; a reconnect uses the client's
+      // default (20 s), as Charla's client library does.
+      timeout: cmd.reconnection ? 20_000 : 60_000,
       ...(localAddress ? { localAddress } : {}),
     });
     const c = newClient(socketConnection(socket, spec.chatId), spec.chatId);

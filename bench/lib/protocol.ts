@@ -11,7 +11,7 @@ export interface ConnectCmd {
   /** Source addresses to spread connections over (each 127.0.0.x): past one address's ports. */
   localAddresses: string[];
   perAddress: number;
-  /** Index of this generator's first client among all generators (picks the address). */
+  /** How many clients this generator already holds (picks the address with `perAddress`). */
   firstIndex: number;
   concurrency: number;
   /** Socket.IO client auto-reconnection (on for the reconnect storm). */

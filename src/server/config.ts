@@ -59,6 +59,12 @@ export type FileStorageConfig =
 export interface Config {
   port: number;
   host: string;
+  /**
+   * Accept queue of the listening socket (LISTEN_BACKLOG, default 4096; the kernel caps it
+   * at net.core.somaxconn). Node asks for 511, which a reconnect storm of thousands
+   * overflows: each refused SYN is retried by the client's kernel only after 1, 3, 7 s.
+   */
+  listenBacklog: number;
   /** Where the embedded database and the generated JWT secret live. */
   dataDir: string;
   database: DatabaseConfig;
@@ -273,6 +279,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
   return Object.freeze({
     port: integer(env, "PORT", 3000, 0, 65535),
     host,
+    listenBacklog: integer(env, "LISTEN_BACKLOG", 4096, 1, 1_000_000),
     dataDir,
     database: databaseUrl
       ? {

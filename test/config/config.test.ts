@@ -15,6 +15,7 @@ test("defaults are those of the contract", () => {
   const config = loadConfig({});
   assert.equal(config.port, 3000);
   assert.equal(config.host, "0.0.0.0");
+  assert.equal(config.listenBacklog, 4096);
   assert.equal(config.dataDir, path.resolve("./data"));
   assert.deepEqual(config.database, { kind: "pglite", dataDir: path.resolve("./data/pglite") });
   assert.equal(config.redisUrl, undefined);
@@ -35,6 +36,7 @@ test("values from the environment", () => {
   const config = loadConfig({
     PORT: "8080",
     HOST: "127.0.0.1",
+    LISTEN_BACKLOG: "1024",
     DATA_DIR: "/tmp/charla-data",
     DATABASE_URL: "postgres://root@127.0.0.1:5432/charla",
     REDIS_URL: "redis://127.0.0.1:6379",
@@ -47,6 +49,7 @@ test("values from the environment", () => {
   });
   assert.equal(config.port, 8080);
   assert.equal(config.host, "127.0.0.1");
+  assert.equal(config.listenBacklog, 1024);
   assert.equal(config.dataDir, "/tmp/charla-data");
   assert.deepEqual(config.database, {
     kind: "postgres",
@@ -78,6 +81,7 @@ test("a bad value is a ConfigError naming the variable", () => {
     [{ PORT: "http" }, "PORT"],
     [{ PORT: "70000" }, "PORT"],
     [{ PORT: "-1" }, "PORT"],
+    [{ LISTEN_BACKLOG: "0" }, "LISTEN_BACKLOG"],
     [{ TOKEN_TTL_SECONDS: "0" }, "TOKEN_TTL_SECONDS"],
     [{ TOKEN_TTL_SECONDS: "1.5" }, "TOKEN_TTL_SECONDS"],
     [{ DATABASE_URL: "mysql://localhost/db" }, "DATABASE_URL"],
