@@ -38,6 +38,10 @@ import { GroupCommit } from "./storage/group-commit.ts";
 import { openStore } from "./storage/open.ts";
 import type { Store } from "./storage/store.ts";
 import { connectCluster, type Cluster } from "./cluster/cluster.ts";
+import { createOutgoingWebhookService } from "./domain/outgoing-webhooks.ts";
+import { problemWithUrl } from "./webhooks/addresses.ts";
+import { createDispatcher, wakingDispatcher } from "./webhooks/dispatcher.ts";
+import { createSealer } from "./webhooks/sealed.ts";
 
 export interface App {
   readonly config: Readonly<Config>;
@@ -111,7 +115,11 @@ async function assemble(
     users: store.users,
     log,
   });
-  const events = presenceScope.introducing(createBroadcaster(io));
+  const sealer = createSealer(secret);
+  const dispatcher = createDispatcher({ store, sealer, log, ...config.webhooks });
+  const events = wakingDispatcher(presenceScope.introducing(createBroadcaster(io)), () =>
+    dispatcher.changed(),
+  );
   const sessions = createSessions({ store, events });
   const auth = createAuthService({
     store,
@@ -155,6 +163,12 @@ async function assemble(
     events,
     spendPost: (webhookId) => limits.spendWebhookPost(webhookId),
   });
+  const outgoingWebhooks = createOutgoingWebhookService({
+    store,
+    problemWithUrl: (url) => problemWithUrl(url, config.webhooks.allowPrivate),
+    seal: (plain) => sealer.seal(plain),
+    onChange: () => dispatcher.webhooksChanged(),
+  });
   const http = await createHttpServer(
     config,
     log,
@@ -172,6 +186,7 @@ async function assemble(
       incomingWebhooks,
       attachments,
       maxUploadBytes: config.maxUploadBytes,
+      outgoingWebhooks,
       metrics,
       publicUrl: config.publicUrl,
       adminLimiter: config.rateLimits
@@ -232,6 +247,8 @@ async function assemble(
     await io.close().catch(() => undefined);
     await http.close().catch((error: unknown) => log.warn({ err: error }, "http close"));
     await sweeper.stop();
+    // Deliveries in flight are cut short and handed back to the queue before it closes.
+    await dispatcher.close();
     await presence.close().catch((error: unknown) => log.warn({ err: error }, "presence close"));
     await cluster?.close().catch((error: unknown) => log.warn({ err: error }, "cluster close"));
     await store.close();

@@ -133,6 +133,8 @@ export interface Config {
   unsentUploadSeconds: number;
   /** ATTACHMENT_SWEEP_SECONDS: how often each node runs the sweep (0 turns it off). */
   attachmentSweepSeconds: number;
+  /** Outgoing webhooks: where they may go, how many requests at once, how long each waits. */
+  webhooks: WebhookConfig;
 }
 
 function fileStorage(env: Env): FileStorageConfig {
@@ -156,6 +158,24 @@ function fileStorage(env: Env): FileStorageConfig {
     secretAccessKey: env.S3_SECRET_ACCESS_KEY || undefined,
     forcePathStyle: forcePathStyle === "1" || forcePathStyle === "true",
   };
+}
+
+export interface WebhookConfig {
+  /** WEBHOOK_ALLOW_PRIVATE=1: loopback and private addresses allowed (tests, closed networks). */
+  allowPrivate: boolean;
+  /** Requests in flight at once per node. */
+  concurrency: number;
+  timeoutMs: number;
+  /** How often each node looks at the queue when nothing local said there is work. */
+  pollMs: number;
+  retry: { firstMs: number; maxMs: number; giveUpMs: number };
+}
+
+function flag(env: Env, name: string): boolean {
+  const raw = env[name] ?? "";
+  if (raw === "" || raw === "0" || raw === "false") return false;
+  if (raw === "1" || raw === "true") return true;
+  throw new ConfigError(name, `must be 0 or 1, got "${raw}"`);
 }
 
 export type RegistrationMode = "open" | "invite" | "closed";
@@ -375,5 +395,19 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     maxUploadBytes: integer(env, "MAX_UPLOAD_BYTES", UPLOAD_DEFAULT_MAX_BYTES, 1, 2 ** 40),
     unsentUploadSeconds: 86_400,
     attachmentSweepSeconds: integer(env, "ATTACHMENT_SWEEP_SECONDS", 60, 0, 86_400),
+    webhooks: {
+      allowPrivate: flag(env, "WEBHOOK_ALLOW_PRIVATE"),
+      // Enough for many receivers at once; a dead one holds only its lanes' slots, for at
+      // most the timeout each.
+      concurrency: integer(env, "WEBHOOK_CONCURRENCY", 16, 1, 1000),
+      timeoutMs: integer(env, "WEBHOOK_TIMEOUT_SECONDS", 10, 1, 120) * 1000,
+      pollMs: integer(env, "WEBHOOK_POLL_MS", 1000, 10, 60_000),
+      // The contract: first retry within 10 s, then up to 10 min apart, for 24 h.
+      retry: {
+        firstMs: integer(env, "WEBHOOK_RETRY_FIRST_SECONDS", 10, 1, 10) * 1000,
+        maxMs: 600_000,
+        giveUpMs: 24 * 3600_000,
+      },
+    },
   } satisfies Config);
 }

@@ -9,6 +9,7 @@ import type { ChatService } from "../domain/chats.ts";
 import type { IncomingWebhookService } from "../domain/incoming-webhooks.ts";
 import type { InviteService } from "../domain/invites.ts";
 import type { MessageService } from "../domain/messages.ts";
+import type { OutgoingWebhookService } from "../domain/outgoing-webhooks.ts";
 import type { ReactionService } from "../domain/reactions.ts";
 import type { UserService } from "../domain/users.ts";
 import type { Metrics } from "../metrics.ts";
@@ -29,6 +30,7 @@ export interface HttpDeps {
   attachments: AttachmentService;
   /** MAX_UPLOAD_BYTES: one uploaded file's limit. */
   maxUploadBytes: number;
+  outgoingWebhooks: OutgoingWebhookService;
   metrics: Metrics;
   /**
    * Every rate limit, shared with the socket gateway. Every write under /api already draws on

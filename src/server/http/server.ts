@@ -27,7 +27,7 @@ import { operationRoutes } from "./routes/operations.ts";
 import { reactionRoutes } from "./routes/reactions.ts";
 import { searchRoutes } from "./routes/search.ts";
 import { userRoutes } from "./routes/users.ts";
-import { webhookPostRoutes, webhookRoutes } from "./routes/webhooks.ts";
+import { outgoingWebhookRoutes, webhookPostRoutes, webhookRoutes } from "./routes/webhooks.ts";
 import { fastifyLogger, logRequests } from "./request-log.ts";
 import { registerWebClient } from "./web-client.ts";
 
@@ -131,6 +131,7 @@ export async function createHttpServer(
       await api.register(webhookRoutes, deps);
       await api.register(webhookPostRoutes, deps);
       await api.register(attachmentRoutes, deps);
+      await api.register(outgoingWebhookRoutes, deps);
     },
     { prefix: "/api" },
   );

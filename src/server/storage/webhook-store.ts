@@ -24,6 +24,65 @@ export interface NewIncomingWebhook {
   bot: { id: string; username: string };
 }
 
+export interface StoredOutgoingWebhook {
+  id: string;
+  url: string;
+  events: string[];
+  created_by: string;
+  created_at: string;
+}
+
+export interface NewOutgoingWebhook {
+  id: string;
+  url: string;
+  events: readonly string[];
+  /** The signing secret, sealed (webhooks/sealed.ts): it must be read back to sign. */
+  secret_sealed: string;
+  created_by: string;
+}
+
+export interface StoredDelivery {
+  id: string;
+  webhook_id: string;
+  chat_id: string;
+  event: string;
+  attempts: number;
+  last_status: number | null;
+  last_error: string | null;
+  delivered_at: string | null;
+  /** null once delivered or given up. */
+  next_attempt_at: string | null;
+  given_up_at: string | null;
+  created_at: string;
+}
+
+/** A delivery a node has claimed (leased) to send now. */
+export interface ClaimedDelivery {
+  id: string;
+  webhook_id: string;
+  chat_id: string;
+  event: string;
+  /** The event's payload as the trigger stored it (a row as JSON), or null (chat:created). */
+  data: unknown;
+  /** This attempt's number (1 for the first): results are written only for it. */
+  attempts: number;
+  created_at: string;
+  url: string;
+  secret_sealed: string;
+}
+
+export type DeliveryResult =
+  | { id: string; attempts: number; delivered: true; status: number }
+  | {
+      id: string;
+      attempts: number;
+      delivered: false;
+      status: number | null;
+      error: string;
+      /** When to try again; null gives up (the 24 hours are over). */
+      retryAt: Date | null;
+    };
+
 export interface WebhookStore {
   /** Creates the bot user, its membership and the webhook, with the audit entry, at once. */
   createIncoming(webhook: NewIncomingWebhook, audit: AuditRecord): Promise<StoredIncomingWebhook>;
@@ -42,4 +101,26 @@ export interface WebhookStore {
     webhookId: string,
     audit: AuditRecord,
   ): Promise<StoredIncomingWebhook | undefined>;
+
+  createOutgoing(webhook: NewOutgoingWebhook, audit: AuditRecord): Promise<StoredOutgoingWebhook>;
+  /** Oldest first. */
+  listOutgoing(): Promise<StoredOutgoingWebhook[]>;
+  /** With its queue; false when there is no such webhook. */
+  deleteOutgoing(webhookId: string, audit: AuditRecord): Promise<boolean>;
+  findOutgoing(webhookId: string): Promise<StoredOutgoingWebhook | undefined>;
+  /** The webhook's deliveries, newest first. */
+  deliveries(webhookId: string, limit: number): Promise<StoredDelivery[]>;
+  /**
+   * Claims up to `limit` due deliveries, each the oldest undelivered one of its lane (webhook,
+   * chat), none leased by another node: they are leased for `leaseSeconds` and their attempt
+   * counted. Rows locked by a concurrent claim are skipped (FOR UPDATE SKIP LOCKED).
+   */
+  claimDeliveries(limit: number, leaseSeconds: number): Promise<ClaimedDelivery[]>;
+  /** Keeps a payload read at the first attempt (chat:created), so retries send the same. */
+  setDeliveryData(deliveryId: string, data: unknown): Promise<void>;
+  /**
+   * Writes attempts' results in one statement; a result whose attempt is no longer the
+   * delivery's latest (its lease ran out and another node retried) is dropped.
+   */
+  finishDeliveries(results: readonly DeliveryResult[]): Promise<void>;
 }

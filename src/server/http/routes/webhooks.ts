@@ -1,5 +1,6 @@
 /**
- * Webhooks: a group's incoming webhooks (/api/chats/:id/webhooks, owner or admins), the
+ * Webhooks: outgoing ones (/api/webhooks, server admins), a group's incoming webhooks
+ * (/api/chats/:id/webhooks, owner or admins), the
  * secret URL they post through (/api/hooks/:secret, no other credential; the request log masks
  * it, see request-log.ts).
  */
@@ -8,16 +9,21 @@ import { Type } from "@sinclair/typebox";
 import {
   ChatWebhookParams,
   CreateIncomingWebhook,
+  CreateOutgoingWebhook,
+  DeliveriesQuery,
   IdParam,
   IncomingWebhook,
   IncomingWebhookPost,
   IncomingWebhookWithUrl,
   Message,
+  OutgoingWebhook,
+  WebhookDelivery,
 } from "@charla/protocol/schemas";
 import { caller, requireUser } from "../auth-hook.ts";
 import type { HttpDeps } from "../deps.ts";
 import { errorResponses } from "../error-responses.ts";
 import { requestOrigin } from "../origin.ts";
+import { spend } from "../rate-limit.ts";
 
 const tags = ["integrations"];
 const security = [{ bearer: [] }];
@@ -91,6 +97,87 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app, de
       );
       return reply.status(204).send(null);
     },
+  );
+};
+
+/** Outgoing webhooks (server admins only). */
+export const outgoingWebhookRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app, deps) => {
+  app.addHook("onRequest", requireUser(deps.auth));
+  const errors = errorResponses("VALIDATION_ERROR", "UNAUTHORIZED", "FORBIDDEN", "RATE_LIMITED");
+
+  app.post(
+    "/webhooks",
+    {
+      schema: {
+        tags,
+        security,
+        summary: "Register an outgoing webhook (admin): these events are POSTed to the URL, signed",
+        body: CreateOutgoingWebhook,
+        response: { 201: OutgoingWebhook, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const user = caller(request);
+      await spend(deps.adminLimiter, user.id);
+      return reply.status(201).send(await deps.outgoingWebhooks.create(user, request.body));
+    },
+  );
+
+  app.get(
+    "/webhooks",
+    {
+      schema: {
+        tags,
+        security,
+        summary: "Every outgoing webhook (admin), without secrets",
+        response: { 200: Type.Object({ webhooks: Type.Array(OutgoingWebhook) }), ...errors },
+      },
+    },
+    async (request) => ({ webhooks: await deps.outgoingWebhooks.list(caller(request)) }),
+  );
+
+  app.delete(
+    "/webhooks/:id",
+    {
+      schema: {
+        tags,
+        security,
+        summary: "Remove an outgoing webhook and what of its queue is undelivered (admin)",
+        params: IdParam,
+        response: { 204: Type.Null(), ...errors, ...errorResponses("NOT_FOUND") },
+      },
+    },
+    async (request, reply) => {
+      const user = caller(request);
+      await spend(deps.adminLimiter, user.id);
+      await deps.outgoingWebhooks.remove(user, request.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    "/webhooks/:id/deliveries",
+    {
+      schema: {
+        tags,
+        security,
+        summary: "The webhook's deliveries, newest first, with attempts and last status (admin)",
+        params: IdParam,
+        querystring: DeliveriesQuery,
+        response: {
+          200: Type.Object({ deliveries: Type.Array(WebhookDelivery) }),
+          ...errors,
+          ...errorResponses("NOT_FOUND"),
+        },
+      },
+    },
+    async (request) => ({
+      deliveries: await deps.outgoingWebhooks.deliveries(
+        caller(request),
+        request.params.id,
+        request.query.limit,
+      ),
+    }),
   );
 };
 
