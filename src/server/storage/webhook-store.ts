@@ -123,4 +123,6 @@ export interface WebhookStore {
    * delivery's latest (its lease ran out and another node retried) is dropped.
    */
   finishDeliveries(results: readonly DeliveryResult[]): Promise<void>;
+  /** Removes up to `limit` deliveries settled (delivered or given up) before `before`. */
+  purgeDeliveries(before: Date, limit: number): Promise<number>;
 }

@@ -37,6 +37,9 @@ export interface DispatcherOptions {
 /** Answer bytes read before a connection is dropped: only the status matters. */
 const MAX_ANSWER_BYTES = 64 * 1024;
 const USER_AGENT = "Charla-Webhooks/1";
+/** Settled deliveries are kept this long for GET …/deliveries, then purged (hourly). */
+const KEEP_SETTLED_MS = 7 * 24 * 3600_000;
+const PURGE_EVERY_MS = 3600_000;
 
 interface Outcome {
   status: number | null;
@@ -212,6 +215,12 @@ export function createDispatcher(options: DispatcherOptions) {
   poller.unref();
   const watcher = setInterval(() => void refreshHasWebhooks(), 5000);
   watcher.unref();
+  const purger = setInterval(() => {
+    store.webhooks
+      .purgeDeliveries(new Date(Date.now() - KEEP_SETTLED_MS), 10_000)
+      .catch((error: unknown) => log.warn({ err: error }, "webhook deliveries purge"));
+  }, PURGE_EVERY_MS);
+  purger.unref();
   async function refreshHasWebhooks() {
     try {
       hasWebhooks = (await store.webhooks.listOutgoing()).length > 0;
@@ -238,6 +247,7 @@ export function createDispatcher(options: DispatcherOptions) {
         stopped = true;
         clearInterval(poller);
         clearInterval(watcher);
+        clearInterval(purger);
         aborts.abort();
         // A claim still running may start (aborted) requests: wait for those too.
         do {

@@ -39,6 +39,9 @@ CREATE TABLE webhook_deliveries (
 -- of each lane from here.
 CREATE INDEX webhook_deliveries_pending ON webhook_deliveries (webhook_id, chat_id, chat_order)
   WHERE delivered_at IS NULL AND given_up_at IS NULL;
+CREATE INDEX webhook_deliveries_pending_by_chat ON webhook_deliveries (chat_id, chat_order)
+  WHERE delivered_at IS NULL AND given_up_at IS NULL;
+-- The deliveries list, and the purge of what was settled long ago.
 CREATE INDEX webhook_deliveries_by_webhook ON webhook_deliveries (webhook_id, created_at DESC, id);
 
 -- Statement-level, over the transition tables: one INSERT … SELECT per batch of the group
@@ -55,6 +58,18 @@ BEGIN
       JOIN outgoing_webhooks w ON 'message:send' = ANY (w.events)
      ORDER BY n.chat_id, n.change_seq;
   ELSE
+    -- A change made in the send's own transaction (its attachments are set right after the
+    -- insert) is part of what was sent: the snapshot queued by this transaction follows it.
+    -- created_at = now() singles out the rows this very transaction queued.
+    IF EXISTS (SELECT 1 FROM changed_new n JOIN changed_old o ON o.id = n.id
+                WHERE n.attachments IS DISTINCT FROM o.attachments AND n.status = 'sent') THEN
+      UPDATE webhook_deliveries d SET data = to_jsonb(n)
+        FROM changed_new n JOIN changed_old o ON o.id = n.id
+       WHERE n.change_seq = o.change_seq AND n.status = 'sent'
+         AND d.chat_id = n.chat_id AND d.chat_order = n.change_seq
+         AND d.created_at = now() AND d.event = 'message:send'
+         AND d.delivered_at IS NULL AND d.given_up_at IS NULL;
+    END IF;
     INSERT INTO webhook_deliveries (webhook_id, chat_id, chat_order, event, data)
     SELECT w.id, n.chat_id, n.change_seq, e.event,
            CASE WHEN e.event = 'message:delete'

@@ -40,7 +40,7 @@ export function createSqlStore(driver: SqlDriver, options: SqlStoreOptions = {})
     moderation: sqlModerationStore(db),
     blocks: sqlBlockStore(db, toUser),
     bots: sqlBotStore(db, toUser),
-    webhooks: sqlWebhookStore(db),
+    webhooks: sqlWebhookStore(db, links),
     async ping() {
       await db.query("SELECT 1");
     },

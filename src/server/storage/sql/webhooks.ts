@@ -2,6 +2,7 @@
  * The WebhookStore in SQL: incoming_webhooks (migration 0013); outgoing_webhooks and the
  * delivery queue webhook_deliveries (0016), which triggers fill in the changes' transactions.
  */
+import type { AttachmentLinks } from "../attachment-store.ts";
 import type { SqlQueryable } from "../drivers/driver.ts";
 import type {
   ClaimedDelivery,
@@ -98,10 +99,12 @@ const CLAIM = `
  * A payload as the socket event carries it: the trigger stored message rows as JSON
  * (to_jsonb), which become messages exactly as every other answer shapes them.
  */
-function eventData(event: string, raw: unknown): unknown {
+function eventData(event: string, raw: unknown, links: AttachmentLinks): unknown {
   const data = typeof raw === "string" ? (JSON.parse(raw) as unknown) : (raw ?? null);
   if (data === null) return null;
-  if (event === "message:send" || event === "message:update") return toMessage(data as Row);
+  if (event === "message:send" || event === "message:update") {
+    return toMessage(data as Row, links);
+  }
   return data;
 }
 
@@ -122,7 +125,7 @@ const FINISH = `
 /** A password hash no password verifies against: the webhook's bot has no way to log in. */
 const NO_PASSWORD = "!webhook";
 
-export function sqlWebhookStore(db: SqlQueryable): WebhookStore {
+export function sqlWebhookStore(db: SqlQueryable, links: AttachmentLinks): WebhookStore {
   return {
     async createIncoming(webhook, audit) {
       const rows = await db.query(
@@ -238,7 +241,7 @@ export function sqlWebhookStore(db: SqlQueryable): WebhookStore {
         webhook_id: row.webhook_id as string,
         chat_id: row.chat_id as string,
         event: row.event as string,
-        data: eventData(row.event as string, row.data),
+        data: eventData(row.event as string, row.data, links),
         attempts: Number(row.attempts),
         created_at: iso(row.created_at),
         url: row.url as string,
@@ -264,6 +267,17 @@ export function sqlWebhookStore(db: SqlQueryable): WebhookStore {
         column((r) => (r.delivered ? null : r.error)),
         column((r) => (r.delivered || r.retryAt === null ? null : r.retryAt.toISOString())),
       ]);
+    },
+
+    async purgeDeliveries(before, limit) {
+      const rows = await db.query(
+        `DELETE FROM webhook_deliveries WHERE id IN (
+           SELECT id FROM webhook_deliveries
+            WHERE coalesce(delivered_at, given_up_at) < $1 LIMIT $2)
+         RETURNING id`,
+        [before.toISOString(), limit],
+      );
+      return rows.length;
     },
   };
 }
