@@ -90,6 +90,12 @@ const en = {
   moreResults: "More results",
   loadingNewer: "Loading later messages…",
   mentionSomeone: "Mention someone",
+  moreEmoji: "More emoji",
+  emojiPicker: "Emoji",
+  searchEmoji: "Search emoji",
+  loadingEmoji: "Loading emoji…",
+  noEmojiFound: "No emoji by that name.",
+  emojiFound: (n: number) => (n === 1 ? "1 emoji" : `${n} emoji`),
   mentionChoices: (n: number) =>
     `${n === 1 ? "1 person" : `${n} people`} to mention: ↑ ↓ to choose, Enter to pick.`,
   searchHint: "↑ ↓ to choose, Enter to open. Ctrl+K or ⌘K opens this search anywhere.",
@@ -334,6 +340,12 @@ const es: Strings = {
   moreResults: "Más resultados",
   loadingNewer: "Cargando mensajes posteriores…",
   mentionSomeone: "Mencionar a alguien",
+  moreEmoji: "Más emojis",
+  emojiPicker: "Emojis",
+  searchEmoji: "Buscar emoji",
+  loadingEmoji: "Cargando emojis…",
+  noEmojiFound: "Ningún emoji con ese nombre.",
+  emojiFound: (n) => (n === 1 ? "1 emoji" : `${n} emojis`),
   mentionChoices: (n) =>
     `${n === 1 ? "1 persona" : `${n} personas`} para mencionar: ↑ ↓ para moverte, Intro para elegir.`,
   searchHint:

@@ -1,8 +1,12 @@
-import { useState } from "react";
+import { lazy, Suspense, useState } from "react";
 import type { Reaction } from "@charla/client";
 import { errorText } from "../errors.ts";
 import { t } from "../i18n.ts";
 import { useConnection } from "../live.tsx";
+import "./Reactions.css";
+
+// Its code and data load when first opened.
+const EmojiPicker = lazy(() => import("./EmojiPicker.tsx"));
 
 /** The row offered first: the reactions people use most. */
 export const QUICK_REACTIONS = ["👍", "❤️", "😂", "😮", "😢", "🙏"];
@@ -84,7 +88,7 @@ export function Reactions({
   );
 }
 
-/** The quick row of reactions, opened from a message's actions. */
+/** The quick row of reactions, opened from a message's actions; "+" opens every emoji. */
 export function ReactionPicker({
   messageId,
   onDone,
@@ -93,35 +97,53 @@ export function ReactionPicker({
   onDone: (error?: string) => void;
 }) {
   const { client } = useConnection();
+  const [all, setAll] = useState(false);
+  const react = (emoji: string) =>
+    client.react(messageId, emoji).then(
+      () => onDone(),
+      (e: unknown) => onDone(errorText(e)),
+    );
   return (
-    <div
-      className="reaction-picker"
-      role="group"
-      aria-label={t.addReaction}
-      onKeyDown={(e) => {
-        if (e.key === "Escape") {
-          e.stopPropagation();
-          onDone();
-        }
-      }}
-    >
-      {QUICK_REACTIONS.map((emoji, i) => (
+    <>
+      <div
+        className="reaction-picker"
+        role="group"
+        aria-label={t.addReaction}
+        onKeyDown={(e) => {
+          if (e.key === "Escape") {
+            e.stopPropagation();
+            onDone();
+          }
+        }}
+      >
+        {QUICK_REACTIONS.map((emoji, i) => (
+          <button
+            key={emoji}
+            type="button"
+            className="reaction-choice"
+            aria-label={t.reactWith(emoji)}
+            autoFocus={i === 0}
+            onClick={() => void react(emoji)}
+          >
+            {emoji}
+          </button>
+        ))}
         <button
-          key={emoji}
           type="button"
-          className="reaction-choice"
-          aria-label={t.reactWith(emoji)}
-          autoFocus={i === 0}
-          onClick={() => {
-            client.react(messageId, emoji).then(
-              () => onDone(),
-              (e: unknown) => onDone(errorText(e)),
-            );
-          }}
+          className="reaction-choice reaction-more"
+          aria-expanded={all}
+          title={t.moreEmoji}
+          onClick={() => setAll(!all)}
         >
-          {emoji}
+          <span aria-hidden="true">+</span>
+          <span className="sr-only">{t.moreEmoji}</span>
         </button>
-      ))}
-    </div>
+      </div>
+      {all && (
+        <Suspense fallback={<p className="muted">{t.loadingEmoji}</p>}>
+          <EmojiPicker onPick={(emoji) => void react(emoji)} onClose={() => setAll(false)} />
+        </Suspense>
+      )}
+    </>
   );
 }
