@@ -1,15 +1,24 @@
 /**
  * Typed functions for administration and moderation (CONTRACT.md v2, "Administration,
- * moderation and integrations"): invites, the admin API, group roles, blocks and reports.
+ * moderation and integrations"): invites, the admin API, group roles, blocks and reports,
+ * bots and webhooks.
  * Each throws a {@link ChatError} when the server says no (`FORBIDDEN` for a non-admin).
  */
 import type {
   AdminUser,
   AdminUsersQuery,
   AuditEntry,
+  BotWithToken,
   Chat,
+  CreateBot,
   CreateInvite,
+  CreateOutgoingWebhook,
+  IncomingWebhook,
+  IncomingWebhookWithUrl,
   Invite,
+  Message,
+  OutgoingWebhook,
+  WebhookDelivery,
   NewestFirstQuery,
   Report,
   User,
@@ -44,6 +53,46 @@ export interface AdminApi {
   blocks(): Promise<User[]>;
   /** `POST /api/messages/:id/report` (any member, not only admins). */
   report(messageId: string, reason: string): Promise<Report>;
+  /** `POST /api/bots` (admin) → `{ user, token }`: keep the token, it is shown this once. */
+  createBot(input: CreateBot): Promise<BotWithToken>;
+  /** `GET /api/bots` (admin). */
+  bots(): Promise<User[]>;
+  /** `DELETE /api/bots/:id/token` (admin): refused from now on, its sockets end. */
+  revokeBotToken(botId: string): Promise<void>;
+  /** `POST /api/bots/:id/token` (admin): a new token (shown once); the old one stops working. */
+  reissueBotToken(botId: string): Promise<BotWithToken>;
+  /** `POST /api/chats/:id/webhooks { name }` (group owner or admin): the URL is shown once. */
+  createIncomingWebhook(chatId: string, name: string): Promise<IncomingWebhookWithUrl>;
+  /** `GET /api/chats/:id/webhooks` (group owner or admin), without URLs. */
+  incomingWebhooks(chatId: string): Promise<IncomingWebhook[]>;
+  /** `DELETE /api/chats/:id/webhooks/:webhook_id`: its URL answers 404 from then on. */
+  deleteIncomingWebhook(chatId: string, webhookId: string): Promise<void>;
+  /** `POST /api/webhooks { url, events, secret }` (admin). */
+  createOutgoingWebhook(input: CreateOutgoingWebhook): Promise<OutgoingWebhook>;
+  /** `GET /api/webhooks` (admin). */
+  outgoingWebhooks(): Promise<OutgoingWebhook[]>;
+  /** `DELETE /api/webhooks/:id` (admin): what of its queue is undelivered goes with it. */
+  deleteOutgoingWebhook(webhookId: string): Promise<void>;
+  /** `GET /api/webhooks/:id/deliveries` (admin), newest first. */
+  deliveries(webhookId: string, query?: { limit?: number }): Promise<WebhookDelivery[]>;
+}
+
+/**
+ * Posts `text` through an incoming webhook's URL (no token: the URL is the credential).
+ *
+ * @example
+ * ```ts
+ * await postToWebhook(webhook.url, "build #42 passed");
+ * ```
+ */
+export async function postToWebhook(
+  url: string,
+  text: string,
+  options: HttpApiOptions = {},
+): Promise<Message> {
+  const { origin, pathname } = new URL(url);
+  const request = createApiRequest(origin, undefined, options);
+  return request("POST", pathname.replace(/^\/api/, ""), { text });
 }
 
 /**
@@ -83,5 +132,34 @@ export function createAdminApi(
     },
     blocks: async () => (await request<{ users: User[] }>("GET", "/users/me/blocks")).users,
     report: (messageId, reason) => request("POST", `/messages/${id(messageId)}/report`, { reason }),
+    createBot: (input) => request("POST", "/bots", input),
+    bots: async () => (await request<{ bots: User[] }>("GET", "/bots")).bots,
+    revokeBotToken: async (botId) => {
+      await request("DELETE", `/bots/${id(botId)}/token`);
+    },
+    reissueBotToken: (botId) => request("POST", `/bots/${id(botId)}/token`),
+    createIncomingWebhook: (chatId, name) =>
+      request("POST", `/chats/${id(chatId)}/webhooks`, { name }),
+    incomingWebhooks: async (chatId) =>
+      (await request<{ webhooks: IncomingWebhook[] }>("GET", `/chats/${id(chatId)}/webhooks`))
+        .webhooks,
+    deleteIncomingWebhook: async (chatId, webhookId) => {
+      await request("DELETE", `/chats/${id(chatId)}/webhooks/${id(webhookId)}`);
+    },
+    createOutgoingWebhook: (input) => request("POST", "/webhooks", input),
+    outgoingWebhooks: async () =>
+      (await request<{ webhooks: OutgoingWebhook[] }>("GET", "/webhooks")).webhooks,
+    deleteOutgoingWebhook: async (webhookId) => {
+      await request("DELETE", `/webhooks/${id(webhookId)}`);
+    },
+    deliveries: async (webhookId, query = {}) =>
+      (
+        await request<{ deliveries: WebhookDelivery[] }>(
+          "GET",
+          `/webhooks/${id(webhookId)}/deliveries`,
+          undefined,
+          query,
+        )
+      ).deliveries,
   };
 }

@@ -21,7 +21,7 @@ export type { Unsubscribe } from "./emitter.ts";
 export { randomId } from "./ids.ts";
 export { createHttpApi, errorFromResponse } from "./http.ts";
 export type { HttpApi, HttpApiOptions, TokenSource } from "./http.ts";
-export { createAdminApi } from "./admin.ts";
+export { createAdminApi, postToWebhook } from "./admin.ts";
 export type { AdminApi } from "./admin.ts";
 export { ChatError, ERRORS, isErrorCode } from "#protocol/errors";
 export type { ErrorCode, ErrorInfo } from "#protocol/errors";
