@@ -1,5 +1,6 @@
 import { useMutation } from "@tanstack/react-query";
 import { useEffect, useId, useRef, useState, type FormEvent } from "react";
+import { createPortal } from "react-dom";
 import { REPORT_REASON_MAX } from "@charla/client";
 import { adminApi } from "../admin-api.ts";
 import { errorText } from "../errors.ts";
@@ -27,13 +28,17 @@ export function ReportMessage({
         <FlagIcon />
         <span className="sr-only">{t.mod.reportMessage}</span>
       </button>
-      {open && (
-        <ReportDialog
-          messageId={messageId}
-          senderName={senderName}
-          onClose={() => setOpen(false)}
-        />
-      )}
+      {/* In document.body: inside the message's action bar it would take the bar's fading
+          opacity (and fail contrast while it fades). */}
+      {open &&
+        createPortal(
+          <ReportDialog
+            messageId={messageId}
+            senderName={senderName}
+            onClose={() => setOpen(false)}
+          />,
+          document.body,
+        )}
     </>
   );
 }
