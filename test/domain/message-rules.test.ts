@@ -36,7 +36,6 @@ test("bodies are trimmed and hold 1–4000 characters", () => {
 test("validation errors say what is wrong, in words", () => {
   const cases: Array<[unknown, RegExp]> = [
     [{ body: "hi" }, /chat_id is required/],
-    [{ chat_id: CHAT }, /body is required/],
     [{ chat_id: CHAT, body: "hi", admin: true }, /unknown property "admin"/],
     [{ chat_id: "general", body: "hi" }, /chat_id: must match format "uuid"/],
     [{ chat_id: CHAT, body: 5 }, /body: must be string/],
@@ -52,6 +51,12 @@ test("validation errors say what is wrong, in words", () => {
     assert.match(error.message, message, JSON.stringify(payload));
     assert.deepEqual(Object.keys(error.toJSON()).sort(), ["code", "details", "message"]);
   }
+  // No body is a shape the schema allows (attachments alone); the rule refuses it in words.
+  assert.equal(
+    refusal(() => normaliseBody("")).message,
+    "The message is empty (send a body or attachments).",
+  );
+  assert.equal(normaliseBody("  ", true), "", "with attachments the body may be empty");
   const ok = validate(MessageSendPayload, { chat_id: CHAT, body: "hi", status: "sent" });
   assert.equal(ok.body, "hi");
 });

@@ -42,7 +42,10 @@ test("a busy chat opens at its first unread message", { timeout: 150_000 }, asyn
     token: ben.token,
     body: { seq: lastRead.seq },
   });
-  for (let i = 1; i <= 80; i++) await post(ana, chat.id, `Unread message ${i}`);
+  // Each ends with a full stop: "Unread message 8" sent at 10:51 would read "Unread message
+  // 810:51" and match "Unread message 81".
+  const numbered = (n: number) => `Unread message ${n}.`;
+  for (let i = 1; i <= 80; i++) await post(ana, chat.id, numbered(i));
 
   const { page, errors } = await openPerson(browser, url);
   await page.getByLabel("Username").fill("ben");
@@ -61,21 +64,21 @@ test("a busy chat opens at its first unread message", { timeout: 150_000 }, asyn
   assert.match(await afterDivider.innerText(), /Unread message 1\b/);
   assert.ok(await inView(divider));
   assert.ok(await inView(messageItem(page, "Unread message 1").first()));
-  assert.equal(await inView(messageItem(page, "Unread message 80")), false);
+  assert.equal(await inView(messageItem(page, numbered(80))), false);
   // Not at the bottom: the jump button counts the unread messages below.
   const jump = page.getByRole("button", { name: "Jump to 80 new messages" });
   await jump.waitFor();
   await page.screenshot({ path: path.join(SCREENSHOTS, "unread.png") });
 
   // One more arrives while scrolled up: the count follows; the list is not marked read.
-  await post(ana, chat.id, "Unread message 81");
+  await post(ana, chat.id, numbered(81));
   await page.getByRole("button", { name: "Jump to 81 new messages" }).waitFor();
   await page.getByRole("button", { name: "Jump to 81 new messages" }).click();
-  await messageItem(page, "Unread message 81").waitFor();
+  await messageItem(page, numbered(81)).waitFor();
   await page.getByRole("button", { name: /Jump to/ }).waitFor({ state: "detached" });
   // At the bottom, new messages follow in view and the divider stays where it was.
-  await post(ana, chat.id, "Unread message 82");
-  await messageItem(page, "Unread message 82").waitFor();
+  await post(ana, chat.id, numbered(82));
+  await messageItem(page, numbered(82)).waitFor();
   await waitUntil(
     page,
     `(() => {
@@ -83,7 +86,7 @@ test("a busy chat opens at its first unread message", { timeout: 150_000 }, asyn
     return list.scrollHeight - list.scrollTop - list.clientHeight < 80;
   })()`,
   );
-  assert.ok(await inView(messageItem(page, "Unread message 82")));
+  assert.ok(await inView(messageItem(page, numbered(82))));
   // Having reached the bottom, ben has read everything (the server says so).
   for (;;) {
     const chats = await http(url, "GET", "/api/chats", { token: ben.token });
