@@ -20,12 +20,15 @@ const toReport = (row: Row): StoredReport => ({
   created_at: iso(row.created_at),
 });
 
-/** Newest first, keyset-paged after the row with id `before` (when it exists). */
+/**
+ * Newest first (in order of insertion, `seq`), keyset-paged after the row with id `before`
+ * (when it exists).
+ */
 function newestFirst(table: string): string {
   return `SELECT * FROM ${table} t
            WHERE $2::uuid IS NULL
-              OR (t.created_at, t.id) < (SELECT created_at, id FROM ${table} WHERE id = $2::uuid)
-           ORDER BY t.created_at DESC, t.id DESC LIMIT $1`;
+              OR t.seq < (SELECT seq FROM ${table} WHERE id = $2::uuid)
+           ORDER BY t.seq DESC LIMIT $1`;
 }
 
 export function sqlModerationStore(db: SqlQueryable): ModerationStore {
