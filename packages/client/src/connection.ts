@@ -51,6 +51,11 @@ export interface SendOptions {
   clientMsgId?: string;
   /** Send as a reply to this message (of the same chat). */
   replyToId?: string;
+  /**
+   * Up to 10 ids from `api.upload(…)`, the caller's and not yet attached; with them `body`
+   * may be `""`.
+   */
+  attachmentIds?: readonly string[];
 }
 
 /** A connected chat client. Create with {@link connect}. */
@@ -293,6 +298,9 @@ export function connect(options: ConnectOptions): ChatClient {
         body,
         client_msg_id,
         ...(sendOptions.replyToId === undefined ? {} : { reply_to_id: sendOptions.replyToId }),
+        ...(sendOptions.attachmentIds === undefined
+          ? {}
+          : { attachment_ids: [...sendOptions.attachmentIds] }),
       });
       // The acknowledgement may beat the broadcast (or the broadcast may be lost in a drop).
       log.deliverNew(message);

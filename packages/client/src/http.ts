@@ -3,6 +3,7 @@
  * global `fetch`, so it runs in browsers and on Node 20+.
  */
 import { ChatError, codeForStatus, isErrorCode } from "#protocol/errors";
+import { createFilesApi, type FilesApi } from "./files.ts";
 import type {
   AuthResult,
   ChangePassword,
@@ -39,7 +40,7 @@ export interface HttpApiOptions {
 }
 
 /** The typed HTTP API. Every function throws a {@link ChatError} when the server says no. */
-export interface HttpApi {
+export interface HttpApi extends FilesApi {
   /**
    * `POST /api/auth/register` → `{ user, token, expires_at }`; with `REGISTRATION=invite`
    * pass the invite's code as `invite`; a refused registration is `FORBIDDEN`.
@@ -218,6 +219,7 @@ export function createHttpApi(
   const id = (value: string) => encodeURIComponent(value);
 
   return {
+    ...createFilesApi(baseUrl, getToken, options),
     register: (credentials) => request("POST", "/auth/register", credentials),
     login: (credentials) => request("POST", "/auth/login", credentials),
     logout: async () => {

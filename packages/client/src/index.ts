@@ -21,12 +21,15 @@ export type { Unsubscribe } from "./emitter.ts";
 export { randomId } from "./ids.ts";
 export { createHttpApi, errorFromResponse } from "./http.ts";
 export type { HttpApi, HttpApiOptions, TokenSource } from "./http.ts";
+export { createFilesApi } from "./files.ts";
+export type { FetchAttachmentOptions, FilesApi, UploadOptions, UploadProgress } from "./files.ts";
 export { createAdminApi, postToWebhook } from "./admin.ts";
 export type { AdminApi } from "./admin.ts";
 export { ChatError, ERRORS, isErrorCode } from "#protocol/errors";
 export type { ErrorCode, ErrorInfo } from "#protocol/errors";
 export type { Ack, ClientToServerEvents, ServerToClientEvents } from "#protocol/events";
 export {
+  ATTACHMENTS_PER_MESSAGE_MAX,
   CHAT_DESCRIPTION_MAX,
   CHAT_NAME_MAX,
   DISPLAY_NAME_MAX,
@@ -40,8 +43,11 @@ export {
   PASSWORD_MIN,
   USERNAME_MAX,
   USERNAME_MIN,
+  UPLOAD_DEFAULT_MAX_BYTES,
 } from "#protocol/limits";
 export type {
+  Attachment,
+  UploadedAttachment,
   AuthResult,
   ChangePassword,
   DeleteAccount,
