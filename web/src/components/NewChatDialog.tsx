@@ -1,5 +1,5 @@
 import { useMutation } from "@tanstack/react-query";
-import { useEffect, useId, useRef, useState, type FormEvent } from "react";
+import { useId, useRef, useState, type FormEvent } from "react";
 import { CHAT_NAME_MAX, type Chat, type UserListItem } from "@charla/client";
 import { t } from "../i18n.ts";
 import { CheckIcon } from "../icons.tsx";
@@ -9,6 +9,7 @@ import { errorText } from "../errors.ts";
 import { Avatar } from "./Avatar.tsx";
 import { UserSearchField } from "./UserSearchField.tsx";
 import { nameOf } from "../people.ts";
+import { Dialog } from "./Dialog.tsx";
 
 /** Search users; one picked starts a direct chat, several a group (which needs a name). */
 export function NewChatDialog({
@@ -24,12 +25,6 @@ export function NewChatDialog({
   const dialog = useRef<HTMLDialogElement>(null);
   const [picked, setPicked] = useState<UserListItem[]>([]);
   const [groupName, setGroupName] = useState("");
-
-  useEffect(() => {
-    dialog.current?.showModal();
-    // showModal() focuses the first control (the close button); the search is what one wants.
-    dialog.current?.querySelector("input")?.focus();
-  }, []);
 
   const { query, setQuery, users } = useUserSearch();
   const results = (users.data ?? []).filter((u) => u.id !== myId);
@@ -60,110 +55,87 @@ export function NewChatDialog({
 
   const isGroup = picked.length > 1;
   return (
-    <dialog
-      ref={dialog}
-      className="dialog"
-      aria-labelledby={`${id}-title`}
-      onClose={onClose}
-      onClick={(e) => {
-        // A click on the backdrop closes.
-        if (e.target === dialog.current) dialog.current.close();
-      }}
-    >
-      <form className="dialog-body" onSubmit={submit}>
-        <header className="dialog-header">
-          <h2 id={`${id}-title`}>{t.newChat}</h2>
-          <button type="button" className="icon-btn" onClick={() => dialog.current?.close()}>
-            <span aria-hidden="true">✕</span>
-            <span className="sr-only">{t.close}</span>
-          </button>
-        </header>
-        <p className="dialog-hint">{t.directHint}</p>
-        <UserSearchField
-          id={`${id}-search`}
-          label={t.searchUsers}
-          query={query}
-          onChange={setQuery}
-          autoFocus
-        />
-        {picked.length > 0 && (
-          <ul className="chips" aria-label={t.selected}>
-            {picked.map((user) => (
-              <li key={user.id} className="chip">
-                {user.username}
-                <button type="button" onClick={() => toggle(user)}>
-                  <span aria-hidden="true">✕</span>
-                  <span className="sr-only">
-                    {t.remove} {user.username}
-                  </span>
-                </button>
-              </li>
-            ))}
-          </ul>
-        )}
-        <ul className="user-results" aria-busy={users.isFetching}>
-          {results.map((user) => {
-            const checked = picked.some((u) => u.id === user.id);
-            return (
-              <li key={user.id}>
-                <label className={`user-result${checked ? " is-picked" : ""}`}>
-                  <input
-                    type="checkbox"
-                    className="overlay-input"
-                    checked={checked}
-                    onChange={() => toggle(user)}
-                  />
-                  <Avatar
-                    name={nameOf(user)}
-                    src={user.avatar_url}
-                    online={user.online}
-                    size={34}
-                  />
-                  <span className="user-result-name">
-                    {nameOf(user)}
-                    {user.display_name && <span className="username-aside"> @{user.username}</span>}
-                  </span>
-                  <span className="check" aria-hidden="true">
-                    {checked && <CheckIcon />}
-                  </span>
-                </label>
-              </li>
-            );
-          })}
-          {users.isSuccess && results.length === 0 && (
-            <li className="muted user-results-empty">{t.noUsersFound}</li>
-          )}
+    <Dialog dialogRef={dialog} title={t.newChat} onClose={onClose} onSubmit={submit} focusField>
+      <p className="dialog-hint">{t.directHint}</p>
+      <UserSearchField
+        id={`${id}-search`}
+        label={t.searchUsers}
+        query={query}
+        onChange={setQuery}
+        autoFocus
+      />
+      {picked.length > 0 && (
+        <ul className="chips" aria-label={t.selected}>
+          {picked.map((user) => (
+            <li key={user.id} className="chip">
+              {user.username}
+              <button type="button" onClick={() => toggle(user)}>
+                <span aria-hidden="true">✕</span>
+                <span className="sr-only">
+                  {t.remove} {user.username}
+                </span>
+              </button>
+            </li>
+          ))}
         </ul>
-        {isGroup && (
-          <div className="field">
-            <label htmlFor={`${id}-name`}>{t.groupName}</label>
-            <input
-              id={`${id}-name`}
-              required
-              maxLength={CHAT_NAME_MAX}
-              value={groupName}
-              onChange={(e) => setGroupName(e.target.value)}
-            />
-          </div>
+      )}
+      <ul className="user-results" aria-busy={users.isFetching}>
+        {results.map((user) => {
+          const checked = picked.some((u) => u.id === user.id);
+          return (
+            <li key={user.id}>
+              <label className={`user-result${checked ? " is-picked" : ""}`}>
+                <input
+                  type="checkbox"
+                  className="overlay-input"
+                  checked={checked}
+                  onChange={() => toggle(user)}
+                />
+                <Avatar name={nameOf(user)} src={user.avatar_url} online={user.online} size={34} />
+                <span className="user-result-name">
+                  {nameOf(user)}
+                  {user.display_name && <span className="username-aside"> @{user.username}</span>}
+                </span>
+                <span className="check" aria-hidden="true">
+                  {checked && <CheckIcon />}
+                </span>
+              </label>
+            </li>
+          );
+        })}
+        {users.isSuccess && results.length === 0 && (
+          <li className="muted user-results-empty">{t.noUsersFound}</li>
         )}
-        {create.isError && (
-          <p className="form-error" role="alert">
-            {errorText(create.error)}
-          </p>
-        )}
-        <footer className="dialog-footer">
-          <button type="button" className="btn btn-ghost" onClick={() => dialog.current?.close()}>
-            {t.cancel}
-          </button>
-          <button
-            type="submit"
-            className="btn btn-primary"
-            disabled={picked.length === 0 || (isGroup && !groupName.trim()) || create.isPending}
-          >
-            {isGroup ? t.createGroup : t.startChat}
-          </button>
-        </footer>
-      </form>
-    </dialog>
+      </ul>
+      {isGroup && (
+        <div className="field">
+          <label htmlFor={`${id}-name`}>{t.groupName}</label>
+          <input
+            id={`${id}-name`}
+            required
+            maxLength={CHAT_NAME_MAX}
+            value={groupName}
+            onChange={(e) => setGroupName(e.target.value)}
+          />
+        </div>
+      )}
+      {create.isError && (
+        <p className="form-error" role="alert">
+          {errorText(create.error)}
+        </p>
+      )}
+      <footer className="dialog-footer">
+        <button type="button" className="btn btn-ghost" onClick={() => dialog.current?.close()}>
+          {t.cancel}
+        </button>
+        <button
+          type="submit"
+          className="btn btn-primary"
+          disabled={picked.length === 0 || (isGroup && !groupName.trim()) || create.isPending}
+        >
+          {isGroup ? t.createGroup : t.startChat}
+        </button>
+      </footer>
+    </Dialog>
   );
 }

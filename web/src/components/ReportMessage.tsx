@@ -1,11 +1,12 @@
 import { useMutation } from "@tanstack/react-query";
-import { useEffect, useId, useRef, useState, type FormEvent } from "react";
+import { useId, useRef, useState, type FormEvent } from "react";
 import { createPortal } from "react-dom";
 import { REPORT_REASON_MAX } from "@charla/client";
 import { adminApi } from "../admin-api.ts";
 import { errorText } from "../errors.ts";
 import { t } from "../i18n.ts";
 import { FlagIcon } from "../icons.tsx";
+import { Dialog } from "./Dialog.tsx";
 import "./moderation.css";
 
 /** A message's "Report" action: a reason, sent to the server's admins. */
@@ -57,84 +58,70 @@ function ReportDialog({
   const [reason, setReason] = useState("");
   const report = useMutation({ mutationFn: () => adminApi.report(messageId, reason.trim()) });
 
-  useEffect(() => {
-    dialog.current?.showModal();
-  }, []);
-
   function submit(event: FormEvent) {
     event.preventDefault();
     if (reason.trim()) report.mutate();
   }
 
   return (
-    <dialog
-      ref={dialog}
-      className="dialog"
-      aria-labelledby={`${id}-title`}
+    <Dialog
+      dialogRef={dialog}
+      title={t.mod.reportTitle}
       onClose={onClose}
-      onClick={(e) => {
-        if (e.target === dialog.current) dialog.current.close();
-      }}
+      onSubmit={submit}
+      busy={report.isPending}
+      closeButton={false}
     >
-      <form className="dialog-body" onSubmit={submit} aria-busy={report.isPending}>
-        <header className="dialog-header">
-          <h2 id={`${id}-title`}>{t.mod.reportTitle}</h2>
-        </header>
-        <p className="dialog-hint">{t.mod.reportHint(senderName)}</p>
+      <p className="dialog-hint">{t.mod.reportHint(senderName)}</p>
+      {report.isSuccess ? (
+        <p className="report-sent" role="status">
+          {t.mod.reportSent}
+        </p>
+      ) : (
+        <div className="field">
+          <label htmlFor={`${id}-reason`}>{t.mod.reportReason}</label>
+          <textarea
+            id={`${id}-reason`}
+            className="report-reason-field"
+            required
+            maxLength={REPORT_REASON_MAX}
+            rows={3}
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+            autoFocus
+          />
+        </div>
+      )}
+      {report.isError && (
+        <p className="form-error" role="alert">
+          {errorText(report.error)}
+        </p>
+      )}
+      <footer className="dialog-footer">
         {report.isSuccess ? (
-          <p className="report-sent" role="status">
-            {t.mod.reportSent}
-          </p>
+          <button
+            type="button"
+            className="btn btn-primary"
+            onClick={() => dialog.current?.close()}
+            autoFocus
+          >
+            {t.done}
+          </button>
         ) : (
-          <div className="field">
-            <label htmlFor={`${id}-reason`}>{t.mod.reportReason}</label>
-            <textarea
-              id={`${id}-reason`}
-              className="report-reason-field"
-              required
-              maxLength={REPORT_REASON_MAX}
-              rows={3}
-              value={reason}
-              onChange={(e) => setReason(e.target.value)}
-              autoFocus
-            />
-          </div>
-        )}
-        {report.isError && (
-          <p className="form-error" role="alert">
-            {errorText(report.error)}
-          </p>
-        )}
-        <footer className="dialog-footer">
-          {report.isSuccess ? (
-            <button
-              type="button"
-              className="btn btn-primary"
-              onClick={() => dialog.current?.close()}
-              autoFocus
-            >
-              {t.done}
+          <>
+            <button type="button" className="btn btn-ghost" onClick={() => dialog.current?.close()}>
+              {t.cancel}
             </button>
-          ) : (
-            <>
-              <button
-                type="button"
-                className="btn btn-ghost"
-                onClick={() => dialog.current?.close()}
-              >
-                {t.cancel}
-              </button>
-              <button
-                type="submit"
-                className="btn btn-primary"
-                disabled={report.isPending || !reason.trim()}
-              >
-                {t.mod.sendReport}
-              </button>
-            </>
-          )}
-        </footer>
-      </form>
-    </dialog>
+            <button
+              type="submit"
+              className="btn btn-primary"
+              disabled={report.isPending || !reason.trim()}
+            >
+              {t.mod.sendReport}
+            </button>
+          </>
+        )}
+      </footer>
+    </Dialog>
   );
 }

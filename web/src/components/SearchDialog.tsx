@@ -10,6 +10,7 @@ import { openAtMessage } from "../navigation.ts";
 import { nameOf } from "../people.ts";
 import { snippetOf } from "../search-text.ts";
 import { api } from "../session.ts";
+import { Dialog } from "./Dialog.tsx";
 import "./SearchDialog.css";
 
 /** Typing pauses this long before a search is sent. */
@@ -65,12 +66,6 @@ export function SearchDialog({
   const [openError, setOpenError] = useState<unknown>(null);
   const term = useDebounced(query.trim());
 
-  useEffect(() => {
-    dialog.current?.showModal();
-    // showModal() focuses the first control (the close button); the field is what one wants.
-    dialog.current?.querySelector<HTMLElement>("input")?.focus();
-  }, []);
-
   const search = useInfiniteQuery({
     queryKey: ["search", term],
     queryFn: ({ pageParam }) =>
@@ -125,107 +120,96 @@ export function SearchDialog({
   }
 
   return (
-    <dialog
-      ref={dialog}
-      className="dialog search-dialog"
-      aria-labelledby={`${id}-title`}
+    <Dialog
+      dialogRef={dialog}
+      title={t.searchMessages}
       onClose={onClose}
-      onClick={(e) => {
-        if (e.target === dialog.current) dialog.current.close();
-      }}
+      className="search-dialog"
+      focusField
     >
-      <div className="dialog-body">
-        <header className="dialog-header">
-          <h2 id={`${id}-title`}>{t.searchMessages}</h2>
-          <button type="button" className="icon-btn" onClick={() => dialog.current?.close()}>
-            <span aria-hidden="true">✕</span>
-            <span className="sr-only">{t.close}</span>
-          </button>
-        </header>
-        <div className="search-field">
-          <SearchIcon />
-          <label htmlFor={`${id}-q`} className="sr-only">
-            {t.searchMessages}
-          </label>
-          <input
-            id={`${id}-q`}
-            type="search"
-            role="combobox"
-            aria-expanded={shown && results.length > 0}
-            aria-controls={`${id}-results`}
-            aria-autocomplete="list"
-            aria-activedescendant={
-              shown && results.length > 0 ? `${id}-result-${activeIndex}` : undefined
-            }
-            placeholder={t.searchMessagesPlaceholder}
-            maxLength={SEARCH_QUERY_MAX}
-            autoComplete="off"
-            value={query}
-            onChange={(e) => {
-              setQuery(e.target.value);
-              setActive(0);
-            }}
-            onKeyDown={onKeyDown}
-          />
-        </div>
-        <p className="sr-only" role="status">
-          {shown ? t.searchResults(results.length) : ""}
-        </p>
-        <ul
-          id={`${id}-results`}
-          className="search-results"
-          role="listbox"
-          aria-label={t.searchResultsLabel}
-          aria-busy={search.isFetching}
-        >
-          {shown &&
-            results.map(({ message }, index) => {
-              const chat = byId.get(message.chat_id)!;
-              const sender = chat.members.find((m) => m.user_id === message.sender_id);
-              const { pieces } = snippetOf(plainText(message.body), term);
-              return (
-                <li
-                  key={message.id}
-                  id={`${id}-result-${index}`}
-                  role="option"
-                  aria-selected={index === activeIndex}
-                  className={`search-result${index === activeIndex ? " is-active" : ""}`}
-                  aria-busy={opening === message.id}
-                  onClick={() => void open(message)}
-                  onMouseMove={() => setActive(index)}
-                >
-                  <span className="search-result-head">
-                    <span className="search-result-chat">{chatTitle(chat, myId)}</span>
-                    <span className="search-result-sender">
-                      {message.sender_id === myId ? t.you : sender ? nameOf(sender) : "?"}
-                    </span>
-                    <time dateTime={message.created_at}>{formatListTime(message.created_at)}</time>
-                  </span>
-                  <span className="search-result-text">
-                    {pieces.map((piece, i) => (i % 2 === 1 ? <mark key={i}>{piece}</mark> : piece))}
-                  </span>
-                </li>
-              );
-            })}
-        </ul>
-        {shown && results.length === 0 && <p className="muted search-empty">{t.noMessagesFound}</p>}
-        {search.hasNextPage && shown && (
-          <button
-            type="button"
-            className="btn btn-secondary btn-small"
-            disabled={search.isFetchingNextPage}
-            onClick={() => void search.fetchNextPage()}
-          >
-            {t.moreResults}
-          </button>
-        )}
-        {(search.error ?? openError) !== null && (
-          <p className="form-error" role="alert">
-            {errorText(search.error ?? openError)}
-          </p>
-        )}
-        <p className="dialog-hint search-hint">{t.searchHint}</p>
+      <div className="search-field">
+        <SearchIcon />
+        <label htmlFor={`${id}-q`} className="sr-only">
+          {t.searchMessages}
+        </label>
+        <input
+          id={`${id}-q`}
+          type="search"
+          role="combobox"
+          aria-expanded={shown && results.length > 0}
+          aria-controls={`${id}-results`}
+          aria-autocomplete="list"
+          aria-activedescendant={
+            shown && results.length > 0 ? `${id}-result-${activeIndex}` : undefined
+          }
+          placeholder={t.searchMessagesPlaceholder}
+          maxLength={SEARCH_QUERY_MAX}
+          autoComplete="off"
+          value={query}
+          onChange={(e) => {
+            setQuery(e.target.value);
+            setActive(0);
+          }}
+          onKeyDown={onKeyDown}
+        />
       </div>
-    </dialog>
+      <p className="sr-only" role="status">
+        {shown ? t.searchResults(results.length) : ""}
+      </p>
+      <ul
+        id={`${id}-results`}
+        className="search-results"
+        role="listbox"
+        aria-label={t.searchResultsLabel}
+        aria-busy={search.isFetching}
+      >
+        {shown &&
+          results.map(({ message }, index) => {
+            const chat = byId.get(message.chat_id)!;
+            const sender = chat.members.find((m) => m.user_id === message.sender_id);
+            const { pieces } = snippetOf(plainText(message.body), term);
+            return (
+              <li
+                key={message.id}
+                id={`${id}-result-${index}`}
+                role="option"
+                aria-selected={index === activeIndex}
+                className={`search-result${index === activeIndex ? " is-active" : ""}`}
+                aria-busy={opening === message.id}
+                onClick={() => void open(message)}
+                onMouseMove={() => setActive(index)}
+              >
+                <span className="search-result-head">
+                  <span className="search-result-chat">{chatTitle(chat, myId)}</span>
+                  <span className="search-result-sender">
+                    {message.sender_id === myId ? t.you : sender ? nameOf(sender) : "?"}
+                  </span>
+                  <time dateTime={message.created_at}>{formatListTime(message.created_at)}</time>
+                </span>
+                <span className="search-result-text">
+                  {pieces.map((piece, i) => (i % 2 === 1 ? <mark key={i}>{piece}</mark> : piece))}
+                </span>
+              </li>
+            );
+          })}
+      </ul>
+      {shown && results.length === 0 && <p className="muted search-empty">{t.noMessagesFound}</p>}
+      {search.hasNextPage && shown && (
+        <button
+          type="button"
+          className="btn btn-secondary btn-small"
+          disabled={search.isFetchingNextPage}
+          onClick={() => void search.fetchNextPage()}
+        >
+          {t.moreResults}
+        </button>
+      )}
+      {(search.error ?? openError) !== null && (
+        <p className="form-error" role="alert">
+          {errorText(search.error ?? openError)}
+        </p>
+      )}
+      <p className="dialog-hint search-hint">{t.searchHint}</p>
+    </Dialog>
   );
 }

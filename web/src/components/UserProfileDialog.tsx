@@ -1,10 +1,11 @@
-import { useEffect, useId, useRef } from "react";
+import { useRef } from "react";
 import { useBlocks } from "../blocks.ts";
 import { errorText } from "../errors.ts";
 import { t } from "../i18n.ts";
 import { useOnline } from "../live.tsx";
 import { nameOf } from "../people.ts";
 import { Avatar } from "./Avatar.tsx";
+import { Dialog } from "./Dialog.tsx";
 import "./moderation.css";
 
 /** Who someone else is (name, photo, presence), and blocking or unblocking them. */
@@ -16,66 +17,44 @@ export interface ProfileUser {
 }
 
 export function UserProfileDialog({ user, onClose }: { user: ProfileUser; onClose: () => void }) {
-  const id = useId();
   const dialog = useRef<HTMLDialogElement>(null);
   const online = useOnline().has(user.user_id);
   const blocks = useBlocks();
   const blocked = blocks.isBlocked(user.user_id);
   const name = nameOf(user);
 
-  useEffect(() => {
-    dialog.current?.showModal();
-  }, []);
-
   return (
-    <dialog
-      ref={dialog}
-      className="dialog"
-      aria-labelledby={`${id}-title`}
-      onClose={onClose}
-      onClick={(e) => {
-        if (e.target === dialog.current) dialog.current.close();
-      }}
-    >
-      <div className="dialog-body">
-        <header className="dialog-header">
-          <h2 id={`${id}-title`}>{t.mod.profileOf(name)}</h2>
-          <button type="button" className="icon-btn" onClick={() => dialog.current?.close()}>
-            <span aria-hidden="true">✕</span>
-            <span className="sr-only">{t.close}</span>
-          </button>
-        </header>
-        <div className="profile-photo">
-          <Avatar name={name} src={user.avatar_url} online={online} size={72} />
-          <div>
-            <p className="profile-name">{name}</p>
-            <p className="muted">
-              @{user.username} · {online ? t.online : t.offline}
-              {blocked && <> · {t.mod.blocked}</>}
-            </p>
-          </div>
-        </div>
-        <p className="dialog-hint">{t.mod.blockHint}</p>
-        {blocks.error && (
-          <p className="form-error" role="alert">
-            {errorText(blocks.error)}
+    <Dialog dialogRef={dialog} title={t.mod.profileOf(name)} onClose={onClose}>
+      <div className="profile-photo">
+        <Avatar name={name} src={user.avatar_url} online={online} size={72} />
+        <div>
+          <p className="profile-name">{name}</p>
+          <p className="muted">
+            @{user.username} · {online ? t.online : t.offline}
+            {blocked && <> · {t.mod.blocked}</>}
           </p>
-        )}
-        <footer className="dialog-footer">
-          <button
-            type="button"
-            className={`btn ${blocked ? "btn-secondary" : "btn-ghost danger-text"}`}
-            disabled={blocks.pending}
-            onClick={() => blocks.setBlocked(user.user_id, !blocked)}
-          >
-            {blocked ? t.mod.unblock : t.mod.block}
-            <span className="sr-only"> {user.username}</span>
-          </button>
-          <button type="button" className="btn btn-primary" onClick={() => dialog.current?.close()}>
-            {t.done}
-          </button>
-        </footer>
+        </div>
       </div>
-    </dialog>
+      <p className="dialog-hint">{t.mod.blockHint}</p>
+      {blocks.error && (
+        <p className="form-error" role="alert">
+          {errorText(blocks.error)}
+        </p>
+      )}
+      <footer className="dialog-footer">
+        <button
+          type="button"
+          className={`btn ${blocked ? "btn-secondary" : "btn-ghost danger-text"}`}
+          disabled={blocks.pending}
+          onClick={() => blocks.setBlocked(user.user_id, !blocked)}
+        >
+          {blocked ? t.mod.unblock : t.mod.block}
+          <span className="sr-only"> {user.username}</span>
+        </button>
+        <button type="button" className="btn btn-primary" onClick={() => dialog.current?.close()}>
+          {t.done}
+        </button>
+      </footer>
+    </Dialog>
   );
 }
