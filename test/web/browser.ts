@@ -116,6 +116,14 @@ export async function registerInUi(page: Page, username: string): Promise<void> 
   await page.getByRole("button", { name: "New chat" }).waitFor();
 }
 
+/** Logs in through the form and waits for the chat screen. */
+export async function logIn(page: Page, username: string): Promise<void> {
+  await page.getByLabel("Username").fill(username);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await page.getByRole("button", { name: "New chat" }).waitFor();
+}
+
 /** Opens "New chat", picks `username`, starts the direct chat. */
 export async function startDirectChat(page: Page, username: string): Promise<void> {
   await page.getByRole("button", { name: "New chat" }).click();

@@ -9,20 +9,12 @@ import { chatFixture } from "../support/fixture.ts";
 import {
   ensureWebBuild,
   launchBrowser,
+  logIn,
   messageItem,
   openPerson,
-  PASSWORD,
   SCREENSHOTS,
   sendWithEnter,
 } from "./browser.ts";
-import type { Page } from "playwright-core";
-
-async function logIn(page: Page, username: string): Promise<void> {
-  await page.getByLabel("Username").fill(username);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Log in" }).click();
-  await page.getByRole("button", { name: "New chat" }).waitFor();
-}
 
 test("the owner adds and removes a group member live", { timeout: 150_000 }, async (t) => {
   const browser = await launchBrowser(t);

@@ -6,24 +6,16 @@
 import assert from "node:assert/strict";
 import path from "node:path";
 import { test } from "node:test";
-import type { Page } from "playwright-core";
 import { http } from "../support/clients.ts";
 import { chatFixture } from "../support/fixture.ts";
 import {
   ensureWebBuild,
   launchBrowser,
+  logIn,
   messageItem,
   openPerson,
-  PASSWORD,
   SCREENSHOTS,
 } from "./browser.ts";
-
-async function logIn(page: Page, username: string): Promise<void> {
-  await page.getByLabel("Username").fill(username);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Log in" }).click();
-  await page.getByRole("button", { name: "New chat" }).waitFor();
-}
 
 test("a member reports a message and blocks its sender", { timeout: 150_000 }, async (t) => {
   const browser = await launchBrowser(t);

@@ -7,25 +7,18 @@
 import assert from "node:assert/strict";
 import path from "node:path";
 import { test } from "node:test";
-import type { Page } from "playwright-core";
 import { http } from "../support/clients.ts";
 import { chatFixture } from "../support/fixture.ts";
 import {
   ensureWebBuild,
   launchBrowser,
+  logIn,
   messageItem,
   openPerson,
-  PASSWORD,
   SCREENSHOTS,
   sendWithEnter,
   waitUntil,
 } from "./browser.ts";
-
-async function logIn(page: Page, username: string) {
-  await page.getByLabel("Username").fill(username);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Log in" }).click();
-}
 
 test("replies, reactions and mentions", { timeout: 180_000 }, async (t) => {
   const browser = await launchBrowser(t);

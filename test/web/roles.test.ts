@@ -11,18 +11,11 @@ import { chatFixture } from "../support/fixture.ts";
 import {
   ensureWebBuild,
   launchBrowser,
+  logIn,
   messageItem,
   openPerson,
-  PASSWORD,
   SCREENSHOTS,
 } from "./browser.ts";
-
-async function logIn(page: Page, username: string): Promise<void> {
-  await page.getByLabel("Username").fill(username);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Log in" }).click();
-  await page.getByRole("button", { name: "New chat" }).waitFor();
-}
 
 async function openMembers(page: Page) {
   await page.getByRole("button", { name: /Book club/ }).click();
