@@ -144,6 +144,22 @@ const en = {
   messages: "Messages",
   today: "Today",
   yesterday: "Yesterday",
+  files: {
+    attach: "Attach files",
+    dropHere: "Drop files to attach them",
+    uploading: (name: string) => `Uploading ${name}`,
+    failed: "Upload failed",
+    cancelUpload: (name: string) => `Cancel ${name}`,
+    removeFile: (name: string) => `Remove ${name}`,
+    tooMany: (max: number) => `At most ${max} files per message.`,
+    download: (name: string) => `Download ${name}`,
+    downloadShort: "Download",
+    open: (name: string) => `Open ${name} full size`,
+    viewer: "Picture viewer",
+    close: "Close",
+    attachments: (count: number) => (count === 1 ? "1 file" : `${count} files`),
+    units: ["bytes", "KB", "MB", "GB"],
+  },
   errors: {
     VALIDATION_ERROR: "Please check what you typed.",
     UNAUTHORIZED: "Wrong username or password.",
@@ -395,6 +411,22 @@ const es: Strings = {
   messages: "Mensajes",
   today: "Hoy",
   yesterday: "Ayer",
+  files: {
+    attach: "Adjuntar archivos",
+    dropHere: "Suelta los archivos para adjuntarlos",
+    uploading: (name: string) => `Subiendo ${name}`,
+    failed: "No se pudo subir",
+    cancelUpload: (name: string) => `Cancelar ${name}`,
+    removeFile: (name: string) => `Quitar ${name}`,
+    tooMany: (max: number) => `Como mucho ${max} archivos por mensaje.`,
+    download: (name: string) => `Descargar ${name}`,
+    downloadShort: "Descargar",
+    open: (name: string) => `Abrir ${name} a tamaño completo`,
+    viewer: "Visor de imágenes",
+    close: "Cerrar",
+    attachments: (count: number) => (count === 1 ? "1 archivo" : `${count} archivos`),
+    units: ["bytes", "KB", "MB", "GB"],
+  },
   errors: {
     VALIDATION_ERROR: "Revisa lo que escribiste.",
     UNAUTHORIZED: "Usuario o contraseña incorrectos.",
@@ -531,4 +563,17 @@ export function formatListTime(iso: string): string {
   return startOfDay(date) === startOfDay(new Date())
     ? timeFormat.format(date)
     : shortDayFormat.format(date);
+}
+
+const numberFormat = new Intl.NumberFormat(lang, { maximumFractionDigits: 1 });
+
+/** A file's size for people: "820 bytes", "1.4 MB" (1 KB = 1024 bytes). */
+export function formatSize(bytes: number): string {
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < t.files.units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${numberFormat.format(value)} ${t.files.units[unit]}`;
 }

@@ -61,10 +61,10 @@ export function ChatView({
         members={chat.members}
         replyTo={replyTo}
         onCancelReply={() => setReplyTo(null)}
-        onSend={(body) => {
+        onSend={(body, attachments) => {
           // Writing from a window around an old message: back to the present first.
           if (history.hasNextPage) void queryClient.resetQueries({ queryKey: historyKey(chat.id) });
-          send(body, replyTo?.message.id ?? null);
+          send(body, replyTo?.message.id ?? null, attachments);
           setReplyTo(null);
         }}
       />

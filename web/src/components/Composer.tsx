@@ -7,12 +7,19 @@ import {
   useState,
   type FormEvent,
 } from "react";
-import { MESSAGE_BODY_MAX, type ChatMember, type Message } from "@charla/client";
+import {
+  MESSAGE_BODY_MAX,
+  type ChatMember,
+  type Message,
+  type UploadedAttachment,
+} from "@charla/client";
 import { t } from "../i18n.ts";
-import { SendIcon } from "../icons.tsx";
+import { PaperclipIcon, SendIcon } from "../icons.tsx";
 import { readDraft, saveDraft } from "../drafts.ts";
 import { useConnection } from "../live.tsx";
 import { plainText } from "../markdown.tsx";
+import { useUploads } from "../hooks/useUploads.ts";
+import { UploadTray } from "./Attachments.tsx";
 import { useMentionMenu } from "./MentionMenu.tsx";
 
 /** Typing is announced at most this often, and "stopped" after this long without a key. */
@@ -22,7 +29,8 @@ const COUNTER_FROM = MESSAGE_BODY_MAX - 500;
 
 /**
  * The message field: Enter sends, Shift+Enter breaks the line; it announces typing and keeps
- * what is not sent yet as the chat's draft.
+ * what is not sent yet as the chat's draft. Files come by the paperclip, by pasting, or by
+ * dropping them anywhere on the chat; they upload at once and go with the next message.
  */
 export function Composer({
   chatId,
@@ -39,12 +47,16 @@ export function Composer({
   /** The message being answered, with its sender's name. */
   replyTo: { message: Message; senderName: string } | null;
   onCancelReply: () => void;
-  onSend: (body: string) => void;
+  onSend: (body: string, attachments: UploadedAttachment[]) => void;
 }) {
   const { client } = useConnection();
   const id = useId();
   const [body, setBody] = useState(() => readDraft(myId, chatId));
   const field = useRef<HTMLTextAreaElement>(null);
+  const picker = useRef<HTMLInputElement>(null);
+  const files = useUploads();
+  const addFiles = useRef(files.add);
+  addFiles.current = files.add;
   const typingSince = useRef(0);
   const idle = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
@@ -59,6 +71,47 @@ export function Composer({
   useEffect(() => {
     if (replyTo) field.current?.focus();
   }, [replyTo]);
+
+  // Files dropped anywhere on the conversation, not only on this field.
+  useEffect(() => {
+    const chat = field.current?.closest<HTMLElement>(".chat");
+    if (!chat) return;
+    let depth = 0;
+    const hasFiles = (e: DragEvent) => e.dataTransfer?.types.includes("Files") ?? false;
+    const show = (on: boolean) => chat.classList.toggle("is-dropping", on);
+    const enter = (e: DragEvent) => {
+      if (!hasFiles(e)) return;
+      depth += 1;
+      show(true);
+    };
+    const leave = () => {
+      depth = Math.max(0, depth - 1);
+      if (depth === 0) show(false);
+    };
+    const over = (e: DragEvent) => {
+      if (hasFiles(e)) e.preventDefault();
+    };
+    const drop = (e: DragEvent) => {
+      if (!hasFiles(e)) return;
+      e.preventDefault();
+      depth = 0;
+      show(false);
+      addFiles.current([...(e.dataTransfer?.files ?? [])]);
+      field.current?.focus();
+    };
+    chat.dataset.drop = t.files.dropHere;
+    chat.addEventListener("dragenter", enter);
+    chat.addEventListener("dragleave", leave);
+    chat.addEventListener("dragover", over);
+    chat.addEventListener("drop", drop);
+    return () => {
+      chat.removeEventListener("dragenter", enter);
+      chat.removeEventListener("dragleave", leave);
+      chat.removeEventListener("dragover", over);
+      chat.removeEventListener("drop", drop);
+      show(false);
+    };
+  }, []);
 
   // Grow with the text, up to a limit.
   useLayoutEffect(() => {
@@ -93,17 +146,25 @@ export function Composer({
   function submit(event?: FormEvent) {
     event?.preventDefault();
     const text = body.trim();
-    if (!text || text.length > MESSAGE_BODY_MAX) return;
+    if (text.length > MESSAGE_BODY_MAX || files.busy) return;
+    if (!text && files.ready.length === 0) return;
     stopTyping();
-    onSend(text);
+    onSend(text, files.ready);
+    files.clear();
     setBody("");
     saveDraft(myId, chatId, "");
     field.current?.focus();
   }
 
   const tooLong = body.trim().length > MESSAGE_BODY_MAX;
+  const canSend = (body.trim() !== "" || files.ready.length > 0) && !tooLong && !files.busy;
+  const withTray = files.uploads.length > 0 || files.notice !== null;
   return (
-    <form className={`composer${replyTo ? " has-reply" : ""}`} onSubmit={submit}>
+    <form
+      className={`composer${replyTo || withTray ? " has-reply" : ""}`}
+      onSubmit={submit}
+      aria-busy={files.busy}
+    >
       {replyTo && (
         <div className="composer-reply">
           <span className="composer-reply-text">
@@ -118,10 +179,32 @@ export function Composer({
           </button>
         </div>
       )}
+      {withTray && (
+        <UploadTray uploads={files.uploads} notice={files.notice} onRemove={files.remove} />
+      )}
       {mentions.menu}
       <span className="sr-only" role="status">
         {mentions.status}
       </span>
+      <input
+        ref={picker}
+        type="file"
+        multiple
+        hidden
+        onChange={(e) => {
+          files.add([...(e.target.files ?? [])]);
+          e.target.value = "";
+        }}
+      />
+      <button
+        type="button"
+        className="icon-btn attach-btn"
+        title={t.files.attach}
+        onClick={() => picker.current?.click()}
+      >
+        <PaperclipIcon />
+        <span className="sr-only">{t.files.attach}</span>
+      </button>
       <label htmlFor={`${id}-message`} className="sr-only">
         {t.message}
       </label>
@@ -137,6 +220,12 @@ export function Composer({
           mentions.track();
         }}
         onSelect={mentions.track}
+        onPaste={(e) => {
+          const pasted = [...e.clipboardData.files];
+          if (pasted.length === 0) return;
+          e.preventDefault();
+          files.add(pasted);
+        }}
         onKeyDown={(e) => {
           if (mentions.onKeyDown(e)) return;
           if (e.key === "Enter" && !e.shiftKey && !e.nativeEvent.isComposing) {
@@ -156,7 +245,7 @@ export function Composer({
           {body.trim().length}/{MESSAGE_BODY_MAX}
         </span>
       )}
-      <button className="send-btn" type="submit" disabled={!body.trim() || tooLong} title={t.send}>
+      <button className="send-btn" type="submit" disabled={!canSend} title={t.send}>
         <SendIcon />
         <span className="sr-only">{t.send}</span>
       </button>

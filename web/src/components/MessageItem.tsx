@@ -4,6 +4,7 @@ import { errorText } from "../errors.ts";
 import { formatTime, t } from "../i18n.ts";
 import { EditIcon, ReplyIcon, SmileIcon, TrashIcon } from "../icons.tsx";
 import { useConnection } from "../live.tsx";
+import { MessageAttachments } from "./Attachments.tsx";
 import { hueOf } from "./Avatar.tsx";
 import { ConfirmAction } from "./ConfirmAction.tsx";
 import { MessageBody } from "./MessageBody.tsx";
@@ -126,11 +127,18 @@ export function MessageItem({
           ) : deleted ? (
             <p className="message-body">{t.deleted}</p>
           ) : (
-            <MessageBody
-              body={message.body}
-              mentioned={message.mentions.map((id) => names.get(id)).filter((n) => n !== undefined)}
-              myName={names.get(myId) ?? ""}
-            />
+            <>
+              <MessageAttachments attachments={message.attachments} />
+              {message.body !== "" && (
+                <MessageBody
+                  body={message.body}
+                  mentioned={message.mentions
+                    .map((id) => names.get(id))
+                    .filter((n) => n !== undefined)}
+                  myName={names.get(myId) ?? ""}
+                />
+              )}
+            </>
           )}
           <span className="message-meta">
             {message.status === "updated" && (

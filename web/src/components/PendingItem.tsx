@@ -8,7 +8,13 @@ export function PendingItem({ pending, onRetry }: { pending: Pending; onRetry: (
   return (
     <li className="message is-mine is-pending">
       <div className="bubble">
-        <p className="message-body">{pending.body}</p>
+        {pending.attachments.length > 0 && (
+          <p className="pending-files">
+            {t.files.attachments(pending.attachments.length)}:{" "}
+            {pending.attachments.map((a) => a.name).join(", ")}
+          </p>
+        )}
+        {pending.body !== "" && <p className="message-body">{pending.body}</p>}
         <span className="message-meta">
           {pending.failed ? (
             <>

@@ -4,7 +4,7 @@
  * reuses the same `client_msg_id`, so a retry never stores a message twice).
  */
 import { useState } from "react";
-import { randomId } from "@charla/client";
+import { randomId, type UploadedAttachment } from "@charla/client";
 import { errorText } from "../errors.ts";
 import { useConnection } from "../live.tsx";
 
@@ -13,6 +13,8 @@ export interface Pending {
   body: string;
   /** The message it answers, if any. */
   replyToId: string | null;
+  /** Files uploaded for it (sent as `attachment_ids`). */
+  attachments: UploadedAttachment[];
   /** Why the server refused it, or null while it is still on its way. */
   failed: string | null;
 }
@@ -21,13 +23,22 @@ export function usePendingSends(chatId: string) {
   const { client } = useConnection();
   const [pending, setPending] = useState<Pending[]>([]);
 
-  function send(body: string, replyToId: string | null, clientMsgId = randomId()) {
+  function send(
+    body: string,
+    replyToId: string | null,
+    attachments: UploadedAttachment[] = [],
+    clientMsgId = randomId(),
+  ) {
     setPending((list) => [
       ...list.filter((p) => p.clientMsgId !== clientMsgId),
-      { clientMsgId, body, replyToId, failed: null },
+      { clientMsgId, body, replyToId, attachments, failed: null },
     ]);
     client
-      .send(chatId, body, replyToId ? { clientMsgId, replyToId } : { clientMsgId })
+      .send(chatId, body, {
+        clientMsgId,
+        ...(replyToId ? { replyToId } : {}),
+        ...(attachments.length > 0 ? { attachmentIds: attachments.map((a) => a.id) } : {}),
+      })
       .then(() => setPending((list) => list.filter((p) => p.clientMsgId !== clientMsgId)))
       .catch((error: unknown) =>
         setPending((list) =>
@@ -36,5 +47,9 @@ export function usePendingSends(chatId: string) {
       );
   }
 
-  return { pending, send, retry: (p: Pending) => send(p.body, p.replyToId, p.clientMsgId) };
+  return {
+    pending,
+    send,
+    retry: (p: Pending) => send(p.body, p.replyToId, p.attachments, p.clientMsgId),
+  };
 }
