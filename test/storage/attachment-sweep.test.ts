@@ -1,6 +1,7 @@
 /**
  * The sweep: bytes of deleted messages' attachments and of uploads never attached go, on
- * whichever node sweeps first, each once; attached uploads of live messages stay.
+ * whichever node sweeps first, each once; attached uploads of live messages stay. On the
+ * database backends and on S3.
  */
 import assert from "node:assert/strict";
 import { randomBytes, randomUUID } from "node:crypto";
@@ -10,6 +11,9 @@ import { createAttachmentLinks } from "../../src/server/domain/attachment-links.
 import { fileKey } from "../../src/server/storage/attachment-store.ts";
 import type { Store } from "../../src/server/storage/store.ts";
 import { test } from "node:test";
+import { fileStoreFor } from "../../src/server/storage/files/backends.ts";
+import { openStore } from "../../src/server/storage/open.ts";
+import { startLocalS3 } from "../support/s3.ts";
 import { openTestStore, onEveryBackend, postgresDatabase } from "../support/stores.ts";
 
 const log = pino({ level: "silent" });
@@ -58,7 +62,7 @@ async function send(store: Store, user: string, chat: string, attachmentIds: str
   return result.message;
 }
 
-onEveryBackend("Attachment sweep", async (_t, store) => {
+async function sweepSuite(store: Store): Promise<void> {
   const { user, chat } = await seed(store);
   const attachments = service(store);
   const up = () =>
@@ -87,6 +91,19 @@ onEveryBackend("Attachment sweep", async (_t, store) => {
   assert.equal(await stored(store, unsent.id), 0);
   assert.equal(await stored(store, kept.id), 300_000);
   assert.equal(await store.attachments.find(unsent.id, user), undefined);
+}
+
+onEveryBackend("Attachment sweep", (_t, store) => sweepSuite(store));
+
+test("Attachment sweep with the bytes in S3 (a local s3rver)", async (t) => {
+  const s3 = await startLocalS3();
+  t.after(() => s3.close());
+  const store = await openStore({ kind: "pglite", dataDir: undefined }, log, {
+    files: fileStoreFor(s3.config),
+  });
+  t.after(() => store.close());
+  assert.equal(store.files.kind, "s3");
+  await sweepSuite(store);
 });
 
 test("Attachment sweep: two nodes sweeping at once remove each attachment once", async (t) => {

@@ -3,12 +3,13 @@ import type { FileStorageConfig } from "../../config.ts";
 import type { SqlDriver } from "../drivers/driver.ts";
 import type { FileStore } from "../file-store.ts";
 import { databaseFileStore } from "./database.ts";
+import { s3FileStore } from "./s3.ts";
 
 export function fileStoreFor(config: FileStorageConfig): (db: SqlDriver) => FileStore {
   switch (config.kind) {
     case "database":
       return databaseFileStore;
     case "s3":
-      throw new Error("FILE_STORAGE=s3 is not built yet");
+      return () => s3FileStore(config);
   }
 }
