@@ -1,15 +1,26 @@
 /**
  * axe-core on the main screens (sign-in, register with an invite, chat list with an open
- * chat, the report, members, new-chat, notification and search dialogs, each tab of the admin
+ * chat and its attachments, the picture viewer, the composer with a file on its way out, the report, members, new-chat, notification and search dialogs, each tab of the admin
  * page), on a desktop and a phone, in light and dark: no serious or critical violation.
  */
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
+import path from "node:path";
 import { createRequire } from "node:module";
 import { test } from "node:test";
 import type { Page } from "playwright-core";
+import { http } from "../support/clients.ts";
 import { chatFixture } from "../support/fixture.ts";
-import { ensureWebBuild, launchBrowser, messageItem, openPerson, PASSWORD } from "./browser.ts";
+import { solidImage } from "../support/images.ts";
+import { uploaded } from "../support/uploads.ts";
+import {
+  ensureWebBuild,
+  launchBrowser,
+  messageItem,
+  openPerson,
+  PASSWORD,
+  SCREENSHOTS,
+} from "./browser.ts";
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
@@ -46,6 +57,14 @@ for (const colorScheme of ["light", "dark"] as const) {
     await direct(alice, bob);
     await post(bob, team.id, "**Hello** team, see https://example.com");
     await post(carol, team.id, "@alice > a quote\n\n- a list");
+    const files = [
+      await uploaded(url, bob.token, await solidImage(640, 400, "png"), "beach.png"),
+      await uploaded(url, bob.token, Buffer.from("%PDF-1.4\n%âãÏÓ\n"), "plan.pdf"),
+    ];
+    await http(url, "POST", `/api/chats/${team.id}/messages`, {
+      token: bob.token,
+      body: { body: "files", attachment_ids: files.map((f) => f.id) },
+    });
     await post(alice, team.id, "🎉");
 
     const found: string[] = [];
@@ -68,7 +87,24 @@ for (const colorScheme of ["light", "dark"] as const) {
       found.push(...(await seriousViolations(page, `chat list ${viewport.width}`)));
       await page.getByRole("button", { name: /Team/ }).click();
       await messageItem(page, "🎉").waitFor();
+      await page.getByRole("img", { name: "beach.png" }).waitFor();
       found.push(...(await seriousViolations(page, `chat ${viewport.width}`)));
+      const shot = `attachments-${colorScheme}-${viewport.width < 760 ? "phone" : "desktop"}`;
+      await page.screenshot({ path: path.join(SCREENSHOTS, `${shot}.png`) });
+      await page.getByRole("button", { name: "Open beach.png full size" }).click();
+      await page.getByRole("dialog", { name: "Picture viewer" }).waitFor();
+      found.push(...(await seriousViolations(page, `picture viewer ${viewport.width}`)));
+      await page.screenshot({ path: path.join(SCREENSHOTS, `${shot}-viewer.png`) });
+      await page.keyboard.press("Escape");
+      const chooser = page.waitForEvent("filechooser");
+      await page.getByRole("button", { name: "Attach files" }).click();
+      await (
+        await chooser
+      ).setFiles({ name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("notes") });
+      await page.getByRole("button", { name: "Remove notes.txt" }).waitFor();
+      found.push(...(await seriousViolations(page, `composer with a file ${viewport.width}`)));
+      await page.screenshot({ path: path.join(SCREENSHOTS, `${shot}-composer.png`) });
+      await page.getByRole("button", { name: "Remove notes.txt" }).click();
       await messageItem(page, "Hello").hover();
       await messageItem(page, "Hello").getByRole("button", { name: "Report message" }).click();
       await page.getByRole("dialog", { name: "Report this message" }).waitFor();
