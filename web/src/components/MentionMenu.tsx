@@ -1,4 +1,11 @@
-import { useId, useState, type KeyboardEvent, type RefObject } from "react";
+import {
+  useId,
+  useLayoutEffect,
+  useRef,
+  useState,
+  type KeyboardEvent,
+  type RefObject,
+} from "react";
 import type { ChatMember } from "@charla/client";
 import { foldForSearch } from "../chats.ts";
 import { t } from "../i18n.ts";
@@ -40,6 +47,18 @@ export function useMentionMenu({
   const [caret, setCaret] = useState(0);
   const [active, setActive] = useState(0);
   const [dismissedAt, setDismissedAt] = useState<number | null>(null);
+  // Where the caret goes after a pick, set in the same commit as the new text: deferred to
+  // a later frame, it raced the next key (typed after the caret had already moved to the end,
+  // then moved back before it) and the message went out wrong or not at all.
+  const caretAfterPick = useRef<number | null>(null);
+  useLayoutEffect(() => {
+    const el = field.current;
+    const position = caretAfterPick.current;
+    if (!el || position === null) return;
+    caretAfterPick.current = null;
+    el.focus();
+    el.setSelectionRange(position, position);
+  });
 
   const at = mentionAt(text, caret);
   const query = at ? foldForSearch(at.query) : "";
@@ -74,10 +93,7 @@ export function useMentionMenu({
     const nextCaret = at.start + inserted.length;
     onPick(next, nextCaret);
     setCaret(nextCaret);
-    requestAnimationFrame(() => {
-      field.current?.focus();
-      field.current?.setSelectionRange(nextCaret, nextCaret);
-    });
+    caretAfterPick.current = nextCaret;
   }
 
   /** Handles the menu's keys; true when the key was the menu's. */
