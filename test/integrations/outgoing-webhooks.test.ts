@@ -205,11 +205,13 @@ test("outgoing webhooks", async (t) => {
     await eventually(() => assert.equal(other.received.length, 1));
     assert.equal(receiver.received.length, 0);
     const audit = await http(url, "GET", "/api/admin/audit", as(root));
-    assert.ok(
-      audit.body.entries.some(
-        (e: any) => e.action === "webhook.outgoing.delete" && e.target_id === created.body.id,
-      ),
-    );
+    const actions = audit.body.entries
+      .filter((e: any) => e.target_id === created.body.id)
+      .map((e: any) => [e.action, e.target_type, e.actor_id]);
+    assert.deepEqual(actions, [
+      ["webhook.outgoing.delete", "webhook", root.user.id],
+      ["webhook.outgoing.create", "webhook", root.user.id],
+    ]);
   });
 });
 

@@ -168,13 +168,22 @@ onEveryBackend("UserStore admission (first account, invites)", async (t, store) 
     const admin = (await store.users.search("r", 10)).find((u) => u.role === "admin")!;
     assert.ok(admin);
     const invite = async (code: string, expiresInMs: number, maxUses = 1) =>
-      store.invites.create({
-        id: randomUUID(),
-        code_hash: hashSecret(code),
-        created_by: admin.id,
-        max_uses: maxUses,
-        expires_at: new Date(Date.now() + expiresInMs),
-      });
+      store.invites.create(
+        {
+          id: randomUUID(),
+          code_hash: hashSecret(code),
+          created_by: admin.id,
+          max_uses: maxUses,
+          expires_at: new Date(Date.now() + expiresInMs),
+        },
+        {
+          id: randomUUID(),
+          actor_id: admin.id,
+          action: "invite.create",
+          target_type: "invite",
+          target_id: null,
+        },
+      );
     await invite("expired", -1000);
     await invite("fresh", 60_000);
     const withInvite = (code: string | undefined) => ({

@@ -1,7 +1,8 @@
 /**
  * The server admin's powers (/api/admin): find users, deactivate and reactivate them, delete
  * any message, read reports and the audit log. Each action is checked per request
- * (requireServerAdmin) and written to the audit log once it has committed.
+ * (requireServerAdmin) and written to the audit log in the same statement as the change, so
+ * neither commits without the other.
  */
 import { randomUUID } from "node:crypto";
 import { ChatError } from "@charla/protocol/errors";
@@ -13,6 +14,7 @@ import type {
   NewestFirstQuery,
   Report,
 } from "@charla/protocol/schemas";
+import type { AuditRecord } from "../storage/moderation-store.ts";
 import type { Store } from "../storage/store.ts";
 import type { StoredUser } from "../storage/user-store.ts";
 import type { AuthenticatedUser } from "./auth.ts";
@@ -39,9 +41,11 @@ export function createAdminService(deps: {
 }) {
   const { store, events } = deps;
 
-  async function audit(caller: AuthenticatedUser, what: AuditedAction): Promise<void> {
-    await store.moderation.record({ id: randomUUID(), actor_id: caller.id, ...what });
-  }
+  const entry = (caller: AuthenticatedUser, what: AuditedAction): AuditRecord => ({
+    id: randomUUID(),
+    actor_id: caller.id,
+    ...what,
+  });
 
   async function setDeactivated(
     caller: AuthenticatedUser,
@@ -52,21 +56,22 @@ export function createAdminService(deps: {
     if (deactivated && userId === caller.id) {
       throw new ChatError("FORBIDDEN", "You cannot deactivate your own account.");
     }
-    const user = await store.users.setDeactivated(userId, deactivated);
+    const user = await store.users.setDeactivated(
+      userId,
+      deactivated,
+      entry(caller, {
+        action: deactivated ? "user.deactivate" : "user.reactivate",
+        target_type: "user",
+        target_id: userId,
+      }),
+    );
     if (!user) throw new ChatError("NOT_FOUND", "No such user.");
     // The version bump already refuses the tokens on every node; this ends the live sockets.
     if (deactivated) events.sessionsEnded(userId);
-    await audit(caller, {
-      action: deactivated ? "user.deactivate" : "user.reactivate",
-      target_type: "user",
-      target_id: userId,
-    });
     return adminView(user);
   }
 
   return {
-    audit,
-
     async users(caller: AuthenticatedUser, query: AdminUsersQuery): Promise<AdminUser[]> {
       requireServerAdmin(caller);
       return (await store.users.search(query.q ?? "", query.limit ?? DEFAULT_LIMIT)).map(adminView);
@@ -80,14 +85,12 @@ export function createAdminService(deps: {
     /** Deletes any message, member or not; broadcast to its chat as any delete is. */
     async deleteMessage(caller: AuthenticatedUser, messageId: string): Promise<void> {
       requireServerAdmin(caller);
-      const deleted = await store.messages.delete(messageId);
+      const deleted = await store.messages.delete(
+        messageId,
+        entry(caller, { action: "message.delete", target_type: "message", target_id: messageId }),
+      );
       if (!deleted) throw new ChatError("NOT_FOUND", "No such message.");
       events.messageDeleted(deleted);
-      await audit(caller, {
-        action: "message.delete",
-        target_type: "message",
-        target_id: messageId,
-      });
     },
 
     /** A member reports a message of a chat they are in (their own too, repeats too). */

@@ -24,20 +24,23 @@ export function createInviteService({ store }: { store: Store }) {
       const expiresAt = new Date(
         Date.now() + (input.expires_in_seconds ?? DEFAULT_LIFETIME_SECONDS) * 1000,
       );
-      const invite = await store.invites.create({
-        id: randomUUID(),
-        code_hash: hashSecret(code),
-        created_by: caller.id,
-        max_uses: maxUses,
-        expires_at: expiresAt,
-      });
-      await store.moderation.record({
-        id: randomUUID(),
-        actor_id: caller.id,
-        action: "invite.create",
-        target_type: "invite",
-        target_id: invite.id,
-      });
+      const id = randomUUID();
+      await store.invites.create(
+        {
+          id,
+          code_hash: hashSecret(code),
+          created_by: caller.id,
+          max_uses: maxUses,
+          expires_at: expiresAt,
+        },
+        {
+          id: randomUUID(),
+          actor_id: caller.id,
+          action: "invite.create",
+          target_type: "invite",
+          target_id: id,
+        },
+      );
       return {
         code,
         url: inviteUrl(origin, code),

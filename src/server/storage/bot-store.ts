@@ -1,9 +1,8 @@
 /** The bots part of the storage port: bot accounts and the hashes of their API tokens. */
-import type { AuditEntry } from "./moderation-store.ts";
+import type { AuditRecord } from "./moderation-store.ts";
 import type { StoredUser } from "./user-store.ts";
 
-/** An audit entry written in the same transaction as the change it records. */
-export type AuditRecord = Omit<AuditEntry, "created_at">;
+export type { AuditRecord };
 
 export interface NewBot {
   id: string;

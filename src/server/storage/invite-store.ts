@@ -1,4 +1,5 @@
 /** The invites part of the storage port: codes an admin hands out to let people register. */
+import type { AuditRecord } from "./moderation-store.ts";
 
 export interface NewInvite {
   id: string;
@@ -19,7 +20,8 @@ export interface StoredInvite {
 }
 
 export interface InviteStore {
-  create(invite: NewInvite): Promise<StoredInvite>;
+  /** The invite, with the admin's audit entry in the same statement. */
+  create(invite: NewInvite, audit: AuditRecord): Promise<StoredInvite>;
   /** Newest first. */
   list(limit: number): Promise<StoredInvite[]>;
 }

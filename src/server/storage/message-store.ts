@@ -1,5 +1,6 @@
 /** The messages part of the storage port: the append path, changes, history and catch-up. */
 import type { Chat, ChatMember, Message } from "@charla/protocol";
+import type { AuditRecord } from "./moderation-store.ts";
 
 export interface NewMessage {
   id: string;
@@ -61,9 +62,9 @@ export interface MessageStore {
   edit(messageId: string, body: string, mentions?: readonly string[]): Promise<Message | undefined>;
   /**
    * Deletes a live message (its body is cleared, its replies' quotes emptied); undefined when
-   * it is gone.
+   * it is gone. With `audit` (an admin's takedown), the entry commits in the same statement.
    */
-  delete(messageId: string): Promise<Message | undefined>;
+  delete(messageId: string, audit?: AuditRecord): Promise<Message | undefined>;
   /**
    * Deletes every live message the user sent, in every chat (a closed account that asked for
    * its messages to be erased); each takes its chat's next change_seq. The deleted messages.

@@ -10,6 +10,9 @@ export interface AuditEntry {
   created_at: string;
 }
 
+/** An audit entry written in the same transaction (statement) as the change it records. */
+export type AuditRecord = Omit<AuditEntry, "created_at">;
+
 export interface StoredReport {
   id: string;
   message_id: string;
@@ -19,7 +22,8 @@ export interface StoredReport {
 }
 
 export interface ModerationStore {
-  record(entry: Omit<AuditEntry, "created_at">): Promise<AuditEntry>;
+  /** An entry on its own, for an action that changes nothing else in the database. */
+  record(entry: AuditRecord): Promise<AuditEntry>;
   /** Newest first; `before` is the id of the last entry of the previous page. */
   audit(limit: number, before?: string): Promise<AuditEntry[]>;
   report(report: Omit<StoredReport, "created_at">): Promise<StoredReport>;

@@ -1,4 +1,5 @@
 /** The users part of the storage port: accounts and what their tokens are checked against. */
+import type { AuditRecord } from "./moderation-store.ts";
 
 export type StoredRole = "admin" | "user";
 
@@ -77,9 +78,14 @@ export interface UserStore {
   bumpTokenVersion(userId: string): Promise<number>;
   /**
    * Deactivates (revoking every token: the version is bumped) or reactivates the account;
-   * the user after the change, or undefined when there is no such user.
+   * the user after the change, or undefined when there is no such user. The admin's audit
+   * entry commits in the same statement (none when there is no such user).
    */
-  setDeactivated(userId: string, deactivated: boolean): Promise<StoredUser | undefined>;
+  setDeactivated(
+    userId: string,
+    deactivated: boolean,
+    audit: AuditRecord,
+  ): Promise<StoredUser | undefined>;
   /** Sets (or, with null, clears) the display name; undefined when there is no such user. */
   setDisplayName(userId: string, displayName: string | null): Promise<StoredUser | undefined>;
   /** Replaces the password hash and ends every token, in one statement; the new version. */

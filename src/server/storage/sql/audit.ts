@@ -3,7 +3,7 @@
  * change it records, in the same statement. `source` names a CTE whose rows the entry waits
  * for: no row there (nothing changed), no entry.
  */
-import type { AuditRecord } from "../bot-store.ts";
+import type { AuditRecord } from "../moderation-store.ts";
 
 /** `audit AS (INSERT …)` taking its values from parameters `$first`…`$first+4`. */
 export function auditCte(first: number, source: string): string {

@@ -1,6 +1,7 @@
 /** The InviteStore in SQL. Spending a use happens in UserStore.create, with the insert. */
 import type { SqlQueryable } from "../drivers/driver.ts";
 import type { InviteStore, StoredInvite } from "../invite-store.ts";
+import { auditCte, auditParams } from "./audit.ts";
 import { iso, type Row } from "./rows.ts";
 
 function toInvite(row: Row): StoredInvite {
@@ -16,11 +17,21 @@ function toInvite(row: Row): StoredInvite {
 
 export function sqlInviteStore(db: SqlQueryable): InviteStore {
   return {
-    async create(invite) {
+    async create(invite, audit) {
       const rows = await db.query(
-        `INSERT INTO invites (id, code_hash, created_by, max_uses, expires_at)
-         VALUES ($1, $2, $3, $4, $5) RETURNING *`,
-        [invite.id, invite.code_hash, invite.created_by, invite.max_uses, invite.expires_at],
+        `WITH invite AS (
+           INSERT INTO invites (id, code_hash, created_by, max_uses, expires_at)
+           VALUES ($1, $2, $3, $4, $5) RETURNING *
+         ), ${auditCte(6, "invite")}
+         SELECT * FROM invite`,
+        [
+          invite.id,
+          invite.code_hash,
+          invite.created_by,
+          invite.max_uses,
+          invite.expires_at,
+          ...auditParams(audit),
+        ],
       );
       return toInvite(rows[0]!);
     },

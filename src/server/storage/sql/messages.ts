@@ -1,9 +1,11 @@
 /** The MessageStore in SQL: edits and deletes take the chat's next change_seq. */
 import { sqlState, type SqlDriver } from "../drivers/driver.ts";
 import type { AttachmentLinks } from "../attachment-store.ts";
+import type { AuditRecord } from "../moderation-store.ts";
 import { AttachmentsUnavailable, SendBlocked } from "../errors.ts";
 import type { AppendResult, HistoryPage, MessageAccess, MessageStore } from "../message-store.ts";
 import { appendMessages } from "./append.ts";
+import { auditCte, auditParams } from "./audit.ts";
 import { MESSAGE_COLUMNS, toMessage as rowToMessage, type Row } from "./rows.ts";
 
 /** Thrown inside the attach transaction to roll it back and answer `result` instead. */
@@ -31,6 +33,7 @@ export function sqlMessageStore(db: SqlDriver, links: AttachmentLinks): MessageS
     body: string,
     status: "updated" | "deleted",
     mentions: readonly string[],
+    audit?: AuditRecord,
   ) {
     // The replies' quotes are rewritten in the same statement; they keep their change_seq
     // (a client learns of the change from the original's own update or delete).
@@ -54,9 +57,9 @@ export function sqlMessageStore(db: SqlDriver, links: AttachmentLinks): MessageS
                                               'body', left(c.body, 200), 'status', c.status)
            FROM changed c
           WHERE r.reply_to_id = c.id AND r.chat_id = c.chat_id
-       )
+       )${audit ? `, ${auditCte(5, "changed")}` : ""}
        SELECT ${MESSAGE_COLUMNS} FROM changed`,
-      [messageId, body, status, mentions],
+      [messageId, body, status, mentions, ...(audit ? auditParams(audit) : [])],
     );
     return rows[0] && toMessage(rows[0]);
   }
@@ -134,7 +137,7 @@ export function sqlMessageStore(db: SqlDriver, links: AttachmentLinks): MessageS
 
     edit: (messageId, body, mentions = []) => change(messageId, body, "updated", mentions),
 
-    delete: (messageId) => change(messageId, "", "deleted", []),
+    delete: (messageId, audit) => change(messageId, "", "deleted", [], audit),
 
     async deleteAllBySender(senderId) {
       // Each chat's counter moves by the number of its messages deleted, under the chat row's

@@ -2,6 +2,7 @@
 import { isUniqueViolation, SQLSTATE, sqlState, type SqlQueryable } from "../drivers/driver.ts";
 import { NotAdmitted, UsernameTaken } from "../errors.ts";
 import type { Admission, NewUser, StoredUser, UserStore } from "../user-store.ts";
+import { auditCte, auditParams } from "./audit.ts";
 import { BLOCK_PEER_IDS } from "./blocks.ts";
 import { iso, type Row } from "./rows.ts";
 
@@ -208,16 +209,17 @@ export function sqlUserStore(db: SqlQueryable): UserStore {
       return (rows?.length ?? 0) > 0;
     },
 
-    async setDeactivated(userId, deactivated) {
+    async setDeactivated(userId, deactivated, audit) {
+      const change = deactivated
+        ? `UPDATE users SET deactivated_at = coalesce(deactivated_at, now()),
+                  token_version = token_version + 1
+            WHERE id = $1 RETURNING *`
+        : "UPDATE users SET deactivated_at = NULL WHERE id = $1 RETURNING *";
       const rows = await noneIfMalformed(
-        db.query(
-          deactivated
-            ? `UPDATE users SET deactivated_at = coalesce(deactivated_at, now()),
-                      token_version = token_version + 1
-                WHERE id = $1 RETURNING *`
-            : "UPDATE users SET deactivated_at = NULL WHERE id = $1 RETURNING *",
-          [userId],
-        ),
+        db.query(`WITH target AS (${change}), ${auditCte(2, "target")} SELECT * FROM target`, [
+          userId,
+          ...auditParams(audit),
+        ]),
       );
       return rows?.[0] && toUser(rows[0]);
     },
