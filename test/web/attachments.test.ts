@@ -10,14 +10,13 @@ import { test } from "node:test";
 import type { Page } from "playwright-core";
 import { chatFixture } from "../support/fixture.ts";
 import { solidImage } from "../support/images.ts";
-import { ensureWebBuild, launchBrowser, messageItem, openPerson, PASSWORD } from "./browser.ts";
+import { ensureWebBuild, launchBrowser, logIn, messageItem, openPerson } from "./browser.ts";
 
 const PDF = Buffer.from("%PDF-1.4\n%âãÏÓ\n1 0 obj\n<< >>\nendobj\ntrailer\n<< >>\n%%EOF\n");
 
-async function logIn(page: Page, username: string, peer: string): Promise<void> {
-  await page.getByLabel("Username").fill(username);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Log in" }).click();
+/** Logs in and opens the direct chat with `peer`. */
+async function openChat(page: Page, username: string, peer: string): Promise<void> {
+  await logIn(page, username);
   await page.locator(".chat-item").filter({ hasText: peer }).first().click();
   await page.getByRole("heading", { name: peer, exact: true }).waitFor();
 }
@@ -76,8 +75,8 @@ test("two people exchange a picture and a PDF", { timeout: 150_000 }, async (t) 
 
   const a = await openPerson(browser, url);
   const b = await openPerson(browser, url);
-  await logIn(a.page, "alice", "bob");
-  await logIn(b.page, "bob", "alice");
+  await openChat(a.page, "alice", "bob");
+  await openChat(b.page, "bob", "alice");
 
   // The paperclip opens the file picker; several files at once.
   const chooser = a.page.waitForEvent("filechooser");
