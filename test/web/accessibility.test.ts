@@ -1,6 +1,6 @@
 /**
  * axe-core on the main screens (sign-in, register with an invite, chat list with an open
- * chat and its attachments, the picture viewer, the composer with a file on its way out, the report, members, new-chat, notification and search dialogs, each tab of the admin
+ * chat and its attachments, the picture viewer, the composer with a file on its way out, the report, the emoji picker, members, new-chat, notification and search dialogs, each tab of the admin
  * page), on a desktop and a phone, in light and dark: no serious or critical violation.
  */
 import assert from "node:assert/strict";
@@ -110,6 +110,14 @@ for (const colorScheme of ["light", "dark"] as const) {
       await page.getByRole("dialog", { name: "Report this message" }).waitFor();
       found.push(...(await seriousViolations(page, `report ${viewport.width}`)));
       await page.keyboard.press("Escape");
+      await messageItem(page, "Hello").hover();
+      await messageItem(page, "Hello").getByRole("button", { name: "Add a reaction" }).click();
+      await messageItem(page, "Hello").getByRole("button", { name: "More emoji" }).click();
+      const picker = page.getByRole("dialog", { name: "Emoji" });
+      await picker.getByRole("button", { name: "grinning face", exact: true }).waitFor();
+      found.push(...(await seriousViolations(page, `emoji picker ${viewport.width}`)));
+      await page.keyboard.press("Escape");
+      await picker.waitFor({ state: "detached" });
       await page.getByRole("button", { name: "Members" }).click();
       found.push(...(await seriousViolations(page, `members ${viewport.width}`)));
       await page.keyboard.press("Escape");
