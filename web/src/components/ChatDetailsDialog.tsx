@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useId, useRef, useState, type FormEvent } from "react";
+import { useId, useRef, useState, type FormEvent } from "react";
 import {
   CHAT_DESCRIPTION_MAX,
   CHAT_NAME_MAX,
@@ -10,6 +10,7 @@ import { chatsKey } from "../cache.ts";
 import { errorText } from "../errors.ts";
 import { t } from "../i18n.ts";
 import { api } from "../session.ts";
+import { Dialog } from "./Dialog.tsx";
 import "./ChatDetailsDialog.css";
 
 /** Who may rename a group and change its description (the server checks it again). */
@@ -28,12 +29,6 @@ export function ChatDetailsDialog({ chat, onClose }: { chat: ChatListItem; onClo
   const queryClient = useQueryClient();
   const [name, setName] = useState(chat.name ?? "");
   const [description, setDescription] = useState(chat.description ?? "");
-
-  useEffect(() => {
-    dialog.current?.showModal();
-    // showModal() focuses the first control (the close button); the field is what one wants.
-    dialog.current?.querySelector<HTMLElement>("input")?.focus();
-  }, []);
 
   const save = useMutation({
     mutationFn: (changes: PatchChat) => api.updateChat(chat.id, changes),
@@ -60,62 +55,41 @@ export function ChatDetailsDialog({ chat, onClose }: { chat: ChatListItem; onClo
   }
 
   return (
-    <dialog
-      ref={dialog}
-      className="dialog"
-      aria-labelledby={`${id}-title`}
-      onClose={onClose}
-      onClick={(e) => {
-        if (e.target === dialog.current) dialog.current.close();
-      }}
-    >
-      <form className="dialog-body" onSubmit={submit}>
-        <header className="dialog-header">
-          <h2 id={`${id}-title`}>{t.editGroup}</h2>
-          <button type="button" className="icon-btn" onClick={() => dialog.current?.close()}>
-            <span aria-hidden="true">✕</span>
-            <span className="sr-only">{t.close}</span>
-          </button>
-        </header>
-        <div className="field">
-          <label htmlFor={`${id}-name`}>{t.groupName}</label>
-          <input
-            id={`${id}-name`}
-            value={name}
-            maxLength={CHAT_NAME_MAX}
-            required
-            onChange={(e) => setName(e.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-description`}>{t.groupDescription}</label>
-          <textarea
-            id={`${id}-description`}
-            className="chat-description-field"
-            value={description}
-            maxLength={CHAT_DESCRIPTION_MAX}
-            rows={3}
-            onChange={(e) => setDescription(e.target.value)}
-          />
-        </div>
-        {save.error && (
-          <p className="form-error" role="alert">
-            {errorText(save.error)}
-          </p>
-        )}
-        <footer className="dialog-footer">
-          <button type="button" className="btn btn-ghost" onClick={() => dialog.current?.close()}>
-            {t.cancel}
-          </button>
-          <button
-            type="submit"
-            className="btn btn-primary"
-            disabled={save.isPending || !name.trim()}
-          >
-            {t.save}
-          </button>
-        </footer>
-      </form>
-    </dialog>
+    <Dialog dialogRef={dialog} title={t.editGroup} onClose={onClose} onSubmit={submit} focusField>
+      <div className="field">
+        <label htmlFor={`${id}-name`}>{t.groupName}</label>
+        <input
+          id={`${id}-name`}
+          value={name}
+          maxLength={CHAT_NAME_MAX}
+          required
+          onChange={(e) => setName(e.target.value)}
+        />
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-description`}>{t.groupDescription}</label>
+        <textarea
+          id={`${id}-description`}
+          className="chat-description-field"
+          value={description}
+          maxLength={CHAT_DESCRIPTION_MAX}
+          rows={3}
+          onChange={(e) => setDescription(e.target.value)}
+        />
+      </div>
+      {save.error && (
+        <p className="form-error" role="alert">
+          {errorText(save.error)}
+        </p>
+      )}
+      <footer className="dialog-footer">
+        <button type="button" className="btn btn-ghost" onClick={() => dialog.current?.close()}>
+          {t.cancel}
+        </button>
+        <button type="submit" className="btn btn-primary" disabled={save.isPending || !name.trim()}>
+          {t.save}
+        </button>
+      </footer>
+    </Dialog>
   );
 }

@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useId, useRef, useState } from "react";
+import { useId, useRef, useState } from "react";
 import type { ChatListItem, ChatMember } from "@charla/client";
 import { adminApi } from "../admin-api.ts";
 import { chatsKey, dropChat } from "../cache.ts";
@@ -16,6 +16,7 @@ import { ConfirmAction } from "./ConfirmAction.tsx";
 import { UserSearchField } from "./UserSearchField.tsx";
 import { nameOf } from "../people.ts";
 import { UserProfileDialog, type ProfileUser } from "./UserProfileDialog.tsx";
+import { Dialog } from "./Dialog.tsx";
 
 const RANK: Record<ChatMember["role"], number> = { owner: 0, admin: 1, member: 2 };
 
@@ -43,10 +44,6 @@ export function MembersDialog({
   // What the server allows (src/server/domain/roles.ts canManageGroup).
   const canManage = myRole === "owner" || myRole === "admin";
   const [profile, setProfile] = useState<ProfileUser | null>(null);
-
-  useEffect(() => {
-    dialog.current?.showModal();
-  }, []);
 
   const { query, setQuery, users } = useUserSearch(canManage);
   const memberIds = new Set(chat.members.map((m) => m.user_id));
@@ -88,167 +85,140 @@ export function MembersDialog({
     <>
       {/* A sibling, not a child: the profile's own close must not reach this dialog. */}
       {profile && <UserProfileDialog user={profile} onClose={() => setProfile(null)} />}
-      <dialog
-        ref={dialog}
-        className="dialog"
-        aria-labelledby={`${id}-title`}
-        onClose={onClose}
-        onClick={(e) => {
-          // A click on the backdrop closes.
-          if (e.target === dialog.current) dialog.current.close();
-        }}
-      >
-        <div className="dialog-body">
-          <header className="dialog-header">
-            <h2 id={`${id}-title`}>{t.membersTitle}</h2>
-            <button type="button" className="icon-btn" onClick={() => dialog.current?.close()}>
-              <span aria-hidden="true">✕</span>
-              <span className="sr-only">{t.close}</span>
-            </button>
-          </header>
-          <p className="dialog-hint">
-            {chatTitle(chat, myId)} · {t.members(chat.members.length)}
-          </p>
-          <ul className="user-results member-list" aria-label={t.membersTitle}>
-            {members.map((member) => {
-              const isOnline = online.has(member.user_id);
-              const isMe = member.user_id === myId;
-              return (
-                <li key={member.user_id} className="member-row">
-                  <Avatar
-                    name={nameOf(member)}
-                    src={member.avatar_url}
-                    online={isOnline}
-                    size={34}
-                  />
-                  <span className="user-result-name">
-                    {isMe ? (
-                      nameOf(member)
-                    ) : (
-                      <button
-                        type="button"
-                        className="link-btn member-name-btn"
-                        aria-haspopup="dialog"
-                        onClick={() => setProfile(member)}
-                      >
-                        {nameOf(member)}
-                      </button>
-                    )}
-                    {member.display_name && (
-                      <span className="username-aside"> @{member.username}</span>
-                    )}
-                    {isMe && <span className="muted"> ({t.you})</span>}
-                    <span className="sr-only">, {isOnline ? t.online : t.offline}</span>
-                  </span>
-                  <span className={`role-badge${member.role === "member" ? "" : " is-owner"}`}>
-                    {member.role === "owner"
-                      ? t.owner
-                      : member.role === "admin"
-                        ? t.mod.groupAdmin
-                        : t.member}
-                  </span>
-                  <span className="member-actions">
-                    {isOwner && !isMe && (
-                      <button
-                        type="button"
-                        className="btn btn-small btn-ghost"
-                        disabled={busy}
-                        onClick={() =>
-                          setRole.mutate({
-                            userId: member.user_id,
-                            role: member.role === "admin" ? "member" : "admin",
-                          })
-                        }
-                      >
-                        {member.role === "admin" ? t.mod.removeAdmin : t.mod.makeAdmin}
-                        <span className="sr-only"> {member.username}</span>
-                      </button>
-                    )}
-                    {canManage && !isMe && member.role !== "owner" && (
-                      <ConfirmAction
-                        triggerClass="btn btn-small btn-ghost danger-text"
-                        trigger={
-                          <>
-                            {t.remove}
-                            <span className="sr-only"> {member.username}</span>
-                          </>
-                        }
-                        question={t.removeQuestion(member.username)}
-                        confirmLabel={t.remove}
-                        disabled={busy}
-                        onConfirm={() => remove.mutate(member.user_id)}
-                      />
-                    )}
-                  </span>
-                </li>
-              );
-            })}
-          </ul>
-          {isOwner && <p className="dialog-hint">{t.mod.rolesHint}</p>}
-          {canManage && (
-            <>
-              <UserSearchField
-                id={`${id}-search`}
-                label={t.addMembers}
-                query={query}
-                onChange={setQuery}
-              />
-              <ul
-                className="user-results add-results"
-                aria-label={t.peopleToAdd}
-                aria-busy={users.isFetching}
-              >
-                {candidates.map((user) => (
-                  <li key={user.id} className="member-row">
-                    <Avatar
-                      name={nameOf(user)}
-                      src={user.avatar_url}
-                      online={user.online}
-                      size={34}
-                    />
-                    <span className="user-result-name">{user.username}</span>
+      <Dialog dialogRef={dialog} title={t.membersTitle} onClose={onClose}>
+        <p className="dialog-hint">
+          {chatTitle(chat, myId)} · {t.members(chat.members.length)}
+        </p>
+        <ul className="user-results member-list" aria-label={t.membersTitle}>
+          {members.map((member) => {
+            const isOnline = online.has(member.user_id);
+            const isMe = member.user_id === myId;
+            return (
+              <li key={member.user_id} className="member-row">
+                <Avatar name={nameOf(member)} src={member.avatar_url} online={isOnline} size={34} />
+                <span className="user-result-name">
+                  {isMe ? (
+                    nameOf(member)
+                  ) : (
                     <button
                       type="button"
-                      className="btn btn-small btn-secondary"
-                      disabled={busy}
-                      onClick={() => add.mutate(user.id)}
+                      className="link-btn member-name-btn"
+                      aria-haspopup="dialog"
+                      onClick={() => setProfile(member)}
                     >
-                      <PlusIcon />
-                      <span>{t.add}</span>
-                      <span className="sr-only"> {user.username}</span>
+                      {nameOf(member)}
                     </button>
-                  </li>
-                ))}
-                {users.isSuccess && candidates.length === 0 && (
-                  <li className="muted user-results-empty">{t.noUsersFound}</li>
-                )}
-              </ul>
-            </>
-          )}
-          {error && (
-            <p className="form-error" role="alert">
-              {errorText(error)}
-            </p>
-          )}
-          <footer className="dialog-footer">
-            <ConfirmAction
-              triggerClass="btn btn-ghost danger-text"
-              trigger={t.leaveGroup}
-              question={t.leaveQuestion}
-              confirmLabel={t.leave}
-              disabled={busy}
-              onConfirm={() => leave.mutate()}
+                  )}
+                  {member.display_name && (
+                    <span className="username-aside"> @{member.username}</span>
+                  )}
+                  {isMe && <span className="muted"> ({t.you})</span>}
+                  <span className="sr-only">, {isOnline ? t.online : t.offline}</span>
+                </span>
+                <span className={`role-badge${member.role === "member" ? "" : " is-owner"}`}>
+                  {member.role === "owner"
+                    ? t.owner
+                    : member.role === "admin"
+                      ? t.mod.groupAdmin
+                      : t.member}
+                </span>
+                <span className="member-actions">
+                  {isOwner && !isMe && (
+                    <button
+                      type="button"
+                      className="btn btn-small btn-ghost"
+                      disabled={busy}
+                      onClick={() =>
+                        setRole.mutate({
+                          userId: member.user_id,
+                          role: member.role === "admin" ? "member" : "admin",
+                        })
+                      }
+                    >
+                      {member.role === "admin" ? t.mod.removeAdmin : t.mod.makeAdmin}
+                      <span className="sr-only"> {member.username}</span>
+                    </button>
+                  )}
+                  {canManage && !isMe && member.role !== "owner" && (
+                    <ConfirmAction
+                      triggerClass="btn btn-small btn-ghost danger-text"
+                      trigger={
+                        <>
+                          {t.remove}
+                          <span className="sr-only"> {member.username}</span>
+                        </>
+                      }
+                      question={t.removeQuestion(member.username)}
+                      confirmLabel={t.remove}
+                      disabled={busy}
+                      onConfirm={() => remove.mutate(member.user_id)}
+                    />
+                  )}
+                </span>
+              </li>
+            );
+          })}
+        </ul>
+        {isOwner && <p className="dialog-hint">{t.mod.rolesHint}</p>}
+        {canManage && (
+          <>
+            <UserSearchField
+              id={`${id}-search`}
+              label={t.addMembers}
+              query={query}
+              onChange={setQuery}
             />
-            <button
-              type="button"
-              className="btn btn-primary"
-              onClick={() => dialog.current?.close()}
+            <ul
+              className="user-results add-results"
+              aria-label={t.peopleToAdd}
+              aria-busy={users.isFetching}
             >
-              {t.done}
-            </button>
-          </footer>
-        </div>
-      </dialog>
+              {candidates.map((user) => (
+                <li key={user.id} className="member-row">
+                  <Avatar
+                    name={nameOf(user)}
+                    src={user.avatar_url}
+                    online={user.online}
+                    size={34}
+                  />
+                  <span className="user-result-name">{user.username}</span>
+                  <button
+                    type="button"
+                    className="btn btn-small btn-secondary"
+                    disabled={busy}
+                    onClick={() => add.mutate(user.id)}
+                  >
+                    <PlusIcon />
+                    <span>{t.add}</span>
+                    <span className="sr-only"> {user.username}</span>
+                  </button>
+                </li>
+              ))}
+              {users.isSuccess && candidates.length === 0 && (
+                <li className="muted user-results-empty">{t.noUsersFound}</li>
+              )}
+            </ul>
+          </>
+        )}
+        {error && (
+          <p className="form-error" role="alert">
+            {errorText(error)}
+          </p>
+        )}
+        <footer className="dialog-footer">
+          <ConfirmAction
+            triggerClass="btn btn-ghost danger-text"
+            trigger={t.leaveGroup}
+            question={t.leaveQuestion}
+            confirmLabel={t.leave}
+            disabled={busy}
+            onConfirm={() => leave.mutate()}
+          />
+          <button type="button" className="btn btn-primary" onClick={() => dialog.current?.close()}>
+            {t.done}
+          </button>
+        </footer>
+      </Dialog>
     </>
   );
 }
