@@ -152,16 +152,6 @@ test("two people chat in real browsers", { timeout: 180_000 }, async (t) => {
     await messageItem(a, "Got it, thanks!").waitFor();
   });
 
-  await t.test("screenshots of the conversation on desktop and phone", async () => {
-    await a.locator(".chat-header").getByText("online", { exact: true }).waitFor();
-    // No hover effects in the pictures.
-    await a.mouse.move(640, 100);
-    await b.mouse.move(200, 100);
-    await a.waitForTimeout(300);
-    await a.screenshot({ path: path.join(SCREENSHOTS, "chat.png") });
-    await b.screenshot({ path: path.join(SCREENSHOTS, "chat-phone.png") });
-  });
-
   await t.test("presence: alice sees bob go offline when he closes the page", async () => {
     const header = a.locator(".chat-header");
     await header.getByText("online", { exact: true }).waitFor();
