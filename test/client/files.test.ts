@@ -5,35 +5,11 @@
  */
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { test, type TestContext } from "node:test";
-import {
-  ChatError,
-  connect,
-  createHttpApi,
-  type ChatClient,
-  type UploadProgress,
-} from "@charla/client";
-import { uniqueName } from "../support/clients.ts";
+import { test } from "node:test";
+import { ChatError, type UploadProgress } from "@charla/client";
 import { solidImage } from "../support/images.ts";
 import { startServer } from "../support/server.ts";
-
-async function person(url: string) {
-  const session: { token?: string } = {};
-  const api = createHttpApi(url, () => session.token);
-  const result = await api.register({ username: uniqueName(), password: "correct-horse-battery" });
-  session.token = result.token;
-  return { api, user: result.user, token: result.token };
-}
-
-function open(t: TestContext, url: string, token: string): ChatClient {
-  const client = connect({
-    url,
-    token,
-    socketOptions: { forceNew: true, transports: ["websocket"] },
-  });
-  t.after(() => client.close());
-  return client;
-}
+import { openClient, person } from "./support.ts";
 
 test("upload with progress, send with attachment ids, fetch by signed link and by token", async (t) => {
   const { url } = await startServer(t);
@@ -41,7 +17,7 @@ test("upload with progress, send with attachment ids, fetch by signed link and b
   const ben = await person(url);
   const eve = await person(url);
   const chat = await ana.api.createChat({ type: "direct", member_ids: [ben.user.id] });
-  const anaClient = open(t, url, ana.token);
+  const anaClient = openClient(t, url, ana.token);
   await anaClient.ready();
 
   const png = await solidImage(640, 480, "png");

@@ -4,36 +4,19 @@
  * change, and a reaction missed while away caught up as the message's newer state.
  */
 import assert from "node:assert/strict";
-import { test, type TestContext } from "node:test";
-import { connect, createHttpApi, type ChatClient, type Reactions } from "@charla/client";
-import { eventually, uniqueName } from "../support/clients.ts";
+import { test } from "node:test";
+import type { Reactions } from "@charla/client";
+import { eventually } from "../support/clients.ts";
 import { startServer } from "../support/server.ts";
-
-async function person(url: string) {
-  const session: { token?: string } = {};
-  const api = createHttpApi(url, () => session.token);
-  const result = await api.register({ username: uniqueName(), password: "correct-horse-battery" });
-  session.token = result.token;
-  return { api, user: result.user, token: result.token };
-}
-
-function open(t: TestContext, url: string, token: string): ChatClient {
-  const client = connect({
-    url,
-    token,
-    socketOptions: { forceNew: true, transports: ["websocket"] },
-  });
-  t.after(() => client.close());
-  return client;
-}
+import { openClient, person } from "./support.ts";
 
 test("replies and reactions through the client, live and after a reconnect", async (t) => {
   const { url } = await startServer(t);
   const ana = await person(url);
   const ben = await person(url);
   const chat = await ana.api.createChat({ type: "direct", member_ids: [ben.user.id] });
-  const anaClient = open(t, url, ana.token);
-  const benClient = open(t, url, ben.token);
+  const anaClient = openClient(t, url, ana.token);
+  const benClient = openClient(t, url, ben.token);
   await Promise.all([anaClient.ready(), benClient.ready()]);
   const anaSaw: Reactions[] = [];
   anaClient.on("message:reactions", (event) => anaSaw.push(event));
