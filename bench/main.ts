@@ -19,6 +19,7 @@ import { runStorm } from "./scenarios/storm.ts";
 import { runHistoryBench } from "./scenarios/history.ts";
 import { runSearchBench } from "./scenarios/search.ts";
 import { runSweep } from "./scenarios/sweep.ts";
+import { runHundredk, type HundredkResult } from "./scenarios/hundredk.ts";
 
 const opts = parseOptions(process.argv.slice(2));
 // Exit through process.exit so that every server and generator still running is ended.
@@ -151,6 +152,20 @@ if (wants("history")) {
   for (const backend of pgOk && opts.pgUrl ? (["pg", "pglite"] as const) : (["pglite"] as const)) {
     await attempt(`history ${backend}`, async () => {
       (results.history ??= []).push(await runHistoryBench(backend, opts.pgUrl, log, { messages }));
+    });
+  }
+}
+
+if (wants("hundredk")) {
+  if (!pgOk) results.notes.push(`hundredk scenario skipped: no PostgreSQL at ${opts.pgUrl}`);
+  else {
+    await attempt("hundredk", async () => {
+      const m0 = machineCpuSeconds();
+      await sleep(2000);
+      const before = `load average ${sh("cut -d' ' -f1-3 /proc/loadavg")}, ${((100 * (machineCpuSeconds() - m0)) / 2).toFixed(0)}% of a core busy over 2 s before starting`;
+      log(`hundredk: ${before}`);
+      const r: HundredkResult = await runHundredk(opts, hardFdLimit(), () => before, log);
+      (results as Results & { hundredk?: HundredkResult }).hundredk = r;
     });
   }
 }

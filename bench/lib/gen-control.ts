@@ -216,8 +216,11 @@ export class GeneratorGroup {
     return Promise.all(this.gens.map((g) => g.call({ cmd: "stop" })));
   }
 
-  stormStart(mode: "drop" | "wait", syncLimit: number): Promise<unknown> {
-    return Promise.all(this.gens.map((g) => g.call({ cmd: "storm-start", mode, syncLimit })));
+  stormStart(mode: "drop" | "wait", syncLimit: number, onlyUrl?: string): Promise<unknown> {
+    const only = onlyUrl === undefined ? {} : { onlyUrl };
+    return Promise.all(
+      this.gens.map((g) => g.call({ cmd: "storm-start", mode, syncLimit, ...only })),
+    );
   }
 
   async stormWait(timeoutMs: number): Promise<StormResult & { syncPercentiles: Percentiles }> {

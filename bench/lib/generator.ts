@@ -35,6 +35,8 @@ interface Client {
   /** Socket.IO clients only: the reconnect storm's catch-up speaks Charla's protocol. */
   socket: ClientSocket | undefined;
   chatId: string;
+  /** The node this client is connected (or reconnecting) to. */
+  url: string;
   /** Seqs seen live or through `sync` (storm only). */
   seen: Set<number> | undefined;
   /**
@@ -148,10 +150,11 @@ async function connect(cmd: ConnectCmd): Promise<ConnectResult> {
   let connected = 0;
   let failed = 0;
   let next = 0;
-  const newClient = (conn: BenchConnection, chatId: string): Client => ({
+  const newClient = (conn: BenchConnection, chatId: string, url = cmd.url): Client => ({
     conn,
     socket: undefined,
     chatId,
+    url,
     seen: cmd.track ? new Set() : undefined,
     safe: 0,
     epoch: 0,
@@ -192,7 +195,8 @@ async function connect(cmd: ConnectCmd): Promise<ConnectResult> {
     const global = cmd.firstIndex + i;
     const localAddress =
       cmd.localAddresses[Math.floor(global / cmd.perAddress) % cmd.localAddresses.length];
-    const socket: ClientSocket = io(cmd.url, {
+    const urls = spec.urls ?? [cmd.url];
+    const socket: ClientSocket = io(urls[0]!, {
       auth: spec.auth,
       transports: ["websocket"],
       forceNew: true,
@@ -202,8 +206,16 @@ async function connect(cmd: ConnectCmd): Promise<ConnectResult> {
       timeout: cmd.reconnection ? 20_000 : 60_000,
       ...(localAddress ? { localAddress } : {}),
     });
-    const c = newClient(socketConnection(socket, spec.chatId), spec.chatId);
+    const c = newClient(socketConnection(socket, spec.chatId), spec.chatId, urls[0]);
     c.socket = socket;
+    if (urls.length > 1) {
+      // The Manager opens its next engine on `uri`: each attempt tries the next node.
+      let at = 0;
+      socket.io.on("reconnect_attempt", () => {
+        c.url = urls[++at % urls.length]!;
+        (socket.io as unknown as { uri: string }).uri = c.url;
+      });
+    }
     socket.on("message:send", (m) => onMessage(c, m));
     socket.on("connect", () => {
       c.epoch++;
@@ -346,6 +358,11 @@ function stormStart(cmd: StormStartCmd): { clients: number } {
     c.reconnectedAt = undefined;
     c.syncedAt = undefined;
     c.epochAtStorm = c.epoch;
+    if (cmd.onlyUrl !== undefined && c.url !== cmd.onlyUrl) {
+      // Not on the node that goes away: back (it never left) and caught up (live).
+      c.epochAtStorm = c.epoch - 1;
+      c.syncedAt = storm.t0;
+    }
   }
   // Closing the engine (not `socket.disconnect()`) looks like a network cut to the client,
   // which then reconnects with its usual backoff, as after a server restart.

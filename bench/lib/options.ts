@@ -53,6 +53,19 @@ export interface Options {
   perAddress: number;
   maxPerProcess: number;
   full: boolean;
+  /** hundredk: connections (one user each, rooms of `room`), nodes (0: as the fd limit needs). */
+  hkClients: number;
+  hkNodes: number;
+  hkRate: number;
+  hkSeconds: number;
+  /** hundredk: each node's DATABASE_POOL_SIZE (× nodes stays under max_connections). */
+  hkPoolSize: number;
+  hkPerGenerator: number;
+  hkAddresses: string[];
+  hkPerAddress: number;
+  hkConcurrency: number;
+  /** hundredk: longest wait for the killed node's clients to be back and caught up. */
+  hkFailoverTimeoutS: number;
   /** This run's timestamp: names its result files. */
   stamp: string;
 }
@@ -71,6 +84,11 @@ const HELP = `npm run bench -- [options]
   --scenarios search                opt-in: GET /api/search's SQL on 1,000,000 messages (PostgreSQL)
   --scenarios history               opt-in: history, sync and connect reads on a chat of 1,000,000
                                     messages and a user in 2,000 chats (PostgreSQL and PGlite)
+  --scenarios hundredk              opt-in: 100,000 connections over several nodes on PostgreSQL +
+                                    Redis, traffic in rooms of 10, then one node killed
+  --hk-clients 100000 --hk-nodes 0  hundredk: connections; nodes (0: as many as ulimit -Hn needs)
+  --hk-rate 1000 --hk-seconds 10    hundredk: msg/s while all are connected, and for how long
+  --hk-pool-size 20 --hk-per-generator 16000 --hk-concurrency 600 --hk-failover-timeout-s 180
   --peer-clients 2000 --peer-servers charla,prosody,ejabberd --peer-storage sql|internal
   --peer-rates 100,200,...          peer: offered msg/s, ascending; each server stops at saturation
   --pg-url postgres://root@127.0.0.1:5432/postgres   (default: DATABASE_URL or that)
@@ -156,6 +174,21 @@ export function parseOptions(argv: string[]): Options {
     perAddress: num("per-address", 25_000),
     maxPerProcess: num("max-per-process", 8000),
     full,
+    hkClients: num("hk-clients", 100_000),
+    hkNodes: num("hk-nodes", 0),
+    hkRate: num("hk-rate", 1000),
+    hkSeconds: num("hk-seconds", 10),
+    hkPoolSize: num("hk-pool-size", 20),
+    hkPerGenerator: num("hk-per-generator", 16_000),
+    // bind() before connect takes a port per source address whatever the destination:
+    // ~28k each, so 100k connections need more than the five addresses of the other scenarios.
+    hkAddresses: list(
+      "hk-addresses",
+      Array.from({ length: 10 }, (_, i) => `127.0.0.${i + 2}`).join(","),
+    ),
+    hkPerAddress: num("hk-per-address", 8000),
+    hkConcurrency: num("hk-concurrency", 600),
+    hkFailoverTimeoutS: num("hk-failover-timeout-s", 180),
     stamp: new Date().toISOString().replace(/[:]/g, "-").replace(/\..+/, "Z"),
   };
 }

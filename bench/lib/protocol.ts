@@ -70,6 +70,11 @@ export interface StormStartCmd {
   /** "drop": close every client's transport now; "wait": the orchestrator restarts the server. */
   mode: "drop" | "wait";
   syncLimit: number;
+  /**
+   * Only the clients connected to this URL take part (a node killed under them); the others
+   * count as caught up already, so the loss check covers what they received live.
+   */
+  onlyUrl?: string;
 }
 
 export interface StormWaitCmd {

@@ -15,6 +15,9 @@ const CLOCK_TICKS = 100; // USER_HZ on Linux
 /** Where each server's stdout/stderr goes: `<label>-<port>.log`. */
 export const LOG_DIR = join(tmpdir(), "charla-bench-logs");
 
+/** The signing key every server the bench starts shares (scenarios/hundredk.ts signs with it). */
+export const JWT_SECRET = "charla-bench-secret-charla-bench-secret-0123456789";
+
 export type ServerKind = "baseline" | "charla";
 
 export interface ServerSpec {
@@ -99,7 +102,7 @@ export class ServerProcess {
       HOST: "127.0.0.1",
       LOG_LEVEL: "warn",
       NODE_ENV: "production",
-      JWT_SECRET: "charla-bench-secret-charla-bench-secret-0123456789",
+      JWT_SECRET,
       RATE_LIMIT_DISABLED: "1",
       // Idle scenarios hold many sockets per seeded user.
       MAX_SOCKETS_PER_USER: "1000000",
@@ -230,6 +233,16 @@ export class ServerProcess {
     const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
     await gone;
     clearTimeout(timer);
+  }
+
+  /** SIGKILL, as a crash would: no drain, no goodbye to its sockets; resolves once gone. */
+  async kill(): Promise<void> {
+    const child = this.child;
+    this.child = undefined;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const gone = new Promise<void>((r) => child.once("exit", () => r()));
+    child.kill("SIGKILL");
+    await gone;
   }
 
   /** Stops the process and removes its data directory. */

@@ -30,6 +30,11 @@ export interface ClientSpec {
   auth: Record<string, unknown>;
   userId: string;
   chatId: string;
+  /**
+   * Several nodes (scenarios/hundredk.ts): the first is connected to, the others are tried in
+   * turn on each reconnect attempt, as a load balancer would when the first node is gone.
+   */
+  urls?: string[];
 }
 
 async function api<T>(
