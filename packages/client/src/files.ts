@@ -198,26 +198,30 @@ export function createFilesApi(
     });
   }
 
+  /** The request, or `UNAVAILABLE` when it never got an answer (the signal's reason if aborted). */
+  async function reach(path: string, init: RequestInit): Promise<Response> {
+    try {
+      return await doFetch(`${origin}${path}`, init);
+    } catch (cause) {
+      if (init.signal?.aborted) throw aborted(init.signal);
+      throw new ChatError("UNAVAILABLE", "The server cannot be reached.", {
+        cause: cause instanceof Error ? cause.message : String(cause),
+      });
+    }
+  }
+
   async function send(
     method: string,
     path: string,
     body?: FormData,
     signal?: AbortSignal,
   ): Promise<Response> {
-    let response: Response;
-    try {
-      response = await doFetch(`${origin}${path}`, {
-        method,
-        headers: { ...authorization(), accept: "application/json" },
-        body: body ?? null,
-        signal: signal ?? null,
-      });
-    } catch (cause) {
-      if (signal?.aborted) throw aborted(signal);
-      throw new ChatError("UNAVAILABLE", "The server cannot be reached.", {
-        cause: cause instanceof Error ? cause.message : String(cause),
-      });
-    }
+    const response = await reach(path, {
+      method,
+      headers: { ...authorization(), accept: "application/json" },
+      body: body ?? null,
+      signal: signal ?? null,
+    });
     if (!response.ok) throw await errorFromResponse(response);
     return response;
   }
@@ -243,26 +247,18 @@ export function createFilesApi(
           }),
         )
       : body.stream;
-    let response: Response;
-    try {
-      response = await doFetch(`${origin}/api/uploads`, {
-        method: "POST",
-        headers: {
-          ...authorization(),
-          accept: "application/json",
-          "content-type": body.contentType,
-        },
-        body: counted,
-        signal: signal ?? null,
-        // Node's fetch needs it to send a stream; browsers ignore it over XMLHttpRequest.
-        duplex: "half",
-      } as RequestInit);
-    } catch (cause) {
-      if (signal?.aborted) throw aborted(signal);
-      throw new ChatError("UNAVAILABLE", "The server cannot be reached.", {
-        cause: cause instanceof Error ? cause.message : String(cause),
-      });
-    }
+    const response = await reach("/api/uploads", {
+      method: "POST",
+      headers: {
+        ...authorization(),
+        accept: "application/json",
+        "content-type": body.contentType,
+      },
+      body: counted,
+      signal: signal ?? null,
+      // Node's fetch needs it to send a stream; browsers ignore it over XMLHttpRequest.
+      duplex: "half",
+    } as RequestInit);
     if (response.status !== 201) throw await errorFromResponse(response);
     const result = (await response.json()) as UploadResult;
     onProgress?.({ loaded: total, total });
@@ -291,15 +287,7 @@ export function createFilesApi(
       const headers: Record<string, string> = authorization();
       if (range) headers.range = `bytes=${range.start}-${range.end ?? ""}`;
       const path = `/api/attachments/${encodeURIComponent(attachmentId)}${thumbnail ? "/thumbnail" : ""}`;
-      let response: Response;
-      try {
-        response = await doFetch(`${origin}${path}`, { headers, signal: signal ?? null });
-      } catch (cause) {
-        if (signal?.aborted) throw aborted(signal);
-        throw new ChatError("UNAVAILABLE", "The server cannot be reached.", {
-          cause: cause instanceof Error ? cause.message : String(cause),
-        });
-      }
+      const response = await reach(path, { headers, signal: signal ?? null });
       if (!response.ok) throw await errorFromResponse(response);
       return response;
     },
