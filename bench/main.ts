@@ -20,6 +20,7 @@ import { runHistoryBench } from "./scenarios/history.ts";
 import { runSearchBench } from "./scenarios/search.ts";
 import { runSweep } from "./scenarios/sweep.ts";
 import { runHundredk, type HundredkResult } from "./scenarios/hundredk.ts";
+import { runBigGroup, type BigGroupResult } from "./scenarios/biggroup.ts";
 
 const opts = parseOptions(process.argv.slice(2));
 // Exit through process.exit so that every server and generator still running is ended.
@@ -166,6 +167,20 @@ if (wants("hundredk")) {
       log(`hundredk: ${before}`);
       const r: HundredkResult = await runHundredk(opts, hardFdLimit(), () => before, log);
       (results as Results & { hundredk?: HundredkResult }).hundredk = r;
+    });
+  }
+}
+
+if (wants("biggroup")) {
+  if (!pgOk) results.notes.push(`biggroup scenario skipped: no PostgreSQL at ${opts.pgUrl}`);
+  else {
+    await attempt("biggroup", async () => {
+      const m0 = machineCpuSeconds();
+      await sleep(2000);
+      const before = `load average ${sh("cut -d' ' -f1-3 /proc/loadavg")}, ${((100 * (machineCpuSeconds() - m0)) / 2).toFixed(0)}% of a core busy over 2 s before starting`;
+      log(`biggroup: ${before}`);
+      const r: BigGroupResult = await runBigGroup(opts, hardFdLimit(), () => before, log);
+      (results as Results & { biggroup?: BigGroupResult }).biggroup = r;
     });
   }
 }

@@ -66,6 +66,10 @@ export interface Options {
   hkConcurrency: number;
   /** hundredk: longest wait for the killed node's clients to be back and caught up. */
   hkFailoverTimeoutS: number;
+  /** biggroup: members of the one group (all online), nodes they are spread over, msg/s. */
+  bgMembers: number;
+  bgNodes: number;
+  bgRate: number;
   /** This run's timestamp: names its result files. */
   stamp: string;
 }
@@ -89,6 +93,9 @@ const HELP = `npm run bench -- [options]
   --hk-clients 100000 --hk-nodes 0  hundredk: connections; nodes (0: as many as ulimit -Hn needs)
   --hk-rate 1000 --hk-seconds 10    hundredk: msg/s while all are connected, and for how long
   --hk-pool-size 20 --hk-per-generator 16000 --hk-concurrency 600 --hk-failover-timeout-s 180
+  --scenarios biggroup              opt-in: one group of 5,000 online over several nodes, against
+                                    the in-memory server's same fan-out
+  --bg-members 5000 --bg-nodes 3 --bg-rate 5   biggroup: members, nodes, msg/s to the group
   --peer-clients 2000 --peer-servers charla,prosody,ejabberd --peer-storage sql|internal
   --peer-rates 100,200,...          peer: offered msg/s, ascending; each server stops at saturation
   --pg-url postgres://root@127.0.0.1:5432/postgres   (default: DATABASE_URL or that)
@@ -189,6 +196,9 @@ export function parseOptions(argv: string[]): Options {
     hkPerAddress: num("hk-per-address", 8000),
     hkConcurrency: num("hk-concurrency", 600),
     hkFailoverTimeoutS: num("hk-failover-timeout-s", 180),
+    bgMembers: num("bg-members", 5000),
+    bgNodes: num("bg-nodes", 3),
+    bgRate: num("bg-rate", 5),
     stamp: new Date().toISOString().replace(/[:]/g, "-").replace(/\..+/, "Z"),
   };
 }

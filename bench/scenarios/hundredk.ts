@@ -11,6 +11,7 @@
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { SignJWT } from "jose";
+import { readFileSync } from "node:fs";
 import pg from "pg";
 import { GeneratorGroup } from "../lib/gen-control.ts";
 import type { Percentiles } from "../lib/hist.ts";
@@ -53,6 +54,13 @@ export interface HundredkResult {
     lost: number;
     latency: Percentiles;
     serverCpuPct: number;
+    serverCpuSeconds: number;
+    /** CPU of all nodes over the step per socket delivery, µs. */
+    cpuPerDeliveryUs: number;
+    /** Mean share of the step each node spent runnable but waiting for a core (%). */
+    runQueueWaitPct: number;
+    /** Rows in `messages` after the step: one per acknowledged send. */
+    committed: number;
     generatorCpuPct: number;
   };
   failover?: {
@@ -116,18 +124,51 @@ async function seedSql(
   }
 }
 
+/** What differs between the 100k scenario and the large group (scenarios/biggroup.ts). */
+/** Nanoseconds the process has run and waited for a CPU (runnable, not running) so far. */
+function schedstat(pid: number): { run: number; wait: number; at: number } {
+  const [run, wait] = readFileSync(`/proc/${pid}/schedstat`, "utf8").split(" ").map(Number);
+  return { run: run ?? 0, wait: wait ?? 0, at: performance.now() };
+}
+
+async function countMessages(url: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return Number(
+      (await client.query<{ n: string }>("SELECT count(*) AS n FROM messages")).rows[0]!.n,
+    );
+  } finally {
+    await client.end();
+  }
+}
+
+export interface ClusterShape {
+  /** Members per chat: 10 for hundredk, everyone for one large group. */
+  room: number;
+  /** Kill the last node after the load step and check its clients' catch-up. */
+  failover: boolean;
+  tag: string;
+}
+
 export async function runHundredk(
   opts: Options,
   fdLimit: number,
   machineLoad: () => string,
   log: (s: string) => void,
+  shape: ClusterShape = { room: opts.room, failover: true, tag: "hundredk" },
 ): Promise<HundredkResult> {
   if (!opts.pgUrl) throw new Error("hundredk needs PostgreSQL (--pg-url)");
   const clients = opts.hkClients;
   const perNode = Math.max(1, fdLimit - FD_MARGIN);
-  const nodes = opts.hkNodes || Math.ceil(clients / perNode);
-  if (Math.ceil(clients / nodes) > perNode) {
-    throw new Error(`${clients} clients over ${nodes} nodes exceed ${perNode} per node`);
+  // With failover, the nodes left after one is killed must still hold everyone.
+  const spare = shape.failover ? 1 : 0;
+  const nodes = opts.hkNodes || Math.ceil(clients / perNode) + spare;
+  if (nodes - spare < 1 || Math.ceil(clients / (nodes - spare)) > perNode) {
+    throw new Error(
+      `${clients} clients over ${nodes} nodes exceed ${perNode} per node` +
+        (spare ? " once one is killed" : ""),
+    );
   }
   const admin = new pg.Client({ connectionString: opts.pgUrl });
   await admin.connect();
@@ -172,7 +213,7 @@ export async function runHundredk(
     // The first node migrates the fresh database; the seed goes in before the others start.
     await servers[0]!.start();
     const t0 = performance.now();
-    const { userIds, chatIds } = await seedSql(dbUrl.toString(), clients, opts.room);
+    const { userIds, chatIds } = await seedSql(dbUrl.toString(), clients, shape.room);
     const secret = new TextEncoder().encode(JWT_SECRET);
     const now = Math.floor(Date.now() / 1000);
     const tokens = await Promise.all(
@@ -188,7 +229,7 @@ export async function runHundredk(
       ),
     );
     log(
-      `hundredk: ${clients} users in ${chatIds.length} chats of ${opts.room} seeded in SQL, ` +
+      `${shape.tag}: ${clients} users in ${chatIds.length} chats of ${shape.room} seeded in SQL, ` +
         `tokens signed, ${((performance.now() - t0) / 1000).toFixed(1)} s; ${nodes} nodes, ` +
         `pool ${poolSize} each (max_connections ${maxConnections})`,
     );
@@ -200,7 +241,7 @@ export async function runHundredk(
     const specs: ClientSpec[] = userIds.map((userId, i) => ({
       auth: { token: tokens[i]! },
       userId,
-      chatId: chatIds[Math.floor(i / opts.room)]!,
+      chatId: chatIds[Math.floor(i / shape.room)]!,
       urls: urls.map((_, k) => urls[(i + k) % nodes]!),
     }));
     const gens = new GeneratorGroup({
@@ -245,22 +286,34 @@ export async function runHundredk(
     const roomSizes = conn.perChat;
     const traffic = { rate: opts.hkRate, bodyBytes: opts.bodyBytes, roomSizes };
     const cpu0 = servers.map((s) => s.cpu());
+    const sched0 = servers.map((s) => schedstat(s.pid));
     const step = await gens.load({
       ...traffic,
       durationMs: opts.hkSeconds * 1000,
       drainMs: opts.drainMs,
     });
     const cpu1 = servers.map((s) => s.cpu());
+    // Time the nodes were ready to run but had no core: the box's other load, made visible.
+    const waitPct =
+      servers.reduce((sum, s, n) => {
+        const b = schedstat(s.pid);
+        return sum + (b.wait - sched0[n]!.wait) / 1e4 / (b.at - sched0[n]!.at);
+      }, 0) / servers.length;
     keep(step.ackedSeqs);
+    const serverCpuSeconds = cpu1.reduce((sum, c, n) => sum + c.seconds - cpu0[n]!.seconds, 0);
+    // Committed once: one row per acknowledged send, however many sockets it reached.
+    const committed = await countMessages(dbUrl.toString());
     const serverCpuPct = cpu1.reduce(
       (sum, c, n) => sum + (100 * (c.seconds - cpu0[n]!.seconds)) / ((c.at - cpu0[n]!.at) / 1000),
       0,
     );
     log(
       `  load ${step.offered} msg/s for ${step.seconds.toFixed(1)} s: acked ${step.acked}, ` +
-        `unacked ${step.unacked}, lost ${step.lost} of ${step.expected}, ` +
+        `unacked ${step.unacked}, lost ${step.lost} of ${step.expected}, committed ${committed}, ` +
         `p50 ${step.latency.p50.toFixed(0)} ms p99 ${step.latency.p99.toFixed(0)} ms; ` +
-        `servers ${serverCpuPct.toFixed(0)} % CPU, generators ${step.generatorCpuPct.toFixed(0)} %` +
+        `servers ${serverCpuPct.toFixed(0)} % CPU ` +
+        `(${((1e6 * serverCpuSeconds) / Math.max(1, step.delivered)).toFixed(1)} µs per delivery; ` +
+        `waiting for a core ${waitPct.toFixed(0)} % of the time), generators ${step.generatorCpuPct.toFixed(0)} %` +
         `${Object.keys(step.errors).length ? ` errors ${JSON.stringify(step.errors)}` : ""}`,
     );
     const result: HundredkResult = {
@@ -283,11 +336,15 @@ export async function runHundredk(
         lost: step.lost,
         latency: step.latency,
         serverCpuPct,
+        serverCpuSeconds,
+        cpuPerDeliveryUs: (1e6 * serverCpuSeconds) / Math.max(1, step.delivered),
+        committed,
+        runQueueWaitPct: waitPct,
         generatorCpuPct: step.generatorCpuPct,
       },
       machineLoad: machineLoad(),
     };
-    if (nodes > 1) {
+    if (shape.failover && nodes > 1) {
       // Traffic throughout, from whichever clients are connected at each send.
       const during = gens.load({ ...traffic, durationMs: 0, drainMs: 5000, untilStopped: true });
       await sleep(1000);

@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { parseOptions } from "../../bench/lib/options.ts";
+import { runBigGroup } from "../../bench/scenarios/biggroup.ts";
 import { runHundredk } from "../../bench/scenarios/hundredk.ts";
 
 const pgUrl = process.env.TEST_DATABASE_URL;
@@ -45,5 +46,37 @@ test(
     assert.equal(f.synced, 20);
     assert.equal(f.missing, 0);
     assert.ok(f.checked > 0);
+  },
+);
+
+test(
+  "biggroup at toy scale: one group over two nodes, committed once, against the baseline",
+  {
+    skip: !pgUrl || !redisUrl ? "needs TEST_DATABASE_URL and TEST_REDIS_URL" : false,
+    timeout: 240_000,
+  },
+  async () => {
+    process.env.REDIS_URL = redisUrl;
+    const opts = parseOptions([
+      ...["--bg-members", "30", "--bg-nodes", "2", "--bg-rate", "10", "--hk-seconds", "1"],
+      ...["--hk-pool-size", "3", "--drain-ms", "3000", "--pg-url", pgUrl!],
+      ...["--hk-addresses", "127.0.0.1"],
+    ]);
+    const r = await runBigGroup(
+      opts,
+      20_000,
+      () => "test",
+      () => undefined,
+    );
+    assert.equal(r.charla.connected, 30);
+    assert.equal(r.charla.failover, undefined);
+    assert.ok(r.charla.load.acked > 0);
+    assert.equal(r.charla.load.committed, r.charla.load.acked);
+    assert.equal(r.charla.load.delivered, r.charla.load.acked * 30);
+    assert.equal(r.charla.load.lost, 0);
+    const b = r.baseline!;
+    assert.equal(b.members, 30);
+    assert.ok(b.acked > 0);
+    assert.equal(b.delivered, b.acked * 30);
   },
 );
