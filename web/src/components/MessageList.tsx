@@ -1,10 +1,10 @@
-import { Fragment, useCallback, useState } from "react";
+import { Fragment, useCallback, useRef, useState } from "react";
 import type { ChatListItem, Message, User } from "@charla/client";
 import { errorText } from "../errors.ts";
 import { formatDay, t } from "../i18n.ts";
 import { useReads } from "../live.tsx";
 import type { ChatHistory } from "../hooks/useChatHistory.ts";
-import { showMessage, useMessageScroll } from "../hooks/useMessageScroll.ts";
+import { useMessageScroll } from "../hooks/useMessageScroll.ts";
 import { jumpDone, type Jump } from "../navigation.ts";
 import type { Pending } from "../hooks/usePendingSends.ts";
 import { useReadMarking } from "../hooks/useReadMarking.ts";
@@ -56,16 +56,20 @@ function useArrivedBelow(
   return count;
 }
 
-/** The original of a reply: older pages are fetched until it is loaded; then it flashes. */
-function useJumpToMessage(history: ChatHistory) {
+/**
+ * The original of a reply: older pages are fetched until it is loaded; then it is put in
+ * the rendered window, scrolled to and flashed.
+ */
+function useJumpToMessage(history: ChatHistory, showLoaded: (messageId: string) => boolean) {
   const { fetchPreviousPage, hasPreviousPage } = history;
+  // The latest one after each fetched page (it knows the loaded messages).
+  const show = useRef(showLoaded);
+  show.current = showLoaded;
   return useCallback(
     async (messageId: string) => {
       let more = hasPreviousPage;
       for (let page = 0; page < 40; page++) {
-        const target = document.getElementById(`msg-${messageId}`);
-        const list = target?.closest<HTMLElement>(".messages");
-        if (target && list) return showMessage(list, target);
+        if (show.current(messageId)) return;
         if (!more) return;
         more = (await fetchPreviousPage()).hasPreviousPage;
         await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
@@ -75,7 +79,10 @@ function useJumpToMessage(history: ChatHistory) {
   );
 }
 
-/** The conversation: day separators, grouped messages, then the sends on their way. */
+/**
+ * The conversation: day separators, grouped messages, then the sends on their way; only a
+ * window of the loaded messages is rendered (useMessageScroll).
+ */
 export function MessageList({
   chat,
   me,
@@ -108,14 +115,12 @@ export function MessageList({
     focusId: jump?.messageId ?? null,
     onFocused,
     history,
-    firstId: messages[0]?.id,
-    firstSeq: messages[0]?.seq,
-    lastId: last?.id,
+    messages,
     lastIsMine: last?.sender_id === me.id,
     pendingCount: pending.length,
     unreadFrom,
   });
-  const { listRef, contentRef, ready, atBottom, onScroll, jumpToLatest } = scroll;
+  const { listRef, contentRef, ready, atBottom, onScroll, jumpToLatest, start, end } = scroll;
   useReadMarking(chat, last?.seq ?? 0, atBottom);
   const arrived = useArrivedBelow(messages, me.id, atBottom, unreadFrom);
   const firstUnread =
@@ -123,7 +128,7 @@ export function MessageList({
       ? undefined
       : messages.find((m) => m.seq >= unreadFrom && m.sender_id !== me.id);
 
-  const jumpToMessage = useJumpToMessage(history);
+  const jumpToMessage = useJumpToMessage(history, scroll.showLoaded);
   const names = new Map(chat.members.map((m) => [m.user_id, nameOf(m)]));
   // A group's owner and admins delete any of its messages (src/server/domain/roles.ts).
   const myRole = chat.members.find((m) => m.user_id === me.id)?.role;
@@ -147,7 +152,7 @@ export function MessageList({
             {t.loadingOlder}
           </p>
         )}
-        {history.isSuccess && !history.hasPreviousPage && messages.length > 0 && (
+        {history.isSuccess && !history.hasPreviousPage && start === 0 && messages.length > 0 && (
           <p className="history-note">{t.beginning}</p>
         )}
         {history.isError && (
@@ -156,8 +161,9 @@ export function MessageList({
           </p>
         )}
         <ul className="message-list" aria-label={t.messages} ref={contentRef}>
-          {messages.map((message, index) => {
-            const previous = messages[index - 1];
+          {messages.slice(start, end).map((message, offset) => {
+            // Separators and grouping look at the message before, rendered or not.
+            const previous = messages[start + offset - 1];
             const newDay = !previous || !sameDay(previous.created_at, message.created_at);
             const continued =
               !newDay &&
@@ -190,9 +196,10 @@ export function MessageList({
               </Fragment>
             );
           })}
-          {waiting.map((p) => (
-            <PendingItem key={p.clientMsgId} pending={p} onRetry={() => onRetry(p)} />
-          ))}
+          {end === messages.length &&
+            waiting.map((p) => (
+              <PendingItem key={p.clientMsgId} pending={p} onRetry={() => onRetry(p)} />
+            ))}
         </ul>
         {history.isFetchingNextPage && (
           <p className="history-note" role="status">
