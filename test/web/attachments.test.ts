@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { test } from "node:test";
 import type { Page } from "playwright-core";
+import { UPLOAD_DEFAULT_MAX_BYTES } from "@charla/client";
 import { chatFixture } from "../support/fixture.ts";
 import { solidImage } from "../support/images.ts";
 import { ensureWebBuild, launchBrowser, logIn, messageItem, openPerson } from "./browser.ts";
@@ -158,3 +159,55 @@ test("two people exchange a picture and a PDF", { timeout: 150_000 }, async (t) 
   assert.deepEqual(a.errors, []);
   assert.deepEqual(b.errors, []);
 });
+
+test(
+  "a file over the upload limit is refused before a byte is sent",
+  { timeout: 120_000 },
+  async (t) => {
+    const browser = await launchBrowser(t);
+    if (!browser) return;
+    ensureWebBuild();
+    const { url, users, direct } = await chatFixture(t, ["alice", "bob"]);
+    const [alice, bob] = users;
+    await direct(alice, bob);
+    const a = await openPerson(browser, url);
+    await openChat(a.page, "alice", "bob");
+    const uploads: string[] = [];
+    a.page.on("request", (request) => {
+      if (new URL(request.url()).pathname === "/api/uploads") uploads.push(request.method());
+    });
+
+    // Pasted, a file made in the page (25 MiB through the driver would crawl).
+    await a.page.locator("textarea").evaluate((field, size) => {
+      type Ctor = new (type: string, init: object) => Event;
+      const page = globalThis as unknown as {
+        ClipboardEvent: Ctor;
+        DataTransfer: new () => { items: { add(file: File): void } };
+      };
+      const transfer = new page.DataTransfer();
+      transfer.items.add(new File([new Uint8Array(size)], "huge.bin"));
+      field.dispatchEvent(
+        new page.ClipboardEvent("paste", {
+          clipboardData: transfer,
+          bubbles: true,
+          cancelable: true,
+        }),
+      );
+    }, UPLOAD_DEFAULT_MAX_BYTES + 1);
+    await a.page
+      .getByRole("alert")
+      .filter({ hasText: "huge.bin is too large: a file may be at most 25 MB. Nothing was sent." })
+      .waitFor();
+    assert.equal(await a.page.getByRole("button", { name: "Cancel huge.bin" }).count(), 0);
+
+    // A file within the limit still goes: once it is up, the big one had sent nothing.
+    const next = a.page.waitForEvent("filechooser");
+    await a.page.getByRole("button", { name: "Attach files" }).click();
+    await (
+      await next
+    ).setFiles([{ name: "small.txt", mimeType: "text/plain", buffer: Buffer.from("fits") }]);
+    await a.page.getByRole("button", { name: "Remove small.txt" }).waitFor();
+    assert.deepEqual(uploads, ["POST"]);
+    assert.deepEqual(a.errors, []);
+  },
+);

@@ -152,6 +152,8 @@ const en = {
     cancelUpload: (name: string) => `Cancel ${name}`,
     removeFile: (name: string) => `Remove ${name}`,
     tooMany: (max: number) => `At most ${max} files per message.`,
+    tooLarge: (name: string, max: string) =>
+      `${name} is too large: a file may be at most ${max}. Nothing was sent.`,
     download: (name: string) => `Download ${name}`,
     downloadShort: "Download",
     open: (name: string) => `Open ${name} full size`,
@@ -419,6 +421,8 @@ const es: Strings = {
     cancelUpload: (name: string) => `Cancelar ${name}`,
     removeFile: (name: string) => `Quitar ${name}`,
     tooMany: (max: number) => `Como mucho ${max} archivos por mensaje.`,
+    tooLarge: (name: string, max: string) =>
+      `${name} es demasiado grande: un archivo puede tener como mucho ${max}. No se ha enviado nada.`,
     download: (name: string) => `Descargar ${name}`,
     downloadShort: "Descargar",
     open: (name: string) => `Abrir ${name} a tamaño completo`,

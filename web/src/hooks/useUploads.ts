@@ -3,9 +3,14 @@
  * progress from XMLHttpRequest) and can be cancelled or removed until the message is sent.
  */
 import { useEffect, useRef, useState } from "react";
-import { ATTACHMENTS_PER_MESSAGE_MAX, randomId, type UploadedAttachment } from "@charla/client";
+import {
+  ATTACHMENTS_PER_MESSAGE_MAX,
+  UPLOAD_DEFAULT_MAX_BYTES,
+  randomId,
+  type UploadedAttachment,
+} from "@charla/client";
 import { errorText } from "../errors.ts";
-import { t } from "../i18n.ts";
+import { formatSize, t } from "../i18n.ts";
 import { api } from "../session.ts";
 
 export interface Upload {
@@ -21,6 +26,14 @@ export interface Upload {
 }
 
 const PREVIEWABLE = /^image\/(png|jpeg|webp|gif)$/;
+
+/**
+ * The contract's default MAX_UPLOAD_BYTES. The contract gives the client no way to learn a
+ * server's own setting, so a larger file is refused here before a byte is sent (the server
+ * would refuse it too, after reading up to the limit); a server set lower still answers
+ * PAYLOAD_TOO_LARGE, shown on the file.
+ */
+const MAX_UPLOAD_BYTES = UPLOAD_DEFAULT_MAX_BYTES;
 
 export function useUploads() {
   const [uploads, setUploads] = useState<Upload[]>([]);
@@ -58,9 +71,17 @@ export function useUploads() {
 
   function add(files: readonly File[]) {
     if (files.length === 0) return;
+    const tooLarge = files.find((file) => file.size > MAX_UPLOAD_BYTES);
+    const fitting = files.filter((file) => file.size <= MAX_UPLOAD_BYTES);
     const room = ATTACHMENTS_PER_MESSAGE_MAX - uploads.length;
-    setNotice(files.length > room ? t.files.tooMany(ATTACHMENTS_PER_MESSAGE_MAX) : null);
-    const added = files.slice(0, Math.max(0, room)).map((file) => {
+    setNotice(
+      tooLarge
+        ? t.files.tooLarge(tooLarge.name || "file", formatSize(MAX_UPLOAD_BYTES))
+        : fitting.length > room
+          ? t.files.tooMany(ATTACHMENTS_PER_MESSAGE_MAX)
+          : null,
+    );
+    const added = fitting.slice(0, Math.max(0, room)).map((file) => {
       const preview = PREVIEWABLE.test(file.type) ? URL.createObjectURL(file) : null;
       if (preview) previews.current.add(preview);
       const upload: Upload = {
