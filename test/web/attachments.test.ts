@@ -211,3 +211,41 @@ test(
     assert.deepEqual(a.errors, []);
   },
 );
+
+test(
+  "an upload cancelled on its way goes away and sends nothing",
+  { timeout: 120_000 },
+  async (t) => {
+    const browser = await launchBrowser(t);
+    if (!browser) return;
+    ensureWebBuild();
+    const { url, users, direct } = await chatFixture(t, ["alice", "bob"]);
+    const [alice, bob] = users;
+    await direct(alice, bob);
+    const a = await openPerson(browser, url);
+    await openChat(a.page, "alice", "bob");
+    // The upload is held in the browser: never passed on to the server, never answered.
+    let held = 0;
+    await a.page.route("**/api/uploads", () => {
+      held += 1;
+    });
+    const failed = a.page.waitForEvent(
+      "requestfailed",
+      (request) => new URL(request.url()).pathname === "/api/uploads",
+    );
+
+    const chooser = a.page.waitForEvent("filechooser");
+    await a.page.getByRole("button", { name: "Attach files" }).click();
+    await (
+      await chooser
+    ).setFiles([{ name: "slow.txt", mimeType: "text/plain", buffer: Buffer.from("held back") }]);
+    await a.page.getByRole("progressbar", { name: "Uploading slow.txt" }).waitFor();
+    await a.page.getByRole("button", { name: "Cancel slow.txt" }).click();
+    await a.page.getByRole("list", { name: "1 file" }).waitFor({ state: "detached" });
+    // The browser gave the request up: nothing was passed on to the server.
+    await failed;
+    assert.equal(held, 1);
+    assert.equal(await a.page.getByRole("alert").count(), 0);
+    assert.deepEqual(a.errors, []);
+  },
+);
