@@ -189,7 +189,7 @@ async function main() {
     const ben = await registerUser(url, "ben");
     const chat = await createChat(url, ana, "direct", [ben]);
     const seeded = Date.now();
-    const last = await seedHistory(app, chat.id, [ana, ben], COUNT);
+    const last = (await seedHistory(app, chat.id, [ana, ben], COUNT)).at(-1)!;
     const seedSeconds = (Date.now() - seeded) / 1000;
     // Read to the end: the chat opens at the bottom.
     await http(url, "POST", `/api/chats/${chat.id}/read`, {

@@ -3,7 +3,7 @@
  * path is rate limited and one message per request). Used by the web list's browser test
  * and its benchmark (bench/web-list.ts).
  *
- *   const last = await seedHistory(app, chat.id, [ana, ben], 5000);
+ *   const seeded = await seedHistory(app, chat.id, [ana, ben], 5000);
  */
 import { randomUUID } from "node:crypto";
 import type { Message } from "@charla/protocol";
@@ -24,15 +24,15 @@ export function seededBody(i: number): string {
   return `Message number ${i}`;
 }
 
-/** Appends `count` messages to the chat, senders in turn; the last one as stored. */
+/** Appends `count` messages to the chat, senders in turn; all of them as stored. */
 export async function seedHistory(
   app: App,
   chatId: string,
   senders: readonly TestUser[],
   count: number,
   body: (i: number) => string = seededBody,
-): Promise<Message> {
-  let last: Message | undefined;
+): Promise<Message[]> {
+  const stored: Message[] = [];
   for (let from = 1; from <= count; from += BATCH) {
     const batch = [];
     for (let i = from; i < from + BATCH && i <= count; i++) {
@@ -47,9 +47,8 @@ export async function seedHistory(
     const results = await app.store.messages.append(batch);
     for (const result of results) {
       if (result.kind !== "stored") throw new Error(`seed: message not stored (${result.kind})`);
-      last = result.message;
+      stored.push(result.message);
     }
   }
-  if (!last) throw new Error("seed: no messages");
-  return last;
+  return stored;
 }

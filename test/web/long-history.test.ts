@@ -53,9 +53,10 @@ test(
     const { url, app, users, direct } = await chatFixture(t, ["ana", "ben"]);
     const [ana, ben] = users;
     const chat = await direct(ana, ben);
-    const last = await seedHistory(app, chat.id, [ana, ben], COUNT, (i) =>
+    const seeded = await seedHistory(app, chat.id, [ana, ben], COUNT, (i) =>
       i === 30 ? PICNIC : seededBody(i),
     );
+    const last = seeded.at(-1)!;
     await http(url, "POST", `/api/chats/${chat.id}/read`, {
       token: ben.token,
       body: { seq: last.seq },
@@ -114,6 +115,28 @@ test(
     await page
       .getByRole("button", { name: "Jump to the latest messages" })
       .waitFor({ state: "detached" });
+
+    // A reply to message 40 arrives: its quote brings the original, loaded but not rendered
+    // down here, into the window and into view.
+    const reply = await http(url, "POST", `/api/chats/${chat.id}/messages`, {
+      token: ana.token,
+      body: { body: "Answering an old one", reply_to_id: seeded[39]!.id },
+    });
+    assert.equal(reply.status, 201);
+    await body(page, "Answering an old one").waitFor();
+    assert.equal((await rendered(page)).oldest > 40, true);
+    await page.getByRole("button", { name: /In reply to ana Message number 40\b/ }).click();
+    await body(page, "Message number 40").waitFor();
+    await waitUntil(
+      page,
+      `(() => {
+        const list = document.querySelector(".messages").getBoundingClientRect();
+        const box = document.getElementById("msg-${seeded[39]!.id}").getBoundingClientRect();
+        return box.top >= list.top && box.bottom <= list.bottom;
+      })()`,
+    );
+    now = await rendered(page);
+    assert.ok(now.rows <= MAX_ROWS, `${now.rows} message rows around the original`);
 
     // A search result far back, already loaded: the chat opens there, a window around it.
     await page.keyboard.press("Control+k");
