@@ -4,11 +4,8 @@
  * page), on a desktop and a phone, in light and dark: no serious or critical violation.
  */
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import path from "node:path";
-import { createRequire } from "node:module";
 import { test } from "node:test";
-import type { Page } from "playwright-core";
 import { http } from "../support/clients.ts";
 import { chatFixture } from "../support/fixture.ts";
 import { solidImage } from "../support/images.ts";
@@ -20,29 +17,8 @@ import {
   openPerson,
   PASSWORD,
   SCREENSHOTS,
+  seriousViolations,
 } from "./browser.ts";
-
-const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-
-interface Violation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: string[] }[];
-}
-
-async function seriousViolations(page: Page, screen: string): Promise<string[]> {
-  await page.evaluate(AXE);
-  const violations = await page.evaluate<Violation[]>(
-    "axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations)",
-  );
-  return violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map(
-      (v) =>
-        `${screen}: ${v.id} (${v.help}) at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
-    );
-}
 
 for (const colorScheme of ["light", "dark"] as const) {
   test(`no serious accessibility violation (${colorScheme})`, { timeout: 150_000 }, async (t) => {

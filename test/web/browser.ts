@@ -3,10 +3,18 @@
  * the web build made when missing, and UI steps shared by the tests.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 import type { TestContext } from "node:test";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  type Locator,
+  type Page,
+} from "playwright-core";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const CHROMIUM_ARGS = [
@@ -88,14 +96,25 @@ export interface Person {
   errors: string[];
 }
 
-/** A fresh browser context (its own storage) with one page at `url`. */
+/** A phone used with a finger: no hover, a coarse pointer, touch events. */
+export const TOUCH_PHONE: BrowserContextOptions = {
+  viewport: { width: 390, height: 844 },
+  hasTouch: true,
+  isMobile: true,
+};
+
+/**
+ * A fresh browser context (its own storage) with one page at `url`; `options` adds to the
+ * context's (TOUCH_PHONE for a touch screen).
+ */
 export async function openPerson(
   browser: Browser,
   url: string,
   viewport = { width: 1280, height: 800 },
   locale = "en-US",
+  options: BrowserContextOptions = {},
 ): Promise<Person> {
-  const context = await browser.newContext({ viewport, locale, baseURL: url });
+  const context = await browser.newContext({ viewport, locale, ...options, baseURL: url });
   // Generous: the whole suite may run beside this test on a small machine.
   context.setDefaultTimeout(15_000);
   const page = await context.newPage();
@@ -161,4 +180,43 @@ export async function waitUntil(page: Page, expression: string, timeout = 15_000
     if (Date.now() > deadline) throw new Error(`timed out waiting for: ${expression}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/**
+ * A finger resting on the middle of `target` until `opened` shows, then lifting: the long
+ * press of a touch screen (Playwright's touchscreen only taps). The page needs `hasTouch`.
+ */
+export async function longPress(page: Page, target: Locator, opened: Locator): Promise<void> {
+  await target.scrollIntoViewIfNeeded();
+  const box = await target.boundingBox();
+  if (!box) throw new Error("long press: the target is not visible");
+  const point = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Input.dispatchTouchEvent", { type: "touchStart", touchPoints: [point] });
+  await opened.waitFor();
+  await cdp.send("Input.dispatchTouchEvent", { type: "touchEnd", touchPoints: [] });
+  await cdp.detach();
+}
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+interface Violation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+/** axe-core on the page as it is: each serious or critical violation, named after `screen`. */
+export async function seriousViolations(page: Page, screen: string): Promise<string[]> {
+  await page.evaluate(AXE);
+  const violations = await page.evaluate<Violation[]>(
+    "axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations)",
+  );
+  return violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map(
+      (v) =>
+        `${screen}: ${v.id} (${v.help}) at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
+    );
 }

@@ -1,20 +1,26 @@
-import { useId, useState, type KeyboardEvent } from "react";
+import { useEffect, useId, useRef, useState, type KeyboardEvent } from "react";
+import { createPortal } from "react-dom";
 import { MESSAGE_BODY_MAX, type Message } from "@charla/client";
 import { errorText } from "../errors.ts";
 import { formatTime, t } from "../i18n.ts";
 import { EditIcon, ReplyIcon, SmileIcon, TrashIcon } from "../icons.tsx";
+import { useLongPress, useTouchScreen } from "../hooks/useLongPress.ts";
 import { useConnection } from "../live.tsx";
 import { MessageAttachments } from "./Attachments.tsx";
 import { hueOf } from "./Avatar.tsx";
 import { ConfirmAction } from "./ConfirmAction.tsx";
+import { plainText } from "../markdown.tsx";
 import { MessageBody } from "./MessageBody.tsx";
+import { MessageMenu } from "./MessageMenu.tsx";
 import { ReactionPicker, Reactions } from "./Reactions.tsx";
 import { ReplyQuote } from "./ReplyQuote.tsx";
-import { ReportMessage } from "./ReportMessage.tsx";
+import { ReportDialog, ReportMessage } from "./ReportMessage.tsx";
 
 /**
  * One message: the quote it answers, its bubble, its reactions; for everyone reply and
- * react, for its sender (or a group's owner) edit and delete.
+ * react, for its sender (or a group's owner) edit and delete. With a mouse or a keyboard the
+ * actions are icons beside the bubble, shown on hover and focus; on a touch screen they are in
+ * a menu that a long press on the bubble opens (and a screen reader's button).
  */
 export function MessageItem({
   message,
@@ -48,6 +54,40 @@ export function MessageItem({
   const [draft, setDraft] = useState(message.body);
   const [error, setError] = useState<string | null>(null);
   const deleted = message.status === "deleted";
+  const touch = useTouchScreen();
+  const [menu, setMenu] = useState(false);
+  const [reporting, setReporting] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
+  const bubble = useRef<HTMLDivElement>(null);
+  /** What opened the menu (the bubble or the screen reader's button): it gets the focus back. */
+  const opener = useRef<HTMLElement | null>(null);
+  const press = useLongPress(() => {
+    opener.current = bubble.current;
+    setMenu(true);
+  }, !deleted && !editing);
+
+  useEffect(() => {
+    if (!notice) return;
+    const timer = setTimeout(() => setNotice(null), 2000);
+    return () => clearTimeout(timer);
+  }, [notice]);
+
+  function startEditing() {
+    setDraft(message.body);
+    setEditing(true);
+  }
+
+  function react(emoji: string) {
+    setError(null);
+    client.react(message.id, emoji).catch((e: unknown) => setError(errorText(e)));
+  }
+
+  function copy() {
+    navigator.clipboard.writeText(message.body).then(
+      () => setNotice(t.copied),
+      () => setError(t.errors.INTERNAL),
+    );
+  }
 
   async function save() {
     const body = draft.trim();
@@ -84,6 +124,7 @@ export function MessageItem({
   if (message.mentions.includes(myId)) classes.push("mentions-me");
   if (continued) classes.push("is-continued");
   if (deleted) classes.push("is-deleted");
+  if (menu) classes.push("is-pressed");
   return (
     <li className={classes.join(" ")} id={`msg-${message.id}`}>
       {showSender && !mine && (
@@ -92,7 +133,7 @@ export function MessageItem({
         </span>
       )}
       <div className="message-row">
-        <div className="bubble" tabIndex={-1}>
+        <div className="bubble" tabIndex={-1} ref={bubble} {...press}>
           {!mine && <span className="sr-only">{senderName}: </span>}
           {message.reply_to && !deleted && (
             <ReplyQuote
@@ -150,7 +191,21 @@ export function MessageItem({
             <time dateTime={message.created_at}>{formatTime(message.created_at)}</time>
           </span>
         </div>
-        {!deleted && !editing && (
+        {!deleted && !editing && touch && (
+          <button
+            type="button"
+            className="sr-only"
+            aria-haspopup="menu"
+            aria-expanded={menu}
+            onClick={(e) => {
+              opener.current = e.currentTarget;
+              setMenu(true);
+            }}
+          >
+            {mine ? t.myMessageActions : t.messageActions(senderName)}
+          </button>
+        )}
+        {!deleted && !editing && !touch && (
           <div className="message-actions">
             <button className="icon-btn small" title={t.reply} onClick={onReply}>
               <ReplyIcon />
@@ -167,14 +222,7 @@ export function MessageItem({
             </button>
             {!mine && <ReportMessage messageId={message.id} senderName={senderName} />}
             {mine && (
-              <button
-                className="icon-btn small"
-                title={t.editMessage}
-                onClick={() => {
-                  setDraft(message.body);
-                  setEditing(true);
-                }}
-              >
+              <button className="icon-btn small" title={t.editMessage} onClick={startEditing}>
                 <EditIcon />
                 <span className="sr-only">{t.editMessage}</span>
               </button>
@@ -197,6 +245,34 @@ export function MessageItem({
           </div>
         )}
       </div>
+      {menu && (
+        <MessageMenu
+          label={mine ? t.myMessageActions : t.messageActions(senderName)}
+          senderName={mine ? t.you : senderName}
+          preview={plainText(message.body) || t.files.attachments(message.attachments.length)}
+          actions={{
+            reply: onReply,
+            react,
+            copy: message.body ? copy : undefined,
+            edit: mine ? startEditing : undefined,
+            report: mine ? undefined : () => setReporting(true),
+            remove: canDelete ? () => void remove() : undefined,
+          }}
+          onClose={(restoreFocus) => {
+            setMenu(false);
+            if (restoreFocus) opener.current?.focus({ preventScroll: true });
+          }}
+        />
+      )}
+      {reporting &&
+        createPortal(
+          <ReportDialog
+            messageId={message.id}
+            senderName={senderName}
+            onClose={() => setReporting(false)}
+          />,
+          document.body,
+        )}
       {reacting && (
         <ReactionPicker
           messageId={message.id}
@@ -212,6 +288,11 @@ export function MessageItem({
       {error && (
         <p className="form-error small" role="alert">
           {error}
+        </p>
+      )}
+      {notice && (
+        <p className="message-notice" role="status">
+          {notice}
         </p>
       )}
       {seenLabel && <span className="seen">{seenLabel}</span>}

@@ -1,7 +1,8 @@
-import { lazy, Suspense, useState } from "react";
+import { lazy, Suspense, useEffect, useState } from "react";
 import type { Reaction } from "@charla/client";
 import { errorText } from "../errors.ts";
 import { t } from "../i18n.ts";
+import { useLongPress } from "../hooks/useLongPress.ts";
 import { useConnection } from "../live.tsx";
 import "./Reactions.css";
 
@@ -19,8 +20,8 @@ function who(reaction: Reaction, names: ReadonlyMap<string, string>, myId: strin
 
 /**
  * A message's reactions: one chip per emoji with its count, pressed when it is ours (a
- * click takes it back or adds it). Who reacted shows on hover, and on a long press (the
- * context menu a touch screen opens) for touch.
+ * click takes it back or adds it). Who reacted shows on hover, and on a long press for touch
+ * (until the next tap anywhere).
  */
 export function Reactions({
   messageId,
@@ -36,6 +37,13 @@ export function Reactions({
   const { client } = useConnection();
   const [showing, setShowing] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    if (!showing) return;
+    const hide = () => setShowing(null);
+    // The next touch after the long press (which itself is already down) hides it.
+    document.addEventListener("pointerdown", hide, { capture: true, once: true });
+    return () => document.removeEventListener("pointerdown", hide, { capture: true });
+  }, [showing]);
   if (reactions.length === 0) return null;
 
   function toggle(reaction: Reaction) {
@@ -53,30 +61,15 @@ export function Reactions({
         const mine = reaction.user_ids.includes(myId);
         const people = who(reaction, names, myId);
         return (
-          <span key={reaction.emoji} className="reaction-wrap">
-            <button
-              type="button"
-              className={`reaction${mine ? " is-mine" : ""}`}
-              aria-pressed={mine}
-              aria-label={t.reactionLabel(reaction.emoji, reaction.count, people)}
-              title={people}
-              onClick={() => toggle(reaction)}
-              onContextMenu={(e) => {
-                e.preventDefault();
-                setShowing(showing === reaction.emoji ? null : reaction.emoji);
-              }}
-            >
-              <span aria-hidden="true">{reaction.emoji}</span>
-              <span aria-hidden="true" className="reaction-count">
-                {reaction.count}
-              </span>
-            </button>
-            {showing === reaction.emoji && (
-              <span className="reaction-who" role="status">
-                {people}
-              </span>
-            )}
-          </span>
+          <ReactionChip
+            key={reaction.emoji}
+            reaction={reaction}
+            mine={mine}
+            people={people}
+            showing={showing === reaction.emoji}
+            onToggle={() => toggle(reaction)}
+            onShow={() => setShowing(reaction.emoji)}
+          />
         );
       })}
       {error && (
@@ -85,6 +78,48 @@ export function Reactions({
         </span>
       )}
     </div>
+  );
+}
+
+/** One reaction's chip; a long press on it says who reacted. */
+function ReactionChip({
+  reaction,
+  mine,
+  people,
+  showing,
+  onToggle,
+  onShow,
+}: {
+  reaction: Reaction;
+  mine: boolean;
+  people: string;
+  showing: boolean;
+  onToggle: () => void;
+  onShow: () => void;
+}) {
+  const press = useLongPress(onShow);
+  return (
+    <span className="reaction-wrap">
+      <button
+        type="button"
+        className={`reaction${mine ? " is-mine" : ""}`}
+        aria-pressed={mine}
+        aria-label={t.reactionLabel(reaction.emoji, reaction.count, people)}
+        title={people}
+        onClick={onToggle}
+        {...press}
+      >
+        <span aria-hidden="true">{reaction.emoji}</span>
+        <span aria-hidden="true" className="reaction-count">
+          {reaction.count}
+        </span>
+      </button>
+      {showing && (
+        <span className="reaction-who" role="status">
+          {people}
+        </span>
+      )}
+    </span>
   );
 }
 

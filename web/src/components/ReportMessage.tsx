@@ -44,7 +44,8 @@ export function ReportMessage({
   );
 }
 
-function ReportDialog({
+/** The report form on its own, for the long-press menu of a touch screen. */
+export function ReportDialog({
   messageId,
   senderName,
   onClose,
