@@ -228,6 +228,20 @@ const en = {
           return `${actor} deleted a message`;
         case "invite.create":
           return `${actor} created an invite link`;
+        case "bot.create":
+          return `${actor} created the bot ${target}`;
+        case "bot.token.revoke":
+          return `${actor} revoked the token of ${target}`;
+        case "bot.token.reissue":
+          return `${actor} issued a new token for ${target}`;
+        case "webhook.incoming.create":
+          return `${actor} added an incoming webhook`;
+        case "webhook.incoming.delete":
+          return `${actor} deleted an incoming webhook`;
+        case "webhook.outgoing.create":
+          return `${actor} added an outgoing webhook`;
+        case "webhook.outgoing.delete":
+          return `${actor} deleted an outgoing webhook`;
         default:
           return `${actor}: ${action} ${target}`;
       }
@@ -268,6 +282,22 @@ const en = {
     removeAdmin: "Remove admin",
     rolesHint:
       "The group's admins add and remove members and delete any message in it; only the owner names admins.",
+  },
+  /** A group's incoming webhooks, in its members dialog (owner and admins). */
+  hooks: {
+    title: "Webhooks",
+    loading: "Loading webhooks…",
+    hint: "Another program (a build server, an alert) posts into this group through a webhook's URL, with no password: whoever has the URL can post as the webhook's name.",
+    name: "Webhook name",
+    create: "Create webhook",
+    url: "Webhook URL",
+    urlHint:
+      'Shown this once: the server keeps only a fingerprint of it. POST JSON {"text": "…"} to it.',
+    copy: "Copy URL",
+    list: "Webhooks of this group",
+    none: "No webhook yet.",
+    createdOn: (when: string) => `Created ${when}`,
+    deleteQuestion: (name: string) => `Delete ${name}? Its URL stops working at once.`,
   },
 };
 
@@ -500,6 +530,20 @@ const es: Strings = {
           return `${actor} borró un mensaje`;
         case "invite.create":
           return `${actor} creó un enlace de invitación`;
+        case "bot.create":
+          return `${actor} creó el bot ${target}`;
+        case "bot.token.revoke":
+          return `${actor} revocó el token de ${target}`;
+        case "bot.token.reissue":
+          return `${actor} emitió un token nuevo para ${target}`;
+        case "webhook.incoming.create":
+          return `${actor} añadió un webhook entrante`;
+        case "webhook.incoming.delete":
+          return `${actor} borró un webhook entrante`;
+        case "webhook.outgoing.create":
+          return `${actor} añadió un webhook saliente`;
+        case "webhook.outgoing.delete":
+          return `${actor} borró un webhook saliente`;
         default:
           return `${actor}: ${action} ${target}`;
       }
@@ -538,6 +582,21 @@ const es: Strings = {
     removeAdmin: "Quitar admin",
     rolesHint:
       "Los admins del grupo añaden y quitan miembros y borran cualquier mensaje; solo el propietario nombra admins.",
+  },
+  hooks: {
+    title: "Webhooks",
+    loading: "Cargando webhooks…",
+    hint: "Otro programa (un servidor de compilación, una alerta) publica en este grupo a través de la URL de un webhook, sin contraseña: quien tenga la URL puede publicar con el nombre del webhook.",
+    name: "Nombre del webhook",
+    create: "Crear webhook",
+    url: "URL del webhook",
+    urlHint:
+      'Se muestra solo esta vez: el servidor guarda solo una huella. Envíale JSON {"text": "…"} con POST.',
+    copy: "Copiar URL",
+    list: "Webhooks de este grupo",
+    none: "Aún no hay webhooks.",
+    createdOn: (when) => `Creado el ${when}`,
+    deleteQuestion: (name) => `¿Borrar ${name}? Su URL deja de funcionar en el acto.`,
   },
 };
 

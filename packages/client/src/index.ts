@@ -44,6 +44,7 @@ export {
   USERNAME_MAX,
   USERNAME_MIN,
   UPLOAD_DEFAULT_MAX_BYTES,
+  WEBHOOK_NAME_MAX,
 } from "#protocol/limits";
 export type {
   Attachment,
@@ -64,6 +65,13 @@ export type {
   CreateInvite,
   AdminUser,
   AuditEntry,
+  BotWithToken,
+  CreateBot,
+  CreateOutgoingWebhook,
+  IncomingWebhook,
+  IncomingWebhookWithUrl,
+  OutgoingWebhook,
+  WebhookDelivery,
   Report,
   History,
   HistoryQuery,

@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useId, useRef, useState } from "react";
+import { lazy, Suspense, useId, useRef, useState } from "react";
 import type { ChatListItem, ChatMember } from "@charla/client";
 import { adminApi } from "../admin-api.ts";
 import { chatsKey, dropChat } from "../cache.ts";
@@ -18,12 +18,15 @@ import { nameOf } from "../people.ts";
 import { UserProfileDialog, type ProfileUser } from "./UserProfileDialog.tsx";
 import { Dialog } from "./Dialog.tsx";
 
+// Its own chunk: few people manage webhooks, and the main bundle is near its budget.
+const GroupWebhooks = lazy(() => import("./GroupWebhooks.tsx"));
+
 const RANK: Record<ChatMember["role"], number> = { owner: 0, admin: 1, member: 2 };
 
 /**
  * A group's members, with presence and roles. The owner and the group's admins add people
  * found by search and remove members (not the owner); the owner makes members admins and
- * back; anyone may leave, and open a member's profile (to block them). The list follows
+ * back; they also manage the group's incoming webhooks; anyone may leave, and open a member's profile (to block them). The list follows
  * live changes through the chat list.
  */
 export function MembersDialog({
@@ -44,6 +47,7 @@ export function MembersDialog({
   // What the server allows (src/server/domain/roles.ts canManageGroup).
   const canManage = myRole === "owner" || myRole === "admin";
   const [profile, setProfile] = useState<ProfileUser | null>(null);
+  const [showWebhooks, setShowWebhooks] = useState(false);
 
   const { query, setQuery, users } = useUserSearch(canManage);
   const memberIds = new Set(chat.members.map((m) => m.user_id));
@@ -85,6 +89,11 @@ export function MembersDialog({
     <>
       {/* A sibling, not a child: the profile's own close must not reach this dialog. */}
       {profile && <UserProfileDialog user={profile} onClose={() => setProfile(null)} />}
+      {showWebhooks && canManage && (
+        <Suspense fallback={null}>
+          <GroupWebhooks chat={chat} myId={myId} onClose={() => setShowWebhooks(false)} />
+        </Suspense>
+      )}
       <Dialog dialogRef={dialog} title={t.membersTitle} onClose={onClose}>
         <p className="dialog-hint">
           {chatTitle(chat, myId)} · {t.members(chat.members.length)}
@@ -214,6 +223,16 @@ export function MembersDialog({
             disabled={busy}
             onConfirm={() => leave.mutate()}
           />
+          {canManage && (
+            <button
+              type="button"
+              className="btn btn-secondary"
+              aria-haspopup="dialog"
+              onClick={() => setShowWebhooks(true)}
+            >
+              {t.hooks.title}
+            </button>
+          )}
           <button type="button" className="btn btn-primary" onClick={() => dialog.current?.close()}>
             {t.done}
           </button>

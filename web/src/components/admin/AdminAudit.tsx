@@ -6,17 +6,21 @@ import { useUserNames } from "../../hooks/useUserNames.ts";
 import { formatDateTime } from "./format.ts";
 import { useNewestFirst } from "./useNewestFirst.ts";
 
+/** A bot is a user: its id names it like any account's. */
+const namesUser = (entry: AuditEntry) =>
+  entry.target_type === "user" || entry.target_type === "bot";
+
 /** Every admin action, newest first: who, what, to what, when. */
 export function AdminAudit() {
   const entries = useNewestFirst<AuditEntry>("audit", (query) => adminApi.audit(query));
   const names = useUserNames(
     entries.items.flatMap((e) =>
-      e.target_type === "user" && e.target_id ? [e.actor_id, e.target_id] : [e.actor_id],
+      namesUser(e) && e.target_id ? [e.actor_id, e.target_id] : [e.actor_id],
     ),
   );
   const nameOf = (userId: string) => names.get(userId) ?? t.admin.someone;
   const targetOf = (entry: AuditEntry) =>
-    entry.target_type === "user" && entry.target_id
+    namesUser(entry) && entry.target_id
       ? nameOf(entry.target_id)
       : `${entry.target_type} ${entry.target_id ?? ""}`.trim();
 

@@ -1,0 +1,105 @@
+/**
+ * A group's incoming webhooks in its members dialog: the owner makes one, copies its URL
+ * (shown once), a POST of `{ text }` to that URL shows in another member's open browser
+ * under the webhook's name, and once deleted the URL answers 404. A member who is not an
+ * admin of the group has no such section.
+ */
+import assert from "node:assert/strict";
+import path from "node:path";
+import { test } from "node:test";
+import type { Page } from "playwright-core";
+import { chatFixture } from "../support/fixture.ts";
+import {
+  ensureWebBuild,
+  launchBrowser,
+  logIn,
+  messageItem,
+  openPerson,
+  SCREENSHOTS,
+  seriousViolations,
+} from "./browser.ts";
+
+async function openMembers(page: Page) {
+  await page.getByRole("button", { name: /Ops room/ }).click();
+  await page.getByRole("heading", { name: "Ops room" }).waitFor();
+  await page.getByRole("button", { name: "Members" }).click();
+  return page.getByRole("dialog", { name: "Members" });
+}
+
+const postTo = (url: string, text: string) =>
+  fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ text }),
+  });
+
+test(
+  "a group owner connects a webhook, it posts, and is deleted",
+  { timeout: 150_000 },
+  async (t) => {
+    const browser = await launchBrowser(t);
+    if (!browser) return;
+    ensureWebBuild();
+    const { url, users, group } = await chatFixture(t, ["alice", "bob"]);
+    const [alice, bob] = users;
+    await group(alice, [bob], "Ops room");
+
+    const a = await openPerson(browser, url);
+    await a.context.grantPermissions(["clipboard-read", "clipboard-write"]);
+    const b = await openPerson(browser, url);
+    await logIn(a.page, "alice");
+    await logIn(b.page, "bob");
+
+    // bob is a plain member: no webhooks for him to manage.
+    const bobsDialog = await openMembers(b.page);
+    await bobsDialog.getByRole("list", { name: "Members" }).waitFor();
+    assert.equal(await bobsDialog.getByRole("button", { name: "Webhooks" }).count(), 0);
+    await bobsDialog.getByRole("button", { name: "Done" }).click();
+    await bobsDialog.waitFor({ state: "detached" });
+
+    // alice opens the group's webhooks (their own chunk) over the members and makes one.
+    const members = await openMembers(a.page);
+    await members.getByRole("button", { name: "Webhooks" }).click();
+    const dialog = a.page.getByRole("dialog", { name: "Webhooks" });
+    const list = dialog.getByRole("list", { name: "Webhooks of this group" });
+    await list.getByText("No webhook yet.").waitFor();
+    await dialog.getByLabel("Webhook name").fill("CI builds");
+    await dialog.getByRole("button", { name: "Create webhook" }).click();
+    const field = dialog.getByRole("textbox", { name: "Webhook URL" });
+    await field.waitFor();
+    const hookUrl = await field.inputValue();
+    assert.equal(new URL(hookUrl).origin, new URL(url).origin);
+    await list.getByRole("listitem").filter({ hasText: "CI builds" }).waitFor();
+    await dialog.getByRole("button", { name: "Copy URL" }).click();
+    await dialog.getByText("Copied").waitFor();
+    assert.equal(await a.page.evaluate("navigator.clipboard.readText()"), hookUrl);
+    assert.deepEqual(await seriousViolations(a.page, "webhooks dialog"), []);
+    await a.page.screenshot({ path: path.join(SCREENSHOTS, "webhooks.png") });
+
+    // Another program posts through the URL: bob, with the chat open, reads it live.
+    await b.page.getByRole("heading", { name: "Ops room" }).waitFor();
+    const posted = await postTo(hookUrl, "build #42 passed");
+    assert.equal(posted.status, 201);
+    const item = messageItem(b.page, "build #42 passed");
+    await item.waitFor();
+    await item.getByText("CI builds", { exact: true }).waitFor();
+
+    // Deleted after a second step: gone from the list, and its URL no longer posts.
+    await list.getByRole("button", { name: "Delete CI builds" }).click();
+    await dialog
+      .getByRole("group", { name: /Delete CI builds\?/ })
+      .getByRole("button", { name: "Delete" })
+      .click();
+    await list.getByText("No webhook yet.").waitFor();
+    await field.waitFor({ state: "detached" });
+    const refused = await postTo(hookUrl, "still there?");
+    assert.equal(refused.status, 404);
+    // Done goes back to the members, where the webhook's bot has left with it.
+    await dialog.getByRole("button", { name: "Done" }).click();
+    await dialog.waitFor({ state: "detached" });
+    const memberRows = members.getByRole("list", { name: "Members" }).getByRole("listitem");
+    await memberRows.filter({ hasText: "CI builds" }).waitFor({ state: "detached" });
+    assert.equal(await memberRows.count(), 2);
+    assert.deepEqual([...a.errors, ...b.errors], []);
+  },
+);
