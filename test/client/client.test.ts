@@ -246,3 +246,13 @@ test("logging out ends the connection and pending commands fail", async (t) => {
   );
   assert.equal((await allMessages(ben.api, chat.id)).length, 0);
 });
+
+test("serverSettings tells a client, before it signs in, what the server admits", async (t) => {
+  const { url } = await startServer(t, { registration: "invite", maxUploadBytes: 1_234_567 });
+  const anonymous = createHttpApi(url);
+  assert.equal((await anonymous.serverSettings()).registration, "open", "no account yet");
+  await person(url);
+  const settings = await anonymous.serverSettings();
+  assert.equal(settings.registration, "invite");
+  assert.equal(settings.limits.upload_bytes, 1_234_567);
+});

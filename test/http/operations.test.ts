@@ -58,6 +58,7 @@ test("operations endpoints", async (t) => {
       "POST /api/auth/logout",
       "GET /api/users/me",
       "GET /api/users",
+      "GET /api/server",
       "POST /api/chats",
       "GET /api/chats",
       "GET /api/chats/{id}",

@@ -8,7 +8,14 @@ import path from "node:path";
 import { test } from "node:test";
 import { http } from "../support/clients.ts";
 import { chatFixture } from "../support/fixture.ts";
-import { ensureWebBuild, launchBrowser, openPerson, PASSWORD, SCREENSHOTS } from "./browser.ts";
+import {
+  ensureWebBuild,
+  launchBrowser,
+  openPerson,
+  PASSWORD,
+  registerInUi,
+  SCREENSHOTS,
+} from "./browser.ts";
 
 test("a new user registers with an invite link", { timeout: 150_000 }, async (t) => {
   const browser = await launchBrowser(t);
@@ -95,4 +102,30 @@ test("a new user registers with an invite link", { timeout: 150_000 }, async (t)
     .getByText("This account is deactivated. Ask an admin of the server.")
     .waitFor();
   assert.deepEqual([...dani.errors, ...eve.errors], []);
+});
+
+test("the sign-in page offers what registration admits", { timeout: 120_000 }, async (t) => {
+  const browser = await launchBrowser(t);
+  if (!browser) return;
+  ensureWebBuild();
+
+  // By invite: the field is there before anyone is refused.
+  const invited = await chatFixture(t, ["root"], { registration: "invite" });
+  const ana = await openPerson(browser, invited.url);
+  await ana.page.getByLabel("Invite link or code").waitFor();
+  assert.equal(await ana.page.getByRole("button", { name: "Register" }).count(), 1);
+
+  // Closed: a line says so, and no button offers what the server would refuse.
+  const closed = await chatFixture(t, ["root"], { registration: "closed" });
+  const ben = await openPerson(browser, closed.url);
+  await ben.page.getByText("This server is not taking new accounts.").waitFor();
+  assert.equal(await ben.page.getByRole("button", { name: "Register" }).count(), 0);
+  assert.equal(await ben.page.getByLabel("Invite link or code").count(), 0);
+  await ben.page.getByRole("button", { name: "Log in" }).waitFor();
+
+  // A fresh server, closed or not, takes its first account: the admin registers here.
+  const fresh = await chatFixture(t, [], { registration: "closed" });
+  const root = await openPerson(browser, fresh.url);
+  await registerInUi(root.page, "first_admin");
+  assert.deepEqual([...ana.errors, ...ben.errors, ...root.errors], []);
 });

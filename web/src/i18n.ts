@@ -258,6 +258,7 @@ const en = {
     needsInvite:
       "This server takes new accounts only with a valid invite link (unused and not expired), or not at all. Ask an admin for one.",
     deactivated: "This account is deactivated. Ask an admin of the server.",
+    closed: "This server is not taking new accounts.",
   },
   /** Reports, blocks and group roles (issue 16). */
   mod: {
@@ -559,6 +560,7 @@ const es: Strings = {
     needsInvite:
       "Este servidor solo admite cuentas nuevas con un enlace de invitación válido (sin usar y sin caducar), o ninguna. Pídele uno a un administrador.",
     deactivated: "Esta cuenta está desactivada. Pregunta a un administrador del servidor.",
+    closed: "Este servidor no admite cuentas nuevas.",
   },
   mod: {
     report: "Denunciar",

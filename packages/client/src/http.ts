@@ -23,6 +23,7 @@ import type {
   SearchResults,
   Registration,
   Reactions,
+  ServerSettings,
   User,
   UserListItem,
   UsersQuery,
@@ -41,6 +42,11 @@ export interface HttpApiOptions {
 
 /** The typed HTTP API. Every function throws a {@link ChatError} when the server says no. */
 export interface HttpApi extends FilesApi {
+  /**
+   * `GET /api/server` (no token): whether registration is `open`, by `invite` or `closed`
+   * right now, and this server's limits (`limits.upload_bytes` is its MAX_UPLOAD_BYTES).
+   */
+  serverSettings(): Promise<ServerSettings>;
   /**
    * `POST /api/auth/register` → `{ user, token, expires_at }`; with `REGISTRATION=invite`
    * pass the invite's code as `invite`; a refused registration is `FORBIDDEN`.
@@ -220,6 +226,7 @@ export function createHttpApi(
 
   return {
     ...createFilesApi(baseUrl, getToken, options),
+    serverSettings: () => request("GET", "/server"),
     register: (credentials) => request("POST", "/auth/register", credentials),
     login: (credentials) => request("POST", "/auth/login", credentials),
     logout: async () => {

@@ -47,6 +47,7 @@ export {
   WEBHOOK_NAME_MAX,
 } from "#protocol/limits";
 export type {
+  ServerSettings,
   Attachment,
   UploadedAttachment,
   AuthResult,

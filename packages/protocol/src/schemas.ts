@@ -288,6 +288,21 @@ export const Registration = Obj({
 });
 export type Registration = Static<typeof Registration>;
 
+/**
+ * `GET /api/server` (no token): what a client needs before it acts. `registration` is what
+ * POST /api/auth/register would admit now (`open` on a server with no account yet, whatever
+ * REGISTRATION says); `limits` are this server's own, MAX_UPLOAD_BYTES included.
+ */
+export const ServerSettings = Obj({
+  registration: Type.Union([Type.Literal("open"), Type.Literal("invite"), Type.Literal("closed")]),
+  limits: Obj({
+    upload_bytes: Type.Integer({ minimum: 1, description: "MAX_UPLOAD_BYTES: one file's most." }),
+    attachments_per_message: Type.Integer({ minimum: 1 }),
+    body_characters: Type.Integer({ minimum: 1, description: "A message body's most." }),
+  }),
+});
+export type ServerSettings = Static<typeof ServerSettings>;
+
 export const CreateInvite = Obj({
   max_uses: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, default: 1 })),
   expires_in_seconds: Type.Optional(

@@ -140,7 +140,19 @@ export function createAuthService(options: AuthServiceOptions) {
     );
   }
 
+  // Accounts are never removed (a closed one keeps its row): once one exists, it always will.
+  let anyAccount = false;
+
   return {
+    /**
+     * Who may register now: REGISTRATION, except that a server with no account yet admits its
+     * first one whatever REGISTRATION says (so the web client offers it).
+     */
+    async registrationNow(): Promise<RegistrationMode> {
+      anyAccount ||= await store.users.anyExists();
+      return anyAccount ? registration : "open";
+    },
+
     /** Creates an account as REGISTRATION allows (`invite`: with a valid invite's code). */
     async register(username: string, password: string, invite?: string): Promise<AuthResult> {
       const admission: Admission =

@@ -26,6 +26,7 @@ import { moderationRoutes } from "./routes/moderation.ts";
 import { operationRoutes } from "./routes/operations.ts";
 import { reactionRoutes } from "./routes/reactions.ts";
 import { searchRoutes } from "./routes/search.ts";
+import { serverSettingsRoutes } from "./routes/server-settings.ts";
 import { userRoutes } from "./routes/users.ts";
 import { outgoingWebhookRoutes, webhookPostRoutes, webhookRoutes } from "./routes/webhooks.ts";
 import { fastifyLogger, logRequests } from "./request-log.ts";
@@ -117,6 +118,7 @@ export async function createHttpServer(
         if (!request.user || READS.has(request.method)) return;
         await deps.limits.spendUser(request.user.id, request.routeOptions.config.cost);
       });
+      await api.register(serverSettingsRoutes, deps);
       await api.register(authRoutes, deps);
       await api.register(userRoutes, deps);
       await api.register(avatarRoutes, deps);

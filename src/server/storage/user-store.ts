@@ -106,4 +106,6 @@ export interface UserStore {
   close(userId: string): Promise<boolean>;
   /** Makes the named accounts (regardless of case) admins; returns how many changed. */
   promoteAdmins(usernames: readonly string[]): Promise<number>;
+  /** Whether any account was ever created (closed ones count: their rows stay). */
+  anyExists(): Promise<boolean>;
 }

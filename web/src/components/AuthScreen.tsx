@@ -5,22 +5,26 @@ import { errorText } from "../errors.ts";
 import { ChatBubblesIcon } from "../icons.tsx";
 import { t } from "../i18n.ts";
 import { inviteCode, inviteInUrl, leaveRegisterPage, openedToRegister } from "../invite.ts";
+import { useServerSettings } from "../server-settings.ts";
 import { api, logIn } from "../session.ts";
 
 type Mode = "login" | "register";
 
 /** What a refusal means here: FORBIDDEN is a deactivated account, or a needed invite. */
-function failureText(error: unknown, mode: Mode): string {
+function failureText(error: unknown, mode: Mode, closed: boolean): string {
   if (error instanceof ChatError && error.code === "FORBIDDEN") {
-    return mode === "login" ? t.signUp.deactivated : t.signUp.needsInvite;
+    if (mode === "login") return t.signUp.deactivated;
+    return closed ? t.signUp.closed : t.signUp.needsInvite;
   }
   return errorText(error, mode === "register");
 }
 
 /**
  * Log in or register: one form, two submit buttons. Opened from an invite link
- * (`/register?invite=…`) it is the register page, with the invite filled in; the invite
- * field also appears when the server refuses a registration without one.
+ * (`/register?invite=…`) it is the register page, with the invite filled in. The server says
+ * what registration admits (GET /api/server): by invite, the invite field is there from the
+ * start; closed, there is no register button, only a line that says so. The invite field
+ * also appears when the server refuses a registration without one.
  */
 export function AuthScreen() {
   const id = useId();
@@ -29,6 +33,8 @@ export function AuthScreen() {
   const [askInvite, setAskInvite] = useState(() => inviteInUrl() !== null);
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
+  const registration = useServerSettings()?.registration;
+  const closed = registration === "closed";
   const auth = useMutation({
     mutationFn: ({ mode }: { mode: Mode }) => {
       if (mode === "login") return api.login({ username, password });
@@ -59,7 +65,8 @@ export function AuthScreen() {
     setPage("login");
   }
 
-  const registering = page === "register";
+  const registering = page === "register" && !closed;
+  const showInvite = (askInvite || registration === "invite") && !closed;
   return (
     <main className="auth">
       <div className="auth-card">
@@ -104,7 +111,7 @@ export function AuthScreen() {
               onChange={(e) => setPassword(e.target.value)}
             />
           </div>
-          {askInvite && (
+          {showInvite && (
             <div className="field">
               <label htmlFor={`${id}-invite`}>{t.signUp.invite}</label>
               <input
@@ -123,7 +130,7 @@ export function AuthScreen() {
           )}
           {auth.isError && (
             <p className="form-error" role="alert">
-              {failureText(auth.error, auth.variables?.mode ?? page)}
+              {failureText(auth.error, auth.variables?.mode ?? page, closed)}
             </p>
           )}
           {registering ? (
@@ -158,17 +165,23 @@ export function AuthScreen() {
               >
                 {t.logIn}
               </button>
-              <div className="auth-divider">
-                <span>{t.noAccount}</span>
-              </div>
-              <button
-                className="btn btn-secondary"
-                type="submit"
-                value="register"
-                disabled={auth.isPending}
-              >
-                {t.register}
-              </button>
+              {closed ? (
+                <p className="auth-hint">{t.signUp.closed}</p>
+              ) : (
+                <>
+                  <div className="auth-divider">
+                    <span>{t.noAccount}</span>
+                  </div>
+                  <button
+                    className="btn btn-secondary"
+                    type="submit"
+                    value="register"
+                    disabled={auth.isPending}
+                  >
+                    {t.register}
+                  </button>
+                </>
+              )}
             </>
           )}
           <p className="auth-hint">

@@ -3,14 +3,10 @@
  * progress from XMLHttpRequest) and can be cancelled or removed until the message is sent.
  */
 import { useEffect, useRef, useState } from "react";
-import {
-  ATTACHMENTS_PER_MESSAGE_MAX,
-  UPLOAD_DEFAULT_MAX_BYTES,
-  randomId,
-  type UploadedAttachment,
-} from "@charla/client";
+import { ATTACHMENTS_PER_MESSAGE_MAX, randomId, type UploadedAttachment } from "@charla/client";
 import { errorText } from "../errors.ts";
 import { formatSize, t } from "../i18n.ts";
+import { useUploadLimit } from "../server-settings.ts";
 import { api } from "../session.ts";
 
 export interface Upload {
@@ -27,15 +23,10 @@ export interface Upload {
 
 const PREVIEWABLE = /^image\/(png|jpeg|webp|gif)$/;
 
-/**
- * The contract's default MAX_UPLOAD_BYTES. The contract gives the client no way to learn a
- * server's own setting, so a larger file is refused here before a byte is sent (the server
- * would refuse it too, after reading up to the limit); a server set lower still answers
- * PAYLOAD_TOO_LARGE, shown on the file.
- */
-const MAX_UPLOAD_BYTES = UPLOAD_DEFAULT_MAX_BYTES;
-
 export function useUploads() {
+  // The server's MAX_UPLOAD_BYTES: a larger file is refused here before a byte is sent (the
+  // server would refuse it too, but only after reading up to the limit).
+  const maxUploadBytes = useUploadLimit();
   const [uploads, setUploads] = useState<Upload[]>([]);
   const [notice, setNotice] = useState<string | null>(null);
   const controllers = useRef(new Map<string, AbortController>());
@@ -71,12 +62,12 @@ export function useUploads() {
 
   function add(files: readonly File[]) {
     if (files.length === 0) return;
-    const tooLarge = files.find((file) => file.size > MAX_UPLOAD_BYTES);
-    const fitting = files.filter((file) => file.size <= MAX_UPLOAD_BYTES);
+    const tooLarge = files.find((file) => file.size > maxUploadBytes);
+    const fitting = files.filter((file) => file.size <= maxUploadBytes);
     const room = ATTACHMENTS_PER_MESSAGE_MAX - uploads.length;
     setNotice(
       tooLarge
-        ? t.files.tooLarge(tooLarge.name || "file", formatSize(MAX_UPLOAD_BYTES))
+        ? t.files.tooLarge(tooLarge.name || "file", formatSize(maxUploadBytes))
         : fitting.length > room
           ? t.files.tooMany(ATTACHMENTS_PER_MESSAGE_MAX)
           : null,

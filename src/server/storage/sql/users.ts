@@ -233,5 +233,10 @@ export function sqlUserStore(db: SqlQueryable): UserStore {
       );
       return rows.length;
     },
+
+    async anyExists() {
+      const rows = await db.query("SELECT EXISTS (SELECT 1 FROM users) AS any");
+      return rows[0]?.any === true;
+    },
   };
 }
