@@ -21,6 +21,7 @@ import { runSearchBench } from "./scenarios/search.ts";
 import { runSweep } from "./scenarios/sweep.ts";
 import { runHundredk, type HundredkResult } from "./scenarios/hundredk.ts";
 import { runBigGroup, type BigGroupResult } from "./scenarios/biggroup.ts";
+import { runWebhooks, webhooksMarkdown, type WebhooksResult } from "./scenarios/webhooks.ts";
 
 const opts = parseOptions(process.argv.slice(2));
 // Exit through process.exit so that every server and generator still running is ended.
@@ -185,6 +186,20 @@ if (wants("biggroup")) {
   }
 }
 
+let webhooks: WebhooksResult | undefined;
+if (wants("webhooks") && opts.servers.includes("charla")) {
+  // PostgreSQL when it answers: the queue's FOR UPDATE SKIP LOCKED is for many nodes on it.
+  const target: Target = pgOk ? "charla-pg" : "charla-pglite";
+  await attempt(`webhooks ${target}`, async () => {
+    const m0 = machineCpuSeconds();
+    await sleep(2000);
+    const before = `load average ${sh("cut -d' ' -f1-3 /proc/loadavg")}, ${((100 * (machineCpuSeconds() - m0)) / 2).toFixed(0)}% of a core busy over 2 s before starting`;
+    log(`webhooks: ${before}`);
+    webhooks = await runWebhooks(opts, seeds, target, before, log);
+    (results as Results & { webhooks?: WebhooksResult }).webhooks = webhooks;
+  });
+}
+
 if (wants("peer")) {
   // Charla on PostgreSQL when it answers, so that both servers persist to the same database.
   const charla: Target = pgOk ? "charla-pg" : "charla-pglite";
@@ -236,7 +251,9 @@ results.finishedAt = new Date().toISOString();
 const base = join(opts.out, stamp);
 writeFileSync(`${base}.json`, JSON.stringify(results, null, 2) + "\n");
 const md =
-  markdown(results) + (results.peer ? peerMarkdown(results.peer, results.peer.ratios ?? []) : "");
+  markdown(results) +
+  (results.peer ? peerMarkdown(results.peer, results.peer.ratios ?? []) : "") +
+  (webhooks ? webhooksMarkdown(webhooks) : "");
 writeFileSync(
   `${base}.md`,
   `# Charla benchmark ${results.startedAt}\n\n\`${results.command}\`\n\n${md}`,

@@ -96,6 +96,8 @@ const HELP = `npm run bench -- [options]
   --scenarios biggroup              opt-in: one group of 5,000 online over several nodes, against
                                     the in-memory server's same fan-out
   --bg-members 5000 --bg-nodes 3 --bg-rate 5   biggroup: members, nodes, msg/s to the group
+  --scenarios webhooks              opt-in: each rate without, then with, an outgoing webhook on every
+                                    message to a local receiver: throughput ratio, deliveries/s, lag
   --peer-clients 2000 --peer-servers charla,prosody,ejabberd --peer-storage sql|internal
   --peer-rates 100,200,...          peer: offered msg/s, ascending; each server stops at saturation
   --pg-url postgres://root@127.0.0.1:5432/postgres   (default: DATABASE_URL or that)

@@ -18,7 +18,8 @@ let portOffset = 0;
 /**
  * Starts `target` on fresh storage (a clone of the seed for Charla), with `users` users in
  * rooms of `opts.room`, runs `fn`, then stops the server and removes its storage whatever
- * happened.
+ * happened. `env` adds to Charla's environment (e.g. WEBHOOK_ALLOW_PRIVATE for a receiver
+ * on this machine).
  */
 export async function withServer<T>(
   opts: Options,
@@ -27,6 +28,7 @@ export async function withServer<T>(
   profileTag: string,
   users: number,
   fn: (server: ServerProcess, startMs: number, fixture: Fixture) => Promise<T>,
+  env: Record<string, string> = {},
 ): Promise<T> {
   let cpuProfDir: string | undefined;
   if (opts.cpuProf) {
@@ -60,7 +62,7 @@ export async function withServer<T>(
       ...(clone.dataDir ? { dataDir: clone.dataDir } : {}),
       ...(clone.databaseUrl ? { databaseUrl: clone.databaseUrl } : {}),
       ...(cpuProfDir ? { cpuProfDir } : {}),
-      env: { TOKEN_TTL_SECONDS: String(TOKEN_TTL_SECONDS) },
+      env: { TOKEN_TTL_SECONDS: String(TOKEN_TTL_SECONDS), ...env },
     });
     try {
       const startMs = await server.start();
