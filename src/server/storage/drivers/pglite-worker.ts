@@ -5,7 +5,7 @@
  * order; the main thread (pglite.ts) keeps transactions from interleaving.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { PGlite } from "@electric-sql/pglite";
+import { PGlite, types } from "@electric-sql/pglite";
 import type { WorkerFailure, WorkerReply, WorkerRequest } from "./pglite-protocol.ts";
 
 const port = parentPort!;
@@ -25,9 +25,27 @@ function describe(error: unknown): WorkerFailure {
   };
 }
 
+/**
+ * bytea (file chunks) through Node's own hex codec. PGlite 0.5's serializer makes a string
+ * per byte (`Array.from(bytes).map(b => b.toString(16))…join("")`) and its parser a
+ * `parseInt` per byte: a 256 KiB chunk became a quarter of a million strings, so a 25 MiB
+ * upload left hundreds of MB of garbage and the server's RSS rose by tens of MB while it
+ * streamed in. Buffer's codec makes the one hex string and the one buffer natively.
+ */
+const BYTEA = types.BYTEA;
+const byteCodecs = {
+  serializers: {
+    [BYTEA]: (value: unknown) => {
+      if (!(value instanceof Uint8Array)) throw new TypeError("bytea takes a Uint8Array");
+      return "\\x" + Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("hex");
+    },
+  },
+  parsers: { [BYTEA]: (text: string) => Buffer.from(text.slice(2), "hex") },
+};
+
 let db: PGlite;
 try {
-  db = dataDir === undefined ? new PGlite() : new PGlite(dataDir);
+  db = new PGlite(dataDir, byteCodecs);
   await db.waitReady;
   port.postMessage({ id: 0, ok: true } satisfies WorkerReply);
 } catch (error) {
