@@ -15,6 +15,7 @@ import type { UserService } from "../domain/users.ts";
 import type { Metrics } from "../metrics.ts";
 import type { Limits } from "../rate-limits.ts";
 import { toChatError } from "../errors.ts";
+import { compactConnection } from "../library-shims.ts";
 import { createAuthMiddleware } from "./auth-middleware.ts";
 import { coalesceQueuedFrames } from "./coalesce-writes.ts";
 import { createDispatcher, type CommandContext } from "./command.ts";
@@ -27,6 +28,8 @@ import type { PresenceScopeService } from "./presence-scope.ts";
 import {
   blockRoom,
   chatRoom,
+  forgetWhenSettled,
+  NO_IDS,
   sessionRoom,
   userRoom,
   type ChatServer,
@@ -151,15 +154,18 @@ export function startGateway(
       ...chatIds.map(chatRoom),
       ...blockPeerIds.map(blockRoom),
     ]);
-    socket.data.chatIds = [];
-    socket.data.blockPeerIds = [];
+    socket.data.chatIds = NO_IDS;
+    socket.data.blockPeerIds = NO_IDS;
     socket.data.recheck = undefined;
     tracking.connected(socket);
     socket.onAny(dispatch);
-    socket.data.ready = settleRooms(socket, { chatIds, blockPeerIds }, recheck);
-    // Caught here; each command that waits for it reports the failure itself.
-    socket.data.ready.catch(() => undefined);
+    const ready = settleRooms(socket, { chatIds, blockPeerIds }, recheck);
+    socket.data.ready = ready;
+    // A rejection is handled there; each command that waits for it reports the failure itself.
+    forgetWhenSettled(socket, "ready", ready);
     expiry.add(socket, user.expiresAt);
+    // Last: every listener of this connection is in place.
+    compactConnection(socket);
   });
 
   /**
@@ -168,7 +174,7 @@ export function startGateway(
    */
   async function settleRooms(
     socket: ChatSocket,
-    joined: HandshakeRead,
+    joined: { chatIds: readonly string[]; blockPeerIds: readonly string[] },
     recheck: (() => Promise<HandshakeRead>) | undefined,
   ): Promise<void> {
     if (!recheck) return;

@@ -9,9 +9,9 @@ export interface InterServerEvents {}
 export interface SocketData {
   user: AuthenticatedUser;
   /** The chats the user belonged to at the handshake; joined as rooms on connect. */
-  chatIds: string[];
+  chatIds: readonly string[];
   /** The users in a block with the user at the handshake; their block rooms joined on connect. */
-  blockPeerIds: string[];
+  blockPeerIds: readonly string[];
   /** This socket's presence updates, chained so that they apply in order. */
   presence: Promise<unknown>;
   /** Until connect: re-reads the user's token state and chats (auth-middleware.ts). */
@@ -21,6 +21,31 @@ export interface SocketData {
    * accepted (rooms re-checked); commands wait for it, and fail if the token was revoked.
    */
   ready: Promise<void>;
+}
+
+/**
+ * What a socket keeps in `data` once a promise has settled or a list was used up: one shared
+ * value for every idle socket instead of one of each per socket.
+ */
+export const SETTLED: Promise<void> = Promise.resolve();
+export const NO_IDS: readonly string[] = Object.freeze([]);
+
+/**
+ * Once `promise` has fulfilled, and if `socket.data[key]` still holds it, puts SETTLED in its
+ * place: a settled promise kept by every idle socket costs ~50 B each. A rejected one stays
+ * (whoever awaits it must see the failure); its rejection counts as handled here.
+ */
+export function forgetWhenSettled(
+  socket: ChatSocket,
+  key: "ready" | "presence",
+  promise: Promise<unknown>,
+): void {
+  promise.then(
+    () => {
+      if (socket.data[key] === promise) socket.data[key] = SETTLED;
+    },
+    () => undefined,
+  );
 }
 
 export type ChatServer = Server<

@@ -17,7 +17,7 @@ import {
   chatIdsOfSocket,
   type PresenceScopeService,
 } from "../presence-scope.ts";
-import type { ChatSocket } from "../types.ts";
+import { forgetWhenSettled, type ChatSocket } from "../types.ts";
 
 export function createPresenceTracking(
   scope: PresenceScopeService,
@@ -40,13 +40,15 @@ export function createPresenceTracking(
     const { id: user_id, username } = socket.data.user;
     // The rooms it has joined now: its chats, kept current by membership changes.
     const chatIds = chatIdsOfSocket(socket);
-    socket.data.presence = presence
+    const step = presence
       .socketConnected({ user_id, username }, socket.id)
       .then(async (first) => {
         if (first) scope.announceArrival(asOnline(socket), chatIds);
         if (socket.connected) await sendUsersList(socket);
       })
       .catch((error: unknown) => log.error({ err: error }, "presence: connect failed"));
+    socket.data.presence = step;
+    forgetWhenSettled(socket, "presence", step);
   }
 
   /** Called while the socket is still in its rooms ("disconnecting"). */
