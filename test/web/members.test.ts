@@ -45,6 +45,13 @@ test("the owner adds and removes a group member live", { timeout: 150_000 }, asy
   await members.filter({ hasText: "carol" }).getByText("online").waitFor();
   assert.equal(await members.count(), 3);
   await members.filter({ hasText: "carol" }).getByText("Member", { exact: true }).waitFor();
+  // Everyone is a member now. A name nobody has: said so. An empty field: nothing was
+  // looked for, so no "nobody found" (the field's own placeholder is all).
+  const search = dialog.getByLabel("Add people");
+  await search.fill("zed_nobody");
+  await dialog.getByText("Nobody found by that name.").waitFor();
+  await search.fill("");
+  await dialog.getByText("Nobody found by that name.").waitFor({ state: "detached" });
   await a.page.screenshot({ path: path.join(SCREENSHOTS, "members.png") });
   await dialog.getByRole("button", { name: "Done" }).click();
   await dialog.waitFor({ state: "detached" });

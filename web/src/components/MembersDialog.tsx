@@ -203,7 +203,9 @@ export function MembersDialog({
                   </button>
                 </li>
               ))}
-              {users.isSuccess && candidates.length === 0 && (
+              {/* Nothing typed yet, and everyone listed is a member already: no "nobody
+                  found", since nobody was looked for. */}
+              {users.isSuccess && candidates.length === 0 && query.trim() !== "" && (
                 <li className="muted user-results-empty">{t.noUsersFound}</li>
               )}
             </ul>
