@@ -12,7 +12,7 @@ import { pgReachable } from "./lib/pg.ts";
 import { Seeds } from "./lib/seed.ts";
 import { computeRatios, markdown, svgChart, type Results } from "./lib/report.ts";
 import { machineCpuSeconds, sleep } from "./lib/servers.ts";
-import type { Target } from "./lib/targets.ts";
+import { withoutSearchIndex, type Target } from "./lib/targets.ts";
 import { hardFdLimit, runIdle } from "./scenarios/idle.ts";
 import { runPeerCharla, runPeerXmpp, type PeerResults } from "./scenarios/peer.ts";
 import { runStorm } from "./scenarios/storm.ts";
@@ -64,7 +64,8 @@ const results: Results = {
 };
 
 const wants = (s: string) => opts.scenarios.includes(s);
-const mainCharla: Target = opts.mainBackend === "pg" ? "charla-pg" : "charla-pglite";
+const mainCharla: "charla-pg" | "charla-pglite" =
+  opts.mainBackend === "pg" ? "charla-pg" : "charla-pglite";
 const pgOk = opts.pgUrl ? await pgReachable(opts.pgUrl) : false;
 if (pgOk) {
   results.machine.postgres = sh(
@@ -82,6 +83,7 @@ const targets = (withBaseline: boolean): Target[] => {
   const t: Target[] = [];
   if (withBaseline && opts.servers.includes("baseline")) t.push("baseline");
   if (opts.servers.includes("charla")) t.push(mainCharla);
+  if (opts.servers.includes("charla-nosearch")) t.push(withoutSearchIndex(mainCharla));
   return t;
 };
 

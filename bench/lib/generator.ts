@@ -269,7 +269,8 @@ async function load(cmd: LoadCmd): Promise<LoadResult> {
   let rr = 0;
   const cpu0 = process.cpuUsage();
   const total = cmd.untilStopped ? Infinity : Math.round((cmd.rate * cmd.durationMs) / 1000);
-  const pad = "x".repeat(Math.max(0, cmd.bodyBytes - 30));
+  const padBytes = Math.max(0, cmd.bodyBytes - 30);
+  const pads = cmd.bodyWords ? wordPads(padBytes) : ["x".repeat(padBytes)];
   const start = now();
 
   const sendOne = (intended: number): void => {
@@ -279,7 +280,7 @@ async function load(cmd: LoadCmd): Promise<LoadResult> {
       if (!c.conn.connected) continue;
       pending++;
       sent++;
-      const body = `b|${cmd.step}|${intended.toFixed(3)}|${pad}`;
+      const body = `b|${cmd.step}|${intended.toFixed(3)}|${pads[sent % pads.length]}`;
       c.conn.send(body, (res) => {
         pending--;
         if (res.ok) {
@@ -454,3 +455,28 @@ process.on("message", (raw: unknown) => {
 });
 // Never outlive the orchestrator.
 process.on("disconnect", () => process.exit(0));
+
+/**
+ * 256 fillers of `bytes` bytes, each of words drawn from 2,000 made-up ones with a steep skew
+ * (a few common, most rare, as in bench/scenarios/search.ts), so that a search index takes
+ * apart about as many words per message as people write, not one run of "x".
+ */
+function wordPads(bytes: number): string[] {
+  const syllables = ["ca", "sa", "me", "lo", "ti", "na", "ro", "de", "mu", "pe", "chi", "va"];
+  const vocabulary = Array.from({ length: 2000 }, (_, i) => {
+    let w = "";
+    for (let n = i + 1; n > 0; n = Math.floor(n / syllables.length)) {
+      w += syllables[n % syllables.length];
+    }
+    return w;
+  });
+  let seed = 42;
+  const random = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  return Array.from({ length: 256 }, () => {
+    let pad = "";
+    while (pad.length < bytes) {
+      pad += `${vocabulary[Math.floor(random() ** 3 * vocabulary.length)]} `;
+    }
+    return pad.slice(0, bytes);
+  });
+}

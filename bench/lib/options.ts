@@ -19,6 +19,8 @@ export interface Options {
   stepSeconds: number;
   drainMs: number;
   bodyBytes: number;
+  /** Bodies of words instead of one run of "x" (what the search index has to take apart). */
+  bodyWords: boolean;
   /** A step is sustained when its p99 stays under this and nothing is lost or unacked. */
   sloP99Ms: number;
   idleCounts: number[];
@@ -77,11 +79,14 @@ export interface Options {
 const HELP = `npm run bench -- [options]
   --scenarios sweep,db,idle,storm   which scenarios (default: all four)
   --servers baseline,charla         which servers (default: both)
+                                    charla-nosearch: Charla with the message search index
+                                    dropped (what the index costs the send path)
   --clients 1000 --room 10          sweep: connections and room size
   --rates 500,1000,...              sweep: offered msg/s, ascending; stops at saturation
   --rounds 2                        sweep: rounds of each server, in turns; ratios use the best
   --step-seconds 4 --drain-ms 4000  sweep: length of a step, longest wait for stragglers
   --body-bytes 100 --slo-p99-ms 1000
+  --body-words                      bodies of words (varied, as people write) instead of "xxx…"
   --idle 1000,5000 --idle-users 100 idle: connection counts (clamped to ulimit -Hn)
   --storm-clients 2000 --storm-users 200 --storm-rate 100 --storm-modes drop,restart
   --scenarios peer                  opt-in: Charla against Prosody (and ejabberd), same work
@@ -156,6 +161,7 @@ export function parseOptions(argv: string[]): Options {
     stepSeconds: num("step-seconds", full ? 8 : 4),
     drainMs: num("drain-ms", 4000),
     bodyBytes: num("body-bytes", 100),
+    bodyWords: get("body-words", "false") === "true" || get("body-words", "") === "1",
     sloP99Ms: num("slo-p99-ms", 1000),
     idleCounts: nums("idle", full ? "1000,5000,10000,19000,100000" : "1000,5000"),
     idleUsers: num("idle-users", 100),

@@ -38,6 +38,8 @@ export interface LoadCmd {
   /** Longest wait after the last send for acks and deliveries to settle. */
   drainMs: number;
   bodyBytes: number;
+  /** Bodies of words (as people write) instead of one run of "x": what a search index sees. */
+  bodyWords?: boolean;
   /** Live sockets per chat id over all generators: deliveries expected per acked message. */
   roomSizes: Record<string, number>;
   /** Stop early when told by a `stop` command (storm traffic). */

@@ -1,13 +1,30 @@
 /** The servers a scenario can run against, each started fresh and torn down after use. */
 import { mkdirSync } from "node:fs";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import pg from "pg";
 import type { Options } from "./options.ts";
 import { tokenAccepted, TOKEN_TTL_SECONDS, type Seeds } from "./seed.ts";
 import { freePort } from "./proc.ts";
 import { ServerProcess, type ServerKind } from "./servers.ts";
 import { makeFixture, type Fixture } from "./setup.ts";
 
-export type Target = "baseline" | "baseline-lean" | "charla-pglite" | "charla-pg";
+/**
+ * `…-nosearch`: Charla with the message search index dropped after migrating (bench only:
+ * the product always has it), to measure what the index costs the send path.
+ */
+export type Target =
+  | "baseline"
+  | "baseline-lean"
+  | "charla-pglite"
+  | "charla-pg"
+  | "charla-pglite-nosearch"
+  | "charla-pg-nosearch";
+
+/** The same Charla without its search index (`--servers charla-nosearch`). */
+export function withoutSearchIndex(target: "charla-pglite" | "charla-pg"): Target {
+  return `${target}-nosearch`;
+}
 
 export function kindOf(target: Target): ServerKind {
   return target.startsWith("baseline") ? "baseline" : "charla";
@@ -51,9 +68,10 @@ export async function withServer<T>(
       await server.dispose();
     }
   }
-  const backend = target === "charla-pg" ? "pg" : "pglite";
+  const backend = target.startsWith("charla-pg-") || target === "charla-pg" ? "pg" : "pglite";
   for (let attempt = 0; ; attempt++) {
     const clone = await seeds.clone(backend, users, attempt > 0);
+    if (target.endsWith("-nosearch")) await dropSearchIndex(clone);
     const server = new ServerProcess({
       kind: "charla",
       label: target,
@@ -76,5 +94,30 @@ export async function withServer<T>(
       await server.dispose();
       await clone.dispose().catch((e: unknown) => console.error(`cleanup ${target}: ${e}`));
     }
+  }
+}
+
+/**
+ * Drops migration 0014's GIN index on the clone before the server opens it. The server does
+ * not make it again: its migrations are recorded as applied in the seed.
+ */
+async function dropSearchIndex(clone: { dataDir?: string; databaseUrl?: string }): Promise<void> {
+  const sql = "DROP INDEX messages_search";
+  if (clone.databaseUrl) {
+    const c = new pg.Client({ connectionString: clone.databaseUrl });
+    await c.connect();
+    try {
+      await c.query(sql);
+    } finally {
+      await c.end();
+    }
+    return;
+  }
+  // The server keeps PGlite under DATA_DIR/pglite (src/server/config.ts).
+  const db = new PGlite(join(clone.dataDir!, "pglite"));
+  try {
+    await db.exec(sql);
+  } finally {
+    await db.close();
   }
 }

@@ -177,6 +177,7 @@ export async function runSweep(
           durationMs: 1000,
           drainMs: opts.drainMs,
           bodyBytes: opts.bodyBytes,
+          bodyWords: opts.bodyWords,
           roomSizes,
         };
         await gens.load({ ...common, rate: Math.min(200, opts.rates[0] ?? 200) }); // warm-up (JIT)
