@@ -602,12 +602,17 @@ const es: Strings = {
   },
 };
 
-export const lang: "en" | "es" =
-  typeof navigator !== "undefined" && navigator.language.toLowerCase().startsWith("es")
-    ? "es"
-    : "en";
+// Through globalThis: test/web/spanish.test.ts imports the tables in Node, without the DOM.
+const browserLanguage = (globalThis as { navigator?: { language?: string } }).navigator?.language;
+export const lang: "en" | "es" = browserLanguage?.toLowerCase().startsWith("es") ? "es" : "en";
 
 export const t: Strings = lang === "es" ? es : en;
+
+/**
+ * Both tables, for test/web/spanish.test.ts: it walks the client in Spanish and asserts that
+ * none of the English strings shows. The client itself reads `t`.
+ */
+export const tables: { en: Strings; es: Strings } = { en, es };
 
 const timeFormat = new Intl.DateTimeFormat(lang, { hour: "numeric", minute: "2-digit" });
 const dayFormat = new Intl.DateTimeFormat(lang, { weekday: "long", day: "numeric", month: "long" });

@@ -170,14 +170,19 @@ export function ProfileDialog({ me, onClose }: { me: User; onClose: () => void }
           <div className="profile-photo-actions">
             <button
               type="button"
-              className="btn"
+              className="btn btn-secondary"
               disabled={busy}
               onClick={() => file.current?.click()}
             >
               {t.changePhoto}
             </button>
             {me.avatar_url && (
-              <button type="button" className="btn" disabled={busy} onClick={removePhoto}>
+              <button
+                type="button"
+                className="btn btn-secondary"
+                disabled={busy}
+                onClick={removePhoto}
+              >
                 {t.removePhoto}
               </button>
             )}
@@ -228,7 +233,7 @@ export function ProfileDialog({ me, onClose }: { me: User; onClose: () => void }
             required
             onChange={(e) => setNext(e.target.value)}
           />
-          <button className="btn" disabled={busy}>
+          <button className="btn btn-secondary" disabled={busy}>
             {t.changePassword}
           </button>
         </form>
@@ -243,7 +248,7 @@ export function ProfileDialog({ me, onClose }: { me: User; onClose: () => void }
             required
             onChange={(e) => setOthersPassword(e.target.value)}
           />
-          <button className="btn" disabled={busy}>
+          <button className="btn btn-secondary" disabled={busy}>
             {t.logOutOthers}
           </button>
         </form>
