@@ -57,8 +57,14 @@ async function run(request: WorkerRequest): Promise<WorkerReply> {
   try {
     switch (request.op) {
       case "query": {
-        const result = await db.query(request.text, request.params as unknown[]);
-        return { id: request.id, ok: true, rows: result.rows };
+        // Arrays, not objects: PGlite builds an object per row with Object.fromEntries, and
+        // the copy to the main thread then carries every column name in every row (a
+        // catch-up page is 201 rows of 16 columns; docs/benchmarks.md "History and catch-up").
+        const result = await db.query<unknown[]>(request.text, request.params as unknown[], {
+          rowMode: "array",
+        });
+        const columns = result.fields.map((field) => field.name);
+        return { id: request.id, ok: true, result: { columns, rows: result.rows } };
       }
       case "exec":
         await db.exec(request.text);

@@ -7,7 +7,7 @@ import { Worker } from "node:worker_threads";
 import { Mutex } from "@electric-sql/pglite";
 import type { Logger } from "pino";
 import type { SqlDriver, SqlQueryable } from "./driver.ts";
-import type { WorkerCommand, WorkerFailure, WorkerReply } from "./pglite-protocol.ts";
+import type { WorkerCommand, WorkerFailure, WorkerReply, WorkerRows } from "./pglite-protocol.ts";
 
 // Compiled (dist/server, `npm start`) the thread runs its JavaScript directly. From source
 // (tests, tsx) Node does not carry tsx's loader into worker threads, so the thread registers
@@ -28,6 +28,21 @@ function toError(failure: WorkerFailure): Error {
   return Object.assign(new Error(message), fields);
 }
 
+/**
+ * The rows as objects keyed by column name, as PGlite (and node-postgres) return them: a
+ * later column of the same name wins, as it does there (`SELECT m.*, x.id`).
+ */
+function toObjects({ columns, rows }: WorkerRows): Record<string, unknown>[] {
+  const objects = new Array<Record<string, unknown>>(rows.length);
+  for (let r = 0; r < rows.length; r++) {
+    const values = rows[r]!;
+    const object: Record<string, unknown> = {};
+    for (let c = 0; c < columns.length; c++) object[columns[c]!] = values[c];
+    objects[r] = object;
+  }
+  return objects;
+}
+
 /** Opens PGlite at `dataDir`, or in memory when `dataDir` is undefined. */
 export async function openPgliteDriver(
   dataDir: string | undefined,
@@ -36,7 +51,7 @@ export async function openPgliteDriver(
   const worker = new Worker(workerEntry(), { execArgv: [], workerData: { dataDir } });
   const pending = new Map<
     number,
-    { resolve: (rows: unknown[]) => void; reject: (e: Error) => void }
+    { resolve: (result: WorkerRows | undefined) => void; reject: (e: Error) => void }
   >();
   let nextId = 1;
   // Set once the database is closed or its thread is gone; every later call fails with it.
@@ -50,7 +65,7 @@ export async function openPgliteDriver(
     const waiting = pending.get(reply.id);
     if (!waiting) return;
     pending.delete(reply.id);
-    if (reply.ok) waiting.resolve(reply.rows ?? []);
+    if (reply.ok) waiting.resolve(reply.result);
     else waiting.reject(toError(reply.error));
     // An idle database thread must not keep the process alive; a busy one must.
     if (pending.size === 0) worker.unref();
@@ -70,10 +85,12 @@ export async function openPgliteDriver(
     fail(`database thread exited with code ${code}`);
   });
 
-  const call = (command: WorkerCommand): Promise<unknown[]> => {
+  const call = (command: WorkerCommand): Promise<WorkerRows | undefined> => {
     if (gone) return Promise.reject(gone);
     const id = nextId++;
-    const reply = new Promise<unknown[]>((resolve, reject) => pending.set(id, { resolve, reject }));
+    const reply = new Promise<WorkerRows | undefined>((resolve, reject) =>
+      pending.set(id, { resolve, reject }),
+    );
     worker.ref();
     worker.postMessage({ ...command, id });
     return reply;
@@ -87,8 +104,10 @@ export async function openPgliteDriver(
   }
 
   const inTransaction: SqlQueryable = {
-    query: async <R>(text: string, params: readonly unknown[] = []) =>
-      (await call({ op: "query", text, params })) as R[],
+    query: async <R>(text: string, params: readonly unknown[] = []) => {
+      const result = await call({ op: "query", text, params });
+      return (result ? toObjects(result) : []) as R[];
+    },
     exec: async (text: string) => {
       await call({ op: "exec", text });
     },
