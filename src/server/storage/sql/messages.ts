@@ -6,7 +6,13 @@ import { AttachmentsUnavailable, SendBlocked } from "../errors.ts";
 import type { AppendResult, HistoryPage, MessageAccess, MessageStore } from "../message-store.ts";
 import { appendMessages } from "./append.ts";
 import { auditCte, auditParams } from "./audit.ts";
-import { MESSAGE_COLUMNS, toMessage as rowToMessage, type Row } from "./rows.ts";
+import {
+  fromJsonRows,
+  MESSAGE_COLUMNS,
+  selectAsJsonRows,
+  toMessage as rowToMessage,
+  type Row,
+} from "./rows.ts";
 
 /** Thrown inside the attach transaction to roll it back and answer `result` instead. */
 class RollBack {
@@ -175,28 +181,36 @@ export function sqlMessageStore(db: SqlDriver, links: AttachmentLinks): MessageS
     },
 
     async history(chatId, { limit, before_seq, after_seq }) {
+      // Pages are the messages read most: their rows come as one JSON value (rows.ts).
       if (after_seq !== undefined) {
-        const rows = await db.query(
-          `SELECT ${MESSAGE_COLUMNS} FROM messages
-            WHERE chat_id = $1 AND seq > $2::bigint AND ($3::bigint IS NULL OR seq < $3)
-            ORDER BY seq ASC LIMIT $4`,
+        const [row] = await db.query(
+          selectAsJsonRows(
+            `SELECT ${MESSAGE_COLUMNS} FROM messages
+              WHERE chat_id = $1 AND seq > $2::bigint AND ($3::bigint IS NULL OR seq < $3)
+              ORDER BY seq ASC LIMIT $4`,
+            "r.seq ASC",
+          ),
           [chatId, after_seq, before_seq ?? null, limit + 1],
         );
-        return page(rows, limit);
+        return page(fromJsonRows(row?.rows), limit);
       }
-      const rows = await db.query(
-        `SELECT ${MESSAGE_COLUMNS} FROM messages
-          WHERE chat_id = $1 AND ($2::bigint IS NULL OR seq < $2)
-          ORDER BY seq DESC LIMIT $3`,
+      const [row] = await db.query(
+        selectAsJsonRows(
+          `SELECT ${MESSAGE_COLUMNS} FROM messages
+            WHERE chat_id = $1 AND ($2::bigint IS NULL OR seq < $2)
+            ORDER BY seq DESC LIMIT $3`,
+          "r.seq DESC",
+        ),
         [chatId, before_seq ?? null, limit + 1],
       );
-      return page(rows, limit, true);
+      return page(fromJsonRows(row?.rows), limit, true);
     },
 
     async changesForMember(userId, after, limit) {
       // The caller's memberships with their cursors, and per chat the first limit + 1
       // changes through the (chat_id, change_seq) index: one round trip for any number of
-      // chats. A chat with nothing new comes back as one row of NULLs.
+      // chats. Each chat is one row, its changes one JSON value (rows.ts), NULL when it
+      // has nothing new.
       const rows = await db.query(
         `WITH cursors AS (
            SELECT cm.chat_id, COALESCE(c.after_change_seq, 0) AS after_change_seq
@@ -205,24 +219,21 @@ export function sqlMessageStore(db: SqlDriver, links: AttachmentLinks): MessageS
                     ON c.chat_id = cm.chat_id
             WHERE cm.user_id = $1
          )
-         SELECT cursors.chat_id AS sync_chat_id, changed.*
+         SELECT cursors.chat_id AS sync_chat_id,
+                (${selectAsJsonRows(
+                  `SELECT ${MESSAGE_COLUMNS} FROM messages
+                    WHERE chat_id = cursors.chat_id AND change_seq > cursors.after_change_seq
+                    ORDER BY change_seq ASC LIMIT $4`,
+                  "r.change_seq ASC",
+                )}) AS changes
            FROM cursors
-           LEFT JOIN LATERAL (
-             SELECT ${MESSAGE_COLUMNS} FROM messages
-              WHERE chat_id = cursors.chat_id AND change_seq > cursors.after_change_seq
-              ORDER BY change_seq ASC LIMIT $4
-           ) changed ON true
-          ORDER BY cursors.chat_id, changed.change_seq`,
+          ORDER BY cursors.chat_id`,
         [userId, [...after.keys()], [...after.values()], limit + 1],
       );
-      const byChat = new Map<string, Row[]>();
-      for (const row of rows) {
-        const chatId = row.sync_chat_id as string;
-        const list = byChat.get(chatId) ?? [];
-        if (row.id !== null) list.push(row);
-        byChat.set(chatId, list);
-      }
-      return [...byChat].map(([chat_id, list]) => ({ chat_id, ...page(list, limit) }));
+      return rows.map((row) => ({
+        chat_id: row.sync_chat_id as string,
+        ...page(fromJsonRows(row.changes), limit),
+      }));
     },
 
     async search(callerId, text, { chatId, beforeId, limit }) {
@@ -250,12 +261,15 @@ export function sqlMessageStore(db: SqlDriver, links: AttachmentLinks): MessageS
     },
 
     async changesSince(chatId, afterChangeSeq, limit) {
-      const rows = await db.query(
-        `SELECT ${MESSAGE_COLUMNS} FROM messages
-          WHERE chat_id = $1 AND change_seq > $2::bigint ORDER BY change_seq ASC LIMIT $3`,
+      const [row] = await db.query(
+        selectAsJsonRows(
+          `SELECT ${MESSAGE_COLUMNS} FROM messages
+            WHERE chat_id = $1 AND change_seq > $2::bigint ORDER BY change_seq ASC LIMIT $3`,
+          "r.change_seq ASC",
+        ),
         [chatId, afterChangeSeq, limit + 1],
       );
-      return page(rows, limit);
+      return page(fromJsonRows(row?.rows), limit);
     },
   };
 }
