@@ -5,7 +5,14 @@ import { isUniqueViolation, type SqlDriver } from "../drivers/driver.ts";
 import { DirectChatExists } from "../errors.ts";
 import { avatarUrl } from "../../avatar-url.ts";
 import type { AttachmentLinks } from "../attachment-store.ts";
-import { iso, MESSAGE_COLUMNS, toMessage, type Row } from "./rows.ts";
+import {
+  fromJsonRows,
+  iso,
+  MESSAGE_COLUMNS,
+  selectAsJsonRows,
+  toMessage,
+  type Row,
+} from "./rows.ts";
 
 function toChat(row: Row, members: ChatMember[]): Chat {
   return {
@@ -28,7 +35,18 @@ export function sqlChatStore(db: SqlDriver, links: AttachmentLinks): ChatStore {
     chats: readonly string[] | { ofUser: string },
   ): Promise<Map<string, ChatMember[]>> {
     const ofUser = "ofUser" in chats;
-    const rows = await db.query<{
+    // A user in 2,000 chats has thousands of members: one JSON value, not a row each (rows.ts).
+    const [result] = await db.query(
+      selectAsJsonRows(
+        `SELECT m.chat_id, m.user_id, u.username, u.display_name, u.avatar_id, m.role,
+                m.last_read_seq, m.joined_at
+           FROM chat_members m JOIN users u ON u.id = m.user_id
+          WHERE ${ofUser ? "m.chat_id IN (SELECT chat_id FROM chat_members WHERE user_id = $1)" : "m.chat_id = ANY($1::uuid[])"}`,
+        "r.role DESC, r.joined_at, lower(r.username)",
+      ),
+      [ofUser ? chats.ofUser : chats],
+    );
+    const rows = fromJsonRows(result?.rows) as {
       chat_id: string;
       user_id: string;
       username: string;
@@ -36,13 +54,7 @@ export function sqlChatStore(db: SqlDriver, links: AttachmentLinks): ChatStore {
       avatar_id: string | null;
       role: ChatMember["role"];
       last_read_seq: number;
-    }>(
-      `SELECT m.chat_id, m.user_id, u.username, u.display_name, u.avatar_id, m.role, m.last_read_seq
-         FROM chat_members m JOIN users u ON u.id = m.user_id
-        WHERE ${ofUser ? "m.chat_id IN (SELECT chat_id FROM chat_members WHERE user_id = $1)" : "m.chat_id = ANY($1::uuid[])"}
-        ORDER BY m.role DESC, m.joined_at, lower(u.username)`,
-      [ofUser ? chats.ofUser : chats],
-    );
+    }[];
     const byChat = new Map<string, ChatMember[]>();
     for (const row of rows) {
       const list = byChat.get(row.chat_id) ?? [];
@@ -107,9 +119,11 @@ export function sqlChatStore(db: SqlDriver, links: AttachmentLinks): ChatStore {
     async listOf(userId): Promise<ChatListItem[]> {
       // Per chat, one pass over its unread messages counts both figures, and its last
       // message is one probe of the (chat_id, seq) index: a chat of a million messages costs
-      // what a chat of ten does, unless a million are unread (counted one by one).
-      const chats = await db.query(
-        `SELECT c.*, m.last_read_seq, m.muted, unread.unread_count, unread.mention_count
+      // what a chat of ten does, unless a million are unread (counted one by one). Each of
+      // the three statements sends its thousands of rows as one JSON value (rows.ts).
+      const [listed] = await db.query(
+        selectAsJsonRows(
+          `SELECT c.*, m.last_read_seq, m.muted, unread.unread_count, unread.mention_count
            FROM chat_members m JOIN chats c ON c.id = m.chat_id
            CROSS JOIN LATERAL (
              SELECT count(*)::int AS unread_count,
@@ -120,25 +134,29 @@ export function sqlChatStore(db: SqlDriver, links: AttachmentLinks): ChatStore {
                 -- A chat read to its end (most of them) is not looked into at all.
                 AND c.last_seq > m.last_read_seq
            ) unread
-          WHERE m.user_id = $1
-          ORDER BY c.last_activity_at DESC, c.id`,
+          WHERE m.user_id = $1`,
+          "r.last_activity_at DESC, r.id",
+        ),
         [userId],
       );
+      const chats = fromJsonRows(listed?.rows);
       if (chats.length === 0) return [];
-      const [members, lastMessages] = await Promise.all([
+      const [members, [last]] = await Promise.all([
         membersOf({ ofUser: userId }),
         db.query(
-          `SELECT last.* FROM chat_members mine
-             CROSS JOIN LATERAL (
-               SELECT ${MESSAGE_COLUMNS} FROM messages
-                WHERE chat_id = mine.chat_id ORDER BY seq DESC LIMIT 1
-             ) last
-            WHERE mine.user_id = $1`,
+          selectAsJsonRows(
+            `SELECT last.* FROM chat_members mine
+               CROSS JOIN LATERAL (
+                 SELECT ${MESSAGE_COLUMNS} FROM messages
+                  WHERE chat_id = mine.chat_id ORDER BY seq DESC LIMIT 1
+               ) last
+              WHERE mine.user_id = $1`,
+          ),
           [userId],
         ),
       ]);
       const lastByChat = new Map(
-        lastMessages.map((row) => [row.chat_id as string, toMessage(row, links)]),
+        fromJsonRows(last?.rows).map((row) => [row.chat_id as string, toMessage(row, links)]),
       );
       return chats.map((row) => ({
         ...toChat(row, members.get(row.id as string) ?? []),

@@ -28,14 +28,14 @@ export const MESSAGE_COLUMNS =
 /**
  * A read of many messages with its rows sent as one JSON array, one value in one row
  * (`select` must name its columns; `order` orders them, as json_agg would not otherwise
- * promise): read it back with `fromJsonRows`. Getting rows out of PGlite costs far more than
+ * promise; without it, no order): read it back with `fromJsonRows`. Getting rows out of PGlite costs far more than
  * finding them — output functions, its JavaScript protocol and type parsers, the copy from
  * its thread, per column and row (a catch-up page of 201 rows: 4.3 ms p50 as 16 columns,
  * 2.0 ms as one JSON value; docs/benchmarks.md "History and catch-up at size"). What the rows
  * hold is the same: timestamps come as ISO 8601 text, which `iso` reads as it reads a Date.
  */
-export const selectAsJsonRows = (select: string, order: string): string =>
-  `SELECT json_agg(r ORDER BY ${order})::text AS rows FROM (${select}) r`;
+export const selectAsJsonRows = (select: string, order?: string): string =>
+  `SELECT json_agg(r${order ? ` ORDER BY ${order}` : ""})::text AS rows FROM (${select}) r`;
 
 /** The rows of `json_agg(…)::text`: NULL when there were none. */
 export const fromJsonRows = (value: unknown): Row[] =>
