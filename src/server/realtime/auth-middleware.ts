@@ -9,7 +9,7 @@ import { UNAUTHORIZED_CONNECT_ERROR } from "@charla/protocol/events";
 import type { AuthService } from "../domain/auth.ts";
 import { toChatError } from "../errors.ts";
 import { releaseHandshake } from "../library-shims.ts";
-import { userRoom, type ChatSocket } from "./types.ts";
+import { sharedRoomName, userRoom, type ChatSocket } from "./types.ts";
 
 export function tokenFromHandshake(handshake: ChatSocket["handshake"]): unknown {
   const fromAuth = (handshake.auth as Record<string, unknown> | undefined)?.token;
@@ -35,7 +35,7 @@ export function createAuthMiddleware(deps: {
       await deps.afterHandshakeRead?.(user.id);
       // Joining and counting in one synchronous step: concurrent handshakes of one user
       // cannot all pass the cap. A refused or abandoned handshake leaves its rooms.
-      const room = userRoom(user.id);
+      const room = sharedRoomName(userRoom(user.id));
       socket.join(room);
       if ((socket.nsp.adapter.rooms.get(room)?.size ?? 0) > deps.maxSocketsPerUser) {
         throw new ChatError(

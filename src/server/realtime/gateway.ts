@@ -31,6 +31,7 @@ import {
   forgetWhenSettled,
   NO_IDS,
   sessionRoom,
+  sharedRoomName,
   userRoom,
   type ChatServer,
   type ChatSocket,
@@ -148,12 +149,14 @@ export function startGateway(
     socket.on("disconnect", onDisconnect);
     metrics.socketsConnected.inc();
     // In its user's room first, then its chats': room changes from now on reach it.
-    socket.join([
-      userRoom(user.id),
-      sessionRoom(user.id, user.tokenVersion),
-      ...chatIds.map(chatRoom),
-      ...blockPeerIds.map(blockRoom),
-    ]);
+    socket.join(
+      [
+        userRoom(user.id),
+        sessionRoom(user.id, user.tokenVersion),
+        ...chatIds.map(chatRoom),
+        ...blockPeerIds.map(blockRoom),
+      ].map(sharedRoomName),
+    );
     socket.data.chatIds = NO_IDS;
     socket.data.blockPeerIds = NO_IDS;
     socket.data.recheck = undefined;
@@ -196,7 +199,7 @@ export function startGateway(
     const current = new Set(now);
     for (const room of was) if (!current.has(room)) socket.leave(room);
     const before = new Set(was);
-    socket.join(now.filter((room) => !before.has(room)));
+    socket.join(now.filter((room) => !before.has(room)).map(sharedRoomName));
   }
 
   // Called on the one node that found them gone (it reaped a dead node): tell every node.

@@ -61,6 +61,15 @@ export type ChatSocket = Socket<
   SocketData
 >;
 
+/**
+ * The one copy of `room` the process already holds, if any: a room name built for each socket
+ * (`chat:<id>`, ~64 B) is otherwise kept by every socket in the room, in its set of rooms. A
+ * property name is always V8's internalized (shared) string, and the string table drops it
+ * once nothing holds it, so there is no table of our own to clean up. For joins; a broadcast
+ * need not pay for it.
+ */
+export const sharedRoomName = (room: string): string => Object.keys({ [room]: 0 })[0]!;
+
 /** Room of a chat's members' sockets, on every node. */
 export const chatRoom = (chatId: string) => `chat:${chatId}`;
 /** Room of one user's sockets, on every node: used to move them in and out of chat rooms. */
