@@ -10,7 +10,7 @@ import { chatsKey } from "../cache.ts";
 import { errorText } from "../errors.ts";
 import { t } from "../i18n.ts";
 import { api } from "../session.ts";
-import { Dialog } from "./Dialog.tsx";
+import { Dialog, SubmitFooter } from "./Dialog.tsx";
 import "./ChatDetailsDialog.css";
 
 /** Who may rename a group and change its description (the server checks it again). */
@@ -77,19 +77,12 @@ export function ChatDetailsDialog({ chat, onClose }: { chat: ChatListItem; onClo
           onChange={(e) => setDescription(e.target.value)}
         />
       </div>
-      {save.error && (
-        <p className="form-error" role="alert">
-          {errorText(save.error)}
-        </p>
-      )}
-      <footer className="dialog-footer">
-        <button type="button" className="btn btn-ghost" onClick={() => dialog.current?.close()}>
-          {t.cancel}
-        </button>
-        <button type="submit" className="btn btn-primary" disabled={save.isPending || !name.trim()}>
-          {t.save}
-        </button>
-      </footer>
+      <SubmitFooter
+        dialogRef={dialog}
+        error={save.error ? errorText(save.error) : null}
+        submitLabel={t.save}
+        disabled={save.isPending || !name.trim()}
+      />
     </Dialog>
   );
 }

@@ -83,3 +83,38 @@ export function Dialog({
     </dialog>
   );
 }
+
+/**
+ * The end of a dialog that is a form (`Dialog`'s `onSubmit`): what went wrong with the last
+ * submit, if anything, then Cancel and the submit button.
+ */
+export function SubmitFooter({
+  dialogRef,
+  error,
+  submitLabel,
+  disabled,
+}: {
+  dialogRef: RefObject<HTMLDialogElement | null>;
+  /** What went wrong with the last submit (errorText), or null. */
+  error: string | null;
+  submitLabel: string;
+  disabled: boolean;
+}) {
+  return (
+    <>
+      {error !== null && (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      )}
+      <footer className="dialog-footer">
+        <button type="button" className="btn btn-ghost" onClick={() => dialogRef.current?.close()}>
+          {t.cancel}
+        </button>
+        <button type="submit" className="btn btn-primary" disabled={disabled}>
+          {submitLabel}
+        </button>
+      </footer>
+    </>
+  );
+}

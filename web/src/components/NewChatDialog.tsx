@@ -1,15 +1,15 @@
 import { useMutation } from "@tanstack/react-query";
 import { useId, useRef, useState, type FormEvent } from "react";
 import { CHAT_NAME_MAX, type Chat, type UserListItem } from "@charla/client";
+import { errorText } from "../errors.ts";
 import { t } from "../i18n.ts";
 import { CheckIcon } from "../icons.tsx";
 import { api } from "../session.ts";
 import { useUserSearch } from "../user-search.ts";
-import { errorText } from "../errors.ts";
 import { Avatar } from "./Avatar.tsx";
 import { UserSearchField } from "./UserSearchField.tsx";
 import { nameOf } from "../people.ts";
-import { Dialog } from "./Dialog.tsx";
+import { Dialog, SubmitFooter } from "./Dialog.tsx";
 
 /** Search users; one picked starts a direct chat, several a group (which needs a name). */
 export function NewChatDialog({
@@ -119,23 +119,12 @@ export function NewChatDialog({
           />
         </div>
       )}
-      {create.isError && (
-        <p className="form-error" role="alert">
-          {errorText(create.error)}
-        </p>
-      )}
-      <footer className="dialog-footer">
-        <button type="button" className="btn btn-ghost" onClick={() => dialog.current?.close()}>
-          {t.cancel}
-        </button>
-        <button
-          type="submit"
-          className="btn btn-primary"
-          disabled={picked.length === 0 || (isGroup && !groupName.trim()) || create.isPending}
-        >
-          {isGroup ? t.createGroup : t.startChat}
-        </button>
-      </footer>
+      <SubmitFooter
+        dialogRef={dialog}
+        error={create.isError ? errorText(create.error) : null}
+        submitLabel={isGroup ? t.createGroup : t.startChat}
+        disabled={picked.length === 0 || (isGroup && !groupName.trim()) || create.isPending}
+      />
     </Dialog>
   );
 }

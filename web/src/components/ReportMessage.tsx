@@ -6,7 +6,7 @@ import { adminApi } from "../admin-api.ts";
 import { errorText } from "../errors.ts";
 import { t } from "../i18n.ts";
 import { FlagIcon } from "../icons.tsx";
-import { Dialog } from "./Dialog.tsx";
+import { Dialog, SubmitFooter } from "./Dialog.tsx";
 import "./moderation.css";
 
 /** A message's "Report" action: a reason, sent to the server's admins. */
@@ -93,13 +93,8 @@ export function ReportDialog({
           />
         </div>
       )}
-      {report.isError && (
-        <p className="form-error" role="alert">
-          {errorText(report.error)}
-        </p>
-      )}
-      <footer className="dialog-footer">
-        {report.isSuccess ? (
+      {report.isSuccess ? (
+        <footer className="dialog-footer">
           <button
             type="button"
             className="btn btn-primary"
@@ -108,21 +103,15 @@ export function ReportDialog({
           >
             {t.done}
           </button>
-        ) : (
-          <>
-            <button type="button" className="btn btn-ghost" onClick={() => dialog.current?.close()}>
-              {t.cancel}
-            </button>
-            <button
-              type="submit"
-              className="btn btn-primary"
-              disabled={report.isPending || !reason.trim()}
-            >
-              {t.mod.sendReport}
-            </button>
-          </>
-        )}
-      </footer>
+        </footer>
+      ) : (
+        <SubmitFooter
+          dialogRef={dialog}
+          error={report.isError ? errorText(report.error) : null}
+          submitLabel={t.mod.sendReport}
+          disabled={report.isPending || !reason.trim()}
+        />
+      )}
     </Dialog>
   );
 }
