@@ -45,6 +45,41 @@ onEveryBackend("UserStore", async (t, store) => {
     assert.equal(await store.users.findWithChats(randomUUID()), undefined);
   });
 
+  await t.test("with chats: many handshakes at once each get their own user", async () => {
+    const users = await Promise.all(Array.from({ length: 12 }, () => newUser(store)));
+    const chat = await store.chats.create({
+      id: randomUUID(),
+      type: "group",
+      name: "many",
+      created_by: users[0]!.id,
+      direct_key: null,
+      member_ids: users.slice(1, 6).map((u) => u.id),
+    });
+    await store.blocks.block(users[7]!.id, users[8]!.id);
+    // Concurrent reads, as in a reconnect storm: one batch, answers per caller.
+    const found = await Promise.all([
+      ...users.map((u) => store.users.findWithChats(u.id)),
+      store.users.findWithChats(users[3]!.id),
+      store.users.findWithChats(randomUUID()),
+      store.users.findWithChats("not-a-uuid"),
+      store.users.findWithChats(users[2]!.id.toUpperCase()),
+    ]);
+    assert.deepEqual(
+      found.slice(0, 12).map((f) => f?.user.id),
+      users.map((u) => u.id),
+    );
+    users.forEach((u, i) =>
+      assert.deepEqual(found[i]?.chatIds, i < 6 ? [chat.id] : [], `chats of user ${i}`),
+    );
+    assert.deepEqual(found[7]?.blockPeerIds, [users[8]!.id]);
+    assert.deepEqual(found[8]?.blockPeerIds, [users[7]!.id]);
+    assert.deepEqual(found[9]?.blockPeerIds, []);
+    assert.equal(found[12]?.user.id, users[3]!.id, "the same user twice");
+    assert.equal(found[13], undefined);
+    assert.equal(found[14], undefined);
+    assert.equal(found[15]?.user.id, users[2]!.id, "another spelling of a uuid still finds it");
+  });
+
   await t.test("with chats: the users in a block with them, either way, once each", async () => {
     const [me, blocked, blocker, both] = await Promise.all([
       newUser(store),

@@ -55,7 +55,8 @@ export interface UserStore {
   findById(id: string): Promise<StoredUser | undefined>;
   /**
    * The user, the ids of their chats and of the users in a block with them (either way), in
-   * one round trip (socket handshakes).
+   * one round trip (socket handshakes). Concurrent calls may share one statement (a
+   * reconnect storm), but always one that started after the call.
    */
   findWithChats(
     id: string,

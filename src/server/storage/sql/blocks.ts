@@ -8,9 +8,10 @@ import type { Row } from "./rows.ts";
  * The users who block $1 or whom $1 blocks, as an array of text ids: one expression, so the
  * handshake reads it in the statement that reads the user and their chats.
  */
-export const BLOCK_PEER_IDS = `ARRAY(
-  SELECT blocked_id::text FROM user_blocks WHERE blocker_id = $1
-   UNION SELECT blocker_id::text FROM user_blocks WHERE blocked_id = $1)`;
+export const blockPeerIdsOf = (userId: string) => `ARRAY(
+  SELECT blocked_id::text FROM user_blocks WHERE blocker_id = ${userId}
+   UNION SELECT blocker_id::text FROM user_blocks WHERE blocked_id = ${userId})`;
+export const BLOCK_PEER_IDS = blockPeerIdsOf("$1");
 
 export function sqlBlockStore(db: SqlQueryable, toUser: (row: Row) => StoredUser): BlockStore {
   return {

@@ -3,7 +3,8 @@ import { isUniqueViolation, SQLSTATE, sqlState, type SqlQueryable } from "../dri
 import { NotAdmitted, UsernameTaken } from "../errors.ts";
 import type { Admission, NewUser, StoredUser, UserStore } from "../user-store.ts";
 import { auditCte, auditParams } from "./audit.ts";
-import { BLOCK_PEER_IDS } from "./blocks.ts";
+import { batchedReads } from "./batched-reads.ts";
+import { blockPeerIdsOf } from "./blocks.ts";
 import { iso, type Row } from "./rows.ts";
 
 export function toUser(row: Row): StoredUser {
@@ -50,7 +51,37 @@ async function noneIfMalformed<T>(lookup: Promise<T>): Promise<T | undefined> {
   });
 }
 
+/** How PostgreSQL writes a uuid, and how Charla's ids are made. */
+const CANONICAL_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+type WithChats = { user: StoredUser; chatIds: string[]; blockPeerIds: string[] };
+
+const withChats = (row: Row): WithChats => ({
+  user: toUser(row),
+  chatIds: row.chat_ids as string[],
+  blockPeerIds: row.block_peer_ids as string[],
+});
+
+const WITH_CHATS_COLUMNS = `u.*,
+  ARRAY(SELECT m.chat_id::text FROM chat_members m WHERE m.user_id = u.id) AS chat_ids,
+  ${blockPeerIdsOf("u.id")} AS block_peer_ids`;
+
 export function sqlUserStore(db: SqlQueryable): UserStore {
+  async function withChatsOf(id: string): Promise<WithChats | undefined> {
+    const rows = await noneIfMalformed(
+      db.query(`SELECT ${WITH_CHATS_COLUMNS} FROM users u WHERE u.id = $1`, [id]),
+    );
+    return rows?.[0] && withChats(rows[0]);
+  }
+  // Concurrent handshakes (a reconnect storm) read their users in one statement.
+  const withChatsBatched = batchedReads(async (ids) => {
+    const rows = await db.query(
+      `SELECT ${WITH_CHATS_COLUMNS} FROM users u WHERE u.id = ANY($1::uuid[])`,
+      [ids],
+    );
+    return new Map(rows.map((row) => [row.id as string, withChats(row)]));
+  });
+
   return {
     async create(user: NewUser, admission: Admission = { kind: "open" }) {
       const params = [
@@ -93,22 +124,9 @@ export function sqlUserStore(db: SqlQueryable): UserStore {
     },
 
     async findWithChats(id) {
-      const rows = await noneIfMalformed(
-        db.query(
-          `SELECT u.*, ARRAY(SELECT m.chat_id::text FROM chat_members m WHERE m.user_id = u.id) AS chat_ids,
-                  ${BLOCK_PEER_IDS} AS block_peer_ids
-             FROM users u WHERE u.id = $1`,
-          [id],
-        ),
-      );
-      const row = rows?.[0];
-      return (
-        row && {
-          user: toUser(row),
-          chatIds: row.chat_ids as string[],
-          blockPeerIds: row.block_peer_ids as string[],
-        }
-      );
+      // A token's subject is a canonical uuid: batched. Anything else, alone, as before (an
+      // id PostgreSQL reads as a uuid in another spelling still finds its user).
+      return CANONICAL_UUID.test(id) ? withChatsBatched(id) : withChatsOf(id);
     },
 
     async findByIds(ids) {

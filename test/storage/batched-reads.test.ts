@@ -1,0 +1,86 @@
+/**
+ * batchedReads (storage/sql/batched-reads.ts): concurrent reads leave as one statement, and
+ * no call is answered by a statement that started before it was made.
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { batchedReads } from "../../src/server/storage/sql/batched-reads.ts";
+
+/** A readMany that records each batch and answers when told to. */
+function controlledRead() {
+  const batches: Array<{ keys: string[]; answer: (values?: Map<string, string>) => void }> = [];
+  const readMany = (keys: string[]) =>
+    new Promise<Map<string, string>>((resolve, reject) => {
+      batches.push({
+        keys,
+        answer: (values) =>
+          values ? resolve(values) : reject(new Error(`batch ${keys.join(",")} failed`)),
+      });
+    });
+  const waitForBatch = async (n: number) => {
+    while (batches.length < n) await new Promise((resolve) => setImmediate(resolve));
+    return batches[n - 1]!;
+  };
+  const upper = (keys: string[]) => new Map(keys.map((k) => [k, k.toUpperCase()]));
+  return { batches, readMany, waitForBatch, upper };
+}
+
+test("reads asked together leave as one batch, each key once", async () => {
+  const { readMany, waitForBatch, upper, batches } = controlledRead();
+  const read = batchedReads(readMany);
+  const asked = Promise.all([read("a"), read("b"), read("a"), read("gone")]);
+  const first = await waitForBatch(1);
+  assert.deepEqual(first.keys.sort(), ["a", "b", "gone"]);
+  first.answer(upper(["a", "b"]));
+  assert.deepEqual(await asked, ["A", "B", "A", undefined]);
+  assert.equal(batches.length, 1);
+});
+
+test("a read asked while a batch runs waits for a batch of its own", async () => {
+  const { readMany, waitForBatch } = controlledRead();
+  const read = batchedReads(readMany, { maxInFlight: 1 });
+  const early = read("a");
+  const first = await waitForBatch(1);
+  // Asked after the first statement started: it must not get that statement's answer.
+  const late = read("a");
+  first.answer(new Map([["a", "before"]]));
+  assert.equal(await early, "before");
+  const second = await waitForBatch(2);
+  assert.deepEqual(second.keys, ["a"]);
+  second.answer(new Map([["a", "after"]]));
+  assert.equal(await late, "after");
+});
+
+test("a failed batch fails its callers only; the next batch still runs", async () => {
+  const { readMany, waitForBatch, upper } = controlledRead();
+  const read = batchedReads(readMany, { maxInFlight: 1 });
+  const failing = Promise.allSettled([read("a"), read("b")]);
+  const first = await waitForBatch(1);
+  const next = read("c");
+  first.answer(undefined);
+  const results = await failing;
+  assert.deepEqual(
+    results.map((r) => r.status),
+    ["rejected", "rejected"],
+  );
+  (await waitForBatch(2)).answer(upper(["c"]));
+  assert.equal(await next, "C");
+});
+
+test("more keys than a batch holds go in several batches, up to maxInFlight at once", async () => {
+  const { readMany, waitForBatch, upper, batches } = controlledRead();
+  const read = batchedReads(readMany, { maxBatch: 2, maxInFlight: 2 });
+  const asked = Promise.all(["a", "b", "c", "d", "e"].map(read));
+  const first = await waitForBatch(1);
+  const second = await waitForBatch(2);
+  assert.equal(batches.length, 2, "no third batch while two run");
+  first.answer(upper(first.keys));
+  const third = await waitForBatch(3);
+  second.answer(upper(second.keys));
+  third.answer(upper(third.keys));
+  assert.deepEqual(await asked, ["A", "B", "C", "D", "E"]);
+  assert.deepEqual(
+    batches.map((b) => b.keys.length),
+    [2, 2, 1],
+  );
+});
