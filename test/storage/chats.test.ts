@@ -56,6 +56,11 @@ onEveryBackend("ChatStore", async (t, store) => {
       await store.chats.removeMember(one.id, c.id);
       assert.deepEqual(await store.chats.contactIdsOf(c.id), []);
       assert.deepEqual(await store.chats.contactIdsOf(a.id), [b.id]);
+      // Asked all at once (a reconnect storm's connects share one statement): the same answers.
+      const together = await Promise.all(
+        [a, b, c, d, loner, a].map((u) => store.chats.contactIdsOf(u.id)),
+      );
+      assert.deepEqual(together.map(sorted), [[b.id], sorted([a.id]), [], [], [], [b.id]]);
 
       const chats = await store.chats.idsOfUsers([a.id, c.id, loner.id]);
       assert.deepEqual(sorted(chats.get(a.id)!), sorted([one.id, two.id]));

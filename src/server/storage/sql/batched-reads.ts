@@ -8,6 +8,9 @@
  * Every call's answer comes from a statement that started after the call was made, never from
  * one already running: a re-check must see every change committed before it asked.
  */
+/** How PostgreSQL writes a uuid, and how Charla makes ids: what a batch may send as `uuid[]`. */
+export const CANONICAL_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 export function batchedReads<V>(
   readMany: (keys: string[]) => Promise<Map<string, V>>,
   { maxBatch = 500, maxInFlight = 2 }: { maxBatch?: number; maxInFlight?: number } = {},

@@ -1,5 +1,6 @@
 /** The ChatStore in SQL: chats, members (chat_members) and read positions. */
 import type { Chat, ChatListItem, ChatMember } from "@charla/protocol";
+import { batchedReads, CANONICAL_UUID } from "./batched-reads.ts";
 import type { ChatStore, NewChat } from "../chat-store.ts";
 import { isUniqueViolation, type SqlDriver } from "../drivers/driver.ts";
 import { DirectChatExists } from "../errors.ts";
@@ -27,6 +28,33 @@ function toChat(row: Row, members: ChatMember[]): Chat {
 }
 
 export function sqlChatStore(db: SqlDriver, links: AttachmentLinks): ChatStore {
+  async function contactIdsOfOne(userId: string): Promise<string[]> {
+    const rows = await db.query<{ user_id: string }>(
+      `SELECT DISTINCT other.user_id
+         FROM chat_members mine JOIN chat_members other ON other.chat_id = mine.chat_id
+        WHERE mine.user_id = $1 AND other.user_id <> $1`,
+      [userId],
+    );
+    return rows.map((row) => row.user_id);
+  }
+  // Every connect lists its user's online contacts: in a reconnect storm, one statement for
+  // the contacts of every user connecting at once (users in no chat are absent: none).
+  const contactsBatched = batchedReads(async (userIds) => {
+    const rows = await db.query<{ of: string; user_id: string }>(
+      `SELECT DISTINCT mine.user_id AS of, other.user_id
+         FROM chat_members mine JOIN chat_members other ON other.chat_id = mine.chat_id
+        WHERE mine.user_id = ANY($1::uuid[]) AND other.user_id <> mine.user_id`,
+      [userIds],
+    );
+    const byUser = new Map<string, string[]>();
+    for (const row of rows) {
+      const list = byUser.get(row.of);
+      if (list) list.push(row.user_id);
+      else byUser.set(row.of, [row.user_id]);
+    }
+    return byUser;
+  });
+
   /**
    * The members of these chats, or of every chat of `chats.ofUser` (read in the statement:
    * sending back thousands of chat ids as an array costs more than the query).
@@ -192,13 +220,9 @@ export function sqlChatStore(db: SqlDriver, links: AttachmentLinks): ChatStore {
     },
 
     async contactIdsOf(userId) {
-      const rows = await db.query<{ user_id: string }>(
-        `SELECT DISTINCT other.user_id
-           FROM chat_members mine JOIN chat_members other ON other.chat_id = mine.chat_id
-          WHERE mine.user_id = $1 AND other.user_id <> $1`,
-        [userId],
-      );
-      return rows.map((row) => row.user_id);
+      return CANONICAL_UUID.test(userId)
+        ? ((await contactsBatched(userId)) ?? [])
+        : contactIdsOfOne(userId);
     },
 
     async memberRole(chatId, userId) {

@@ -3,7 +3,7 @@ import { isUniqueViolation, SQLSTATE, sqlState, type SqlQueryable } from "../dri
 import { NotAdmitted, UsernameTaken } from "../errors.ts";
 import type { Admission, NewUser, StoredUser, UserStore } from "../user-store.ts";
 import { auditCte, auditParams } from "./audit.ts";
-import { batchedReads } from "./batched-reads.ts";
+import { batchedReads, CANONICAL_UUID } from "./batched-reads.ts";
 import { blockPeerIdsOf } from "./blocks.ts";
 import { iso, type Row } from "./rows.ts";
 
@@ -50,9 +50,6 @@ async function noneIfMalformed<T>(lookup: Promise<T>): Promise<T | undefined> {
     throw error;
   });
 }
-
-/** How PostgreSQL writes a uuid, and how Charla's ids are made. */
-const CANONICAL_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 type WithChats = { user: StoredUser; chatIds: string[]; blockPeerIds: string[] };
 
