@@ -23,6 +23,24 @@ onEveryBackend("UserStore", async (t, store) => {
     );
   });
 
+  await t.test("by ids, asked by many at once: each gets its own users, once each", async () => {
+    const users = await Promise.all(Array.from({ length: 6 }, () => newUser(store)));
+    const ids = users.map((u) => u.id);
+    const [all, some, twice, none, spelled] = await Promise.all([
+      store.users.findByIds(ids),
+      store.users.findByIds([ids[1]!, randomUUID(), ids[4]!]),
+      store.users.findByIds([ids[2]!, ids[2]!]),
+      store.users.findByIds([randomUUID()]),
+      store.users.findByIds([ids[5]!.toUpperCase()]),
+    ]);
+    const sorted = (found: { id: string }[]) => found.map((u) => u.id).sort();
+    assert.deepEqual(sorted(all), [...ids].sort());
+    assert.deepEqual(sorted(some), [ids[1]!, ids[4]!].sort());
+    assert.deepEqual(sorted(twice), [ids[2]!]);
+    assert.deepEqual(none, []);
+    assert.deepEqual(sorted(spelled), [ids[5]!], "another spelling of a uuid still finds it");
+  });
+
   await t.test("an id that is not a uuid finds nobody", async () => {
     assert.equal(await store.users.findById("not-a-uuid"), undefined);
     assert.equal(await store.users.findWithChats("not-a-uuid"), undefined);

@@ -79,6 +79,16 @@ export function sqlUserStore(db: SqlQueryable): UserStore {
     return new Map(rows.map((row) => [row.id as string, withChats(row)]));
   });
 
+  // Every connect's users:list reads its online contacts' profiles: one statement for all the
+  // connects of a burst (a user's contacts are one call: thousands fit in one batch).
+  const usersBatched = batchedReads(
+    async (ids) => {
+      const rows = await db.query("SELECT * FROM users WHERE id = ANY($1::uuid[])", [ids]);
+      return new Map(rows.map((row) => [row.id as string, toUser(row)]));
+    },
+    { maxBatch: 5000 },
+  );
+
   return {
     async create(user: NewUser, admission: Admission = { kind: "open" }) {
       const params = [
@@ -128,8 +138,12 @@ export function sqlUserStore(db: SqlQueryable): UserStore {
 
     async findByIds(ids) {
       if (ids.length === 0) return [];
-      const rows = await db.query("SELECT * FROM users WHERE id = ANY($1::uuid[])", [ids]);
-      return rows.map(toUser);
+      if (!ids.every((id) => CANONICAL_UUID.test(id))) {
+        const rows = await db.query("SELECT * FROM users WHERE id = ANY($1::uuid[])", [ids]);
+        return rows.map(toUser);
+      }
+      const found = await Promise.all([...new Set(ids)].map(usersBatched));
+      return found.filter((user) => user !== undefined);
     },
 
     async search(query, limit, among) {
