@@ -110,6 +110,20 @@ export function createPresenceScope(deps: PresenceScopeDeps) {
   const failed = (what: string) => (error: unknown) =>
     log.error({ err: error }, `presence: ${what} failed`);
 
+  // A user's profile announcements, one after another: each waits for a query before it
+  // emits, and two changes made in quick succession must not reach contacts in the other
+  // order (the last one heard is what they keep showing).
+  const profileAnnouncements = new Map<string, Promise<void>>();
+  function announceInTurn(userId: string, announce: () => Promise<unknown>) {
+    const next = (profileAnnouncements.get(userId) ?? Promise.resolve())
+      .then(announce)
+      .then(() => undefined, failed("announcing a profile change"));
+    profileAnnouncements.set(userId, next);
+    void next.then(() => {
+      if (profileAnnouncements.get(userId) === next) profileAnnouncements.delete(userId);
+    });
+  }
+
   /** Every online member of the chat hears every other: they may have just become contacts. */
   async function introduceAll(chat: Chat) {
     const online = await withProfiles(
@@ -234,9 +248,11 @@ export function createPresenceScope(deps: PresenceScopeDeps) {
           reunited(blockerId, blockedId).catch(failed("reuniting unblocked users"));
         },
         userUpdated(user) {
-          toContacts(user.user_id, { self: true })
-            .then((audience) => audience?.emit("user:updated", user))
-            .catch(failed("announcing a profile change"));
+          announceInTurn(user.user_id, () =>
+            toContacts(user.user_id, { self: true }).then((audience) =>
+              audience?.emit("user:updated", user),
+            ),
+          );
         },
       };
       if (!shared) return always;
