@@ -235,6 +235,8 @@ export class GeneratorGroup {
       clients: rs.reduce((s, r) => s + r.clients, 0),
       reconnected: rs.reduce((s, r) => s + r.reconnected, 0),
       synced: rs.reduce((s, r) => s + r.synced, 0),
+      targeted: rs.reduce((s, r) => s + r.targeted, 0),
+      targetedSynced: rs.reduce((s, r) => s + r.targetedSynced, 0),
       lastReconnectS: Math.max(...rs.map((r) => r.lastReconnectS)),
       lastSyncS: Math.max(...rs.map((r) => r.lastSyncS)),
       syncTimes: "",

@@ -47,6 +47,8 @@ interface Client {
   /** Bumped on every (re)connect; a sync only counts for the connection that asked for it. */
   epoch: number;
   epochAtStorm: number;
+  /** On the node the storm takes away (every client when it takes them all). */
+  targeted: boolean;
   reconnectedAt: number | undefined;
   syncedAt: number | undefined;
 }
@@ -159,6 +161,7 @@ async function connect(cmd: ConnectCmd): Promise<ConnectResult> {
     safe: 0,
     epoch: 0,
     epochAtStorm: 0,
+    targeted: false,
     reconnectedAt: undefined,
     syncedAt: undefined,
   });
@@ -359,6 +362,7 @@ function stormStart(cmd: StormStartCmd): { clients: number } {
     c.reconnectedAt = undefined;
     c.syncedAt = undefined;
     c.epochAtStorm = c.epoch;
+    c.targeted = cmd.onlyUrl === undefined || c.url === cmd.onlyUrl;
     if (cmd.onlyUrl !== undefined && c.url !== cmd.onlyUrl) {
       // Not on the node that goes away: back (it never left) and caught up (live).
       c.epochAtStorm = c.epoch - 1;
@@ -395,6 +399,8 @@ async function stormWait(timeoutMs: number): Promise<StormResult> {
     clients: clients.length,
     reconnected,
     synced: count(),
+    targeted: clients.filter((c) => c.targeted).length,
+    targetedSynced: clients.filter((c) => c.targeted && back(c)).length,
     lastReconnectS: lastReconnect / 1000,
     lastSyncS: lastSync / 1000,
     syncTimes: encode(stormSyncTimes),

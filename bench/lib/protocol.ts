@@ -88,6 +88,9 @@ export interface StormResult {
   clients: number;
   reconnected: number;
   synced: number;
+  /** The clients of the node that went away (all of them without one), and how many are back. */
+  targeted: number;
+  targetedSynced: number;
   /** Seconds from the storm's start to the last reconnect / to the last completed sync. */
   lastReconnectS: number;
   lastSyncS: number;

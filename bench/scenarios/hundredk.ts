@@ -65,9 +65,14 @@ export interface HundredkResult {
   };
   failover?: {
     killed: string;
+    /** The killed node's clients, and how many of them are back on the others and caught up. */
     clients: number;
-    reconnected: number;
     synced: number;
+    /** Every client, and how many are connected and caught up at the end (some of the nodes
+     * left may have dropped their own clients under the load of the failover). */
+    allClients: number;
+    allSynced: number;
+    reconnected: number;
     lastReconnectS: number;
     lastSyncS: number;
     ackedDuring: number;
@@ -75,6 +80,8 @@ export interface HundredkResult {
     checked: number;
     missing: number;
     clientsMissing: number;
+    /** Seconds the check waited for deliveries still in flight (until three checks agree). */
+    settledS: number;
     syncErrors: Record<string, number>;
   };
   machineLoad: string;
@@ -356,14 +363,14 @@ export async function runHundredk(
       await gens.stop();
       const d = await during;
       keep(d.ackedSeqs);
-      await sleep(1000);
-      const v = await gens.verify(acked);
-      const affected = counts.at(-1)!;
+      const v = await verifySettled(gens, acked);
       result.failover = {
         killed: victim.spec.label,
-        clients: affected,
+        clients: res.targeted,
+        synced: res.targetedSynced,
+        allClients: res.clients,
+        allSynced: res.synced,
         reconnected: res.reconnected,
-        synced: res.synced - (res.clients - affected),
         lastReconnectS: res.lastReconnectS,
         lastSyncS: res.lastSyncS,
         ackedDuring: d.acked,
@@ -371,14 +378,16 @@ export async function runHundredk(
         checked: v.checked,
         missing: v.missing,
         clientsMissing: v.clientsMissing,
+        settledS: v.settledS,
         syncErrors: res.syncErrors,
       };
       const f = result.failover;
       log(
         `  killed ${f.killed}: ${f.synced}/${f.clients} of its clients back on the others and ` +
-          `caught up; last reconnect ${f.lastReconnectS.toFixed(2)} s, last sync ` +
+          `caught up (${f.allSynced}/${f.allClients} of all clients); last reconnect ${f.lastReconnectS.toFixed(2)} s, last sync ` +
           `${f.lastSyncS.toFixed(2)} s; ${f.ackedDuring} acked meanwhile, ${f.syncedMessages} ` +
-          `via sync; missing ${f.missing} of ${f.checked} (all ${v.clients} clients checked)` +
+          `via sync; missing ${f.missing} of ${f.checked} in ${f.clientsMissing} clients, ` +
+          `checked until ${f.settledS.toFixed(1)} s after the traffic stopped` +
           `${Object.keys(f.syncErrors).length ? ` sync errors ${JSON.stringify(f.syncErrors)}` : ""}`,
       );
     }
@@ -389,4 +398,25 @@ export async function runHundredk(
     await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`).catch(() => undefined);
     await admin.end();
   }
+}
+
+/**
+ * What the caught-up clients miss of the acknowledged messages. On a loaded box deliveries
+ * can still be on their way seconds after the traffic stops (p99 of several seconds), so
+ * the check is repeated until three in a row find no fewer missing, or a minute has passed:
+ * what is missing then is lost, not late.
+ */
+async function verifySettled(
+  gens: GeneratorGroup,
+  acked: Record<string, number[]>,
+): Promise<Awaited<ReturnType<GeneratorGroup["verify"]>> & { settledS: number }> {
+  const t0 = performance.now();
+  let v = await gens.verify(acked);
+  for (let still = 0; v.missing > 0 && still < 3 && performance.now() - t0 < 60_000;) {
+    await sleep(2000);
+    const next = await gens.verify(acked);
+    still = next.missing < v.missing ? 0 : still + 1;
+    v = next;
+  }
+  return { ...v, settledS: (performance.now() - t0) / 1000 };
 }
