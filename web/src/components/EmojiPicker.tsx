@@ -4,7 +4,7 @@
  * what is typed, in the page's language. The arrow keys move through the grid.
  */
 import { useQuery } from "@tanstack/react-query";
-import { useEffect, useId, useRef, useState, type KeyboardEvent } from "react";
+import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import { foldForSearch } from "../chats.ts";
 import { lang, t } from "../i18n.ts";
 import "./EmojiPicker.css";
@@ -32,17 +32,55 @@ function useEmojiData() {
   });
 }
 
-function matches(data: EmojiData, query: string): [string, string, string][] {
-  const words = foldForSearch(query).split(/\s+/).filter(Boolean);
-  const found: [string, string, string][] = [];
-  for (const group of data.groups) {
-    for (const entry of group.emoji) {
-      const haystack = foldForSearch(`${entry[1]} ${entry[2]}`).split(/[\s:,]+/);
-      if (words.every((w) => haystack.some((h) => h.startsWith(w)))) found.push(entry);
-      if (found.length >= MAX_MATCHES) return found;
-    }
+/** An emoji with its name and search words folded once, for matching as the user types. */
+interface Searchable {
+  entry: [string, string, string];
+  name: string;
+  nameWords: string[];
+  allWords: string[];
+}
+
+function searchable(data: EmojiData): Searchable[] {
+  return data.groups.flatMap((group) =>
+    group.emoji.map((entry) => {
+      const name = foldForSearch(entry[1]);
+      return {
+        entry,
+        name,
+        nameWords: name.split(/[\s:,]+/),
+        allWords: foldForSearch(`${entry[1]} ${entry[2]}`).split(/[\s:,]+/),
+      };
+    }),
+  );
+}
+
+/**
+ * The emoji whose name or search words start with every typed word, those the query names
+ * best first — the name itself, then a name that starts with it, then a word of the name,
+ * then the search words only — so that "fuego" + Enter gives 🔥, not ❤️‍🔥 ("corazón en
+ * llamas", tagged "fuego"), which comes first in emoji order. Emoji order within each rank.
+ */
+function matches(all: Searchable[], query: string): [string, string, string][] {
+  const folded = foldForSearch(query).trim().replace(/\s+/g, " ");
+  const words = folded.split(" ").filter(Boolean);
+  const ranked: { rank: number; entry: [string, string, string] }[] = [];
+  for (const e of all) {
+    if (!words.every((w) => e.allWords.some((h) => h.startsWith(w)))) continue;
+    const rank =
+      e.name === folded
+        ? 0
+        : e.name.startsWith(folded)
+          ? 1
+          : words.every((w) => e.nameWords.some((h) => h.startsWith(w)))
+            ? 2
+            : 3;
+    ranked.push({ rank, entry: e.entry });
   }
-  return found;
+  // Array.prototype.sort is stable: emoji order holds within a rank.
+  return ranked
+    .sort((a, b) => a.rank - b.rank)
+    .slice(0, MAX_MATCHES)
+    .map((r) => r.entry);
 }
 
 export default function EmojiPicker({
@@ -60,7 +98,8 @@ export default function EmojiPicker({
 
   useEffect(() => field.current?.focus(), []);
 
-  const found = data.data && query.trim() ? matches(data.data, query) : null;
+  const all = useMemo(() => (data.data ? searchable(data.data) : null), [data.data]);
+  const found = all && query.trim() ? matches(all, query) : null;
 
   /** Arrow keys move the focus through the buttons, row by row. */
   function onGridKey(event: KeyboardEvent<HTMLDivElement>) {
