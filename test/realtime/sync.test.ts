@@ -101,3 +101,91 @@ test("sync catches a reconnecting client up exactly once", async (t) => {
   );
   assert.ok(!JSON.stringify(probe).includes("must not see"));
 });
+
+test("many sockets syncing at once each get exactly their own chats, up to date", async (t) => {
+  const { direct, group, post, connect, users } = await chatFixture(t, [
+    "ana",
+    "ben",
+    "eve",
+    "dan",
+  ]);
+  const [ana, ben, eve, dan] = users;
+  const team = await group(ana, [ben, eve], "team");
+  const pair = await direct(ben, dan);
+  const solo = await group(eve, [], "eve alone");
+  const sent = new Map<string, Array<{ id: string; change_seq: number }>>();
+  for (let k = 0; k < 4; k++) {
+    for (const [sender, chat] of [
+      [ana, team],
+      [dan, pair],
+      [eve, solo],
+    ] as const) {
+      const m = await post(sender, chat.id, `${chat.id} #${k}`);
+      (sent.get(chat.id) ?? sent.set(chat.id, []).get(chat.id)!).push(m);
+    }
+  }
+  const chatsOf = new Map([
+    [ana.user.id, [team.id]],
+    [ben.user.id, [team.id, pair.id]],
+    [eve.user.id, [team.id, solo.id]],
+    [dan.user.id, [pair.id]],
+  ]);
+  // Three sockets per user, each with cursors of its own (what each had seen), as after a
+  // reconnect: some from the start, some from the second message, one with a small page.
+  const askers = [];
+  for (const user of users) {
+    for (let s = 0; s < 3; s++) {
+      const chats = chatsOf.get(user.user.id)!;
+      const payload =
+        s === 0
+          ? {}
+          : {
+              chats: chats.map((id) => ({
+                chat_id: id,
+                after_change_seq: sent.get(id)![1]!.change_seq,
+              })),
+              ...(s === 2 ? { limit: 1 } : {}),
+            };
+      askers.push({ user, socket: await connect(user), payload });
+    }
+  }
+
+  const together = await Promise.all(
+    askers.map(({ socket, payload }) => emitWithAck(socket, "sync", payload)),
+  );
+  for (const [i, { user, payload }] of askers.entries()) {
+    const answer = together[i];
+    assert.equal(answer.ok, true, JSON.stringify(answer));
+    assert.deepEqual(
+      answer.chats.map((c: any) => c.chat_id),
+      [...chatsOf.get(user.user.id)!].sort(),
+      `${user.user.username}'s chats, no one else's`,
+    );
+    for (const chat of answer.chats) {
+      const cursor =
+        (payload as any).chats?.find((c: any) => c.chat_id === chat.chat_id)?.after_change_seq ?? 0;
+      const limit = (payload as any).limit ?? 200;
+      const expected = sent.get(chat.chat_id)!.filter((m) => m.change_seq > cursor);
+      assert.deepEqual(
+        chat.messages.map((m: any) => m.id),
+        expected.slice(0, limit).map((m) => m.id),
+      );
+      assert.equal(chat.has_more, expected.length > limit);
+    }
+  }
+  // The same asks one at a time get the same answers.
+  for (const [i, { socket, payload }] of askers.entries()) {
+    assert.deepEqual(await emitWithAck(socket, "sync", payload), together[i]);
+  }
+
+  // A message acknowledged before a sync is asked is in its answer, while others' syncs run.
+  const running = askers.map(({ socket }) => emitWithAck(socket, "sync", {}));
+  const late = await post(ana, team.id, "acknowledged before the sync");
+  const bens = askers.filter((a) => a.user === ben);
+  const after = await Promise.all(bens.map(({ socket }) => emitWithAck(socket, "sync", {})));
+  for (const answer of after) {
+    const teamPage = answer.chats.find((c: any) => c.chat_id === team.id);
+    assert.ok(teamPage.messages.some((m: any) => m.id === late.id));
+  }
+  await Promise.all(running);
+});

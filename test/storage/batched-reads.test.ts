@@ -1,10 +1,10 @@
 /**
- * batchedReads (storage/sql/batched-reads.ts): concurrent reads leave as one statement, and
- * no call is answered by a statement that started before it was made.
+ * batchedReads and batchedCalls (storage/sql/batched-reads.ts): concurrent reads leave as one
+ * statement, and no call is answered by a statement that started before it was made.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { batchedReads } from "../../src/server/storage/sql/batched-reads.ts";
+import { batchedCalls, batchedReads } from "../../src/server/storage/sql/batched-reads.ts";
 
 /** A readMany that records each batch and answers when told to. */
 function controlledRead() {
@@ -83,4 +83,55 @@ test("more keys than a batch holds go in several batches, up to maxInFlight at o
     batches.map((b) => b.keys.length),
     [2, 2, 1],
   );
+});
+
+test("asks of any shape: equal keys are asked once, each caller gets its own key's answer", async () => {
+  type Ask = { user: string; from: number };
+  const batches: Array<Map<string, Ask>> = [];
+  const call = batchedCalls(
+    async (asks: ReadonlyMap<string, Ask>) => {
+      batches.push(new Map(asks));
+      return new Map([...asks].map(([key, { user, from }]) => [key, `${user} from ${from}`]));
+    },
+    ({ user, from }: Ask) => `${user}@${from}`,
+  );
+  const answers = await Promise.all([
+    call({ user: "ana", from: 0 }),
+    call({ user: "ana", from: 3 }),
+    call({ user: "ben", from: 0 }),
+    call({ user: "ana", from: 0 }),
+  ]);
+  assert.deepEqual(answers, ["ana from 0", "ana from 3", "ben from 0", "ana from 0"]);
+  assert.equal(batches.length, 1);
+  assert.deepEqual(
+    [...batches[0]!.values()],
+    [
+      { user: "ana", from: 0 },
+      { user: "ana", from: 3 },
+      { user: "ben", from: 0 },
+    ],
+  );
+});
+
+test("an ask equal to one already running waits for a batch of its own", async () => {
+  const started: Array<{ resolve: (answer: Map<string, string>) => void }> = [];
+  const call = batchedCalls(
+    (asks: ReadonlyMap<string, string>) =>
+      new Promise<Map<string, string>>((resolve) => {
+        const n = started.length + 1;
+        started.push({
+          resolve: () => resolve(new Map([...asks.keys()].map((k) => [k, `#${n}`]))),
+        });
+      }),
+    (ask: string) => ask,
+    { maxInFlight: 2 },
+  );
+  const early = call("same");
+  while (started.length < 1) await new Promise((resolve) => setImmediate(resolve));
+  const late = call("same");
+  while (started.length < 2) await new Promise((resolve) => setImmediate(resolve));
+  started[1]!.resolve(new Map());
+  started[0]!.resolve(new Map());
+  assert.equal(await early, "#1");
+  assert.equal(await late, "#2", "answered by the statement started after it asked");
 });

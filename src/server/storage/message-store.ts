@@ -85,7 +85,9 @@ export interface MessageStore {
   changesSince(chatId: string, afterChangeSeq: number, limit: number): Promise<HistoryPage>;
   /**
    * `changesSince` for every chat the user is a member of, in ONE statement whatever the
-   * number of chats: from `after.get(chatId)` (0 when absent), at most `limit` per chat.
+   * number of chats: from `after.get(chatId)` (0 when absent), at most `limit` per chat, in
+   * chat id order. Calls made together (a reconnect storm) may share that statement, never
+   * one that started before the call.
    */
   changesForMember(
     userId: string,

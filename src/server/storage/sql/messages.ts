@@ -6,6 +6,7 @@ import { AttachmentsUnavailable, SendBlocked } from "../errors.ts";
 import type { AppendResult, HistoryPage, MessageAccess, MessageStore } from "../message-store.ts";
 import { appendMessages } from "./append.ts";
 import { auditCte, auditParams } from "./audit.ts";
+import { batchedCalls, CANONICAL_UUID } from "./batched-reads.ts";
 import {
   fromJsonRows,
   MESSAGE_COLUMNS,
@@ -18,6 +19,58 @@ import {
 class RollBack {
   constructor(readonly result: AppendResult) {}
 }
+
+/** One `sync`'s ask of the store (`changesForMember`'s arguments). */
+interface CatchUpAsk {
+  userId: string;
+  after: ReadonlyMap<string, number>;
+  limit: number;
+}
+type CatchUp = Array<{ chat_id: string } & HistoryPage>;
+
+/** Asks with the same key get the same answer: same user, limit and cursors, in order. */
+function catchUpKey({ userId, after, limit }: CatchUpAsk): string {
+  let key = `${userId} ${limit}`;
+  for (const [chatId, afterChangeSeq] of after) key += ` ${chatId}:${afterChangeSeq}`;
+  return key;
+}
+
+/**
+ * Asks per catch-up statement. Each answers at most `limit` (≤ 1000) messages per chat; a
+ * storm's asks are mostly a few messages each, and a batch's answer crosses PGlite's thread
+ * boundary as one copy.
+ */
+const CATCH_UP_BATCH = 200;
+
+/**
+ * The catch-up of a batch of asks: every ask's memberships with their cursors (0 for a chat
+ * not listed; a chat listed that the user is not in is left out by the join), grouped into
+ * the distinct pages wanted, and per page the first `page_limit` changes through the
+ * (chat_id, change_seq) index, as one JSON value (rows.ts), NULL when it has nothing new.
+ * $1–$3: ask, user, limit + 1; $4–$6: ask, chat, after_change_seq of the chats listed.
+ */
+const CATCH_UP = `WITH asks AS (
+    SELECT * FROM unnest($1::int[], $2::uuid[], $3::int[]) AS a(ask, user_id, page_limit)
+  ), listed AS (
+    SELECT * FROM unnest($4::int[], $5::uuid[], $6::bigint[]) AS l(ask, chat_id, after_change_seq)
+  ), cursors AS (
+    SELECT a.ask, cm.chat_id, COALESCE(l.after_change_seq, 0) AS after_change_seq, a.page_limit
+      FROM asks a
+      JOIN chat_members cm ON cm.user_id = a.user_id
+      LEFT JOIN listed l ON l.ask = a.ask AND l.chat_id = cm.chat_id
+  ), pages AS (
+    SELECT chat_id, after_change_seq, page_limit, array_agg(ask) AS sync_asks
+      FROM cursors GROUP BY chat_id, after_change_seq, page_limit
+  )
+  SELECT pages.sync_asks, pages.chat_id AS sync_chat_id, pages.page_limit,
+         (${selectAsJsonRows(
+           `SELECT ${MESSAGE_COLUMNS} FROM messages
+             WHERE chat_id = pages.chat_id AND change_seq > pages.after_change_seq
+             ORDER BY change_seq ASC LIMIT pages.page_limit`,
+           "r.change_seq ASC",
+         )}) AS changes
+    FROM pages
+   ORDER BY pages.chat_id`;
 
 export function sqlMessageStore(db: SqlDriver, links: AttachmentLinks): MessageStore {
   const toMessage = (row: Row) => rowToMessage(row, links);
@@ -69,6 +122,58 @@ export function sqlMessageStore(db: SqlDriver, links: AttachmentLinks): MessageS
     );
     return rows[0] && toMessage(rows[0]);
   }
+
+  // The catch-ups of a reconnect storm (thousands of sockets, ten per user) leave together:
+  // one statement for a batch of asks, each chat's page read once for every ask that wants
+  // the same page (a user's sockets, the members of a room who saw the same messages).
+  const catchUp = batchedCalls(
+    async (asks: ReadonlyMap<string, CatchUpAsk>) => {
+      const answers = new Map<string, CatchUp>();
+      const keys: string[] = [];
+      const askIds: number[] = [];
+      const userIds: string[] = [];
+      const limits: number[] = [];
+      const listedAsks: number[] = [];
+      const listedChats: string[] = [];
+      const listedAfter: number[] = [];
+      for (const [key, { userId, after, limit }] of asks) {
+        const ask = keys.push(key) - 1;
+        answers.set(key, []);
+        askIds.push(ask);
+        userIds.push(userId);
+        limits.push(limit + 1); // one more, to learn whether there are more
+        const seen = new Set<string>();
+        for (const [chatId, afterChangeSeq] of after) {
+          // One malformed id must not fail the batch: it names no chat anyway.
+          const id = chatId.toLowerCase();
+          if (!CANONICAL_UUID.test(id) || seen.has(id)) continue;
+          seen.add(id);
+          listedAsks.push(ask);
+          listedChats.push(id);
+          listedAfter.push(afterChangeSeq);
+        }
+      }
+      const rows = await db.query(CATCH_UP, [
+        askIds,
+        userIds,
+        limits,
+        listedAsks,
+        listedChats,
+        listedAfter,
+      ]);
+      // Rows come in chat order, so each ask's chats do too (as one user's statement had them).
+      for (const row of rows) {
+        const chat = {
+          chat_id: row.sync_chat_id as string,
+          ...page(fromJsonRows(row.changes), Number(row.page_limit) - 1),
+        };
+        for (const ask of row.sync_asks as number[]) answers.get(keys[ask]!)!.push(chat);
+      }
+      return answers;
+    },
+    catchUpKey,
+    { maxBatch: CATCH_UP_BATCH },
+  );
 
   return {
     // A blocked sender's message makes the statement fail (trigger, migration 0008); the group
@@ -206,35 +311,8 @@ export function sqlMessageStore(db: SqlDriver, links: AttachmentLinks): MessageS
       return page(fromJsonRows(row?.rows), limit, true);
     },
 
-    async changesForMember(userId, after, limit) {
-      // The caller's memberships with their cursors, and per chat the first limit + 1
-      // changes through the (chat_id, change_seq) index: one round trip for any number of
-      // chats. Each chat is one row, its changes one JSON value (rows.ts), NULL when it
-      // has nothing new.
-      const rows = await db.query(
-        `WITH cursors AS (
-           SELECT cm.chat_id, COALESCE(c.after_change_seq, 0) AS after_change_seq
-             FROM chat_members cm
-             LEFT JOIN unnest($2::uuid[], $3::bigint[]) AS c(chat_id, after_change_seq)
-                    ON c.chat_id = cm.chat_id
-            WHERE cm.user_id = $1
-         )
-         SELECT cursors.chat_id AS sync_chat_id,
-                (${selectAsJsonRows(
-                  `SELECT ${MESSAGE_COLUMNS} FROM messages
-                    WHERE chat_id = cursors.chat_id AND change_seq > cursors.after_change_seq
-                    ORDER BY change_seq ASC LIMIT $4`,
-                  "r.change_seq ASC",
-                )}) AS changes
-           FROM cursors
-          ORDER BY cursors.chat_id`,
-        [userId, [...after.keys()], [...after.values()], limit + 1],
-      );
-      return rows.map((row) => ({
-        chat_id: row.sync_chat_id as string,
-        ...page(fromJsonRows(row.changes), limit),
-      }));
-    },
+    changesForMember: async (userId, after, limit) =>
+      (await catchUp({ userId, after, limit })) ?? [],
 
     async search(callerId, text, { chatId, beforeId, limit }) {
       // The caller's chats (or `chatId` when among them) first, then the GIN index (migration
