@@ -2,7 +2,9 @@
  * Incoming webhooks (CONTRACT.md v2): a group's owner or admin makes one and gets its URL
  * once; POST <url> { text } with no other credential posts as the webhook's bot through the
  * users' send path (members' sockets get message:send, history and sync have it); rate
- * limited per webhook; a deleted webhook answers 404.
+ * limited per webhook; a deleted webhook answers 404, and so does one whose bot a manager
+ * removed from the group, which is deleted with it (no longer listed); the audit log names
+ * the group of each change.
  */
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
@@ -144,12 +146,58 @@ test("incoming webhooks", async (t) => {
     assert.equal(gone.status, 404);
     const again = await http(url, "DELETE", `${path}/${created.body.id}`, as(owner));
     assert.equal(again.status, 404);
+  });
+
+  await t.test(
+    "removing a webhook's bot from the group deletes the webhook: not listed, its URL 404",
+    async () => {
+      const made = await http(url, "POST", path, { ...as(ben), body: { name: "Alerts" } });
+      assert.equal(made.status, 201, JSON.stringify(made.body));
+      const alertsUrl = new URL(made.body.url as string).pathname;
+      const names = async () =>
+        (await http(url, "GET", path, as(owner))).body.webhooks.map((w: any) => w.name);
+      assert.deepEqual(await names(), ["by admin", "Alerts"]);
+      assert.equal((await http(url, "POST", alertsUrl, { body: { text: "up" } })).status, 201);
+
+      // ben, a group admin, removes the bot from the members (as the Members dialog does).
+      const socket = await fixture.connect(ana);
+      const left = nextEvent(socket, "chat:member_removed");
+      const removed = await http(
+        url,
+        "DELETE",
+        `/api/chats/${group.id}/members/${made.body.bot_id}`,
+        as(ben),
+      );
+      assert.equal(removed.status, 204, JSON.stringify(removed.body));
+      assert.deepEqual(await left, { chat_id: group.id, user_id: made.body.bot_id });
+      assert.deepEqual(await names(), ["by admin"]);
+      const gone = await http(url, "POST", alertsUrl, { body: { text: "still up?" } });
+      assert.equal(gone.status, 404);
+      assert.equal(gone.body.error.code, "NOT_FOUND");
+      const again = await http(url, "DELETE", `${path}/${made.body.id}`, as(owner));
+      assert.equal(again.status, 404);
+      const chat = await http(url, "GET", `/api/chats/${group.id}`, as(ana));
+      assert.equal(
+        chat.body.members.some((m: any) => m.user_id === made.body.bot_id),
+        false,
+      );
+    },
+  );
+
+  await t.test("the audit log names the group of each incoming webhook change", async () => {
     const audit = await http(url, "GET", "/api/admin/audit", as(owner));
-    assert.deepEqual(
-      audit.body.entries
-        .filter((e: any) => e.target_id === created.body.id)
-        .map((e: any) => e.action),
-      ["webhook.incoming.delete", "webhook.incoming.create"],
-    );
+    assert.equal(audit.status, 200);
+    const webhookEntries = audit.body.entries
+      .filter((e: any) => e.action.startsWith("webhook.incoming."))
+      .map((e: any) => [e.action, e.actor_id, e.target_type, e.target_id]);
+    // Newest first: ben's removal of the Alerts bot, ben's Alerts, the owner's delete of
+    // CI, ben's "by admin", the owner's CI.
+    assert.deepEqual(webhookEntries, [
+      ["webhook.incoming.delete", ben.user.id, "chat", group.id],
+      ["webhook.incoming.create", ben.user.id, "chat", group.id],
+      ["webhook.incoming.delete", owner.user.id, "chat", group.id],
+      ["webhook.incoming.create", ben.user.id, "chat", group.id],
+      ["webhook.incoming.create", owner.user.id, "chat", group.id],
+    ]);
   });
 });

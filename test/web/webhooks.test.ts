@@ -1,8 +1,9 @@
 /**
  * A group's incoming webhooks in its members dialog: the owner makes one, copies its URL
  * (shown once), a POST of `{ text }` to that URL shows in another member's open browser
- * under the webhook's name, and once deleted the URL answers 404. A member who is not an
- * admin of the group has no such section.
+ * under the webhook's name, and once deleted the URL answers 404; a second one goes when its
+ * bot is removed from the members (out of the list, URL 404). The audit log names the group
+ * of each change. A member who is not an admin of the group has no such section.
  */
 import assert from "node:assert/strict";
 import path from "node:path";
@@ -100,6 +101,45 @@ test(
     const memberRows = members.getByRole("list", { name: "Members" }).getByRole("listitem");
     await memberRows.filter({ hasText: "CI builds" }).waitFor({ state: "detached" });
     assert.equal(await memberRows.count(), 2);
+
+    // A second webhook, whose bot alice then removes from the members: the webhook goes with
+    // it, out of the list, and its URL answers 404.
+    await members.getByRole("button", { name: "Webhooks" }).click();
+    await dialog.getByLabel("Webhook name").fill("Alerts");
+    await dialog.getByRole("button", { name: "Create webhook" }).click();
+    const alertsUrl = await field.inputValue();
+    await list.getByRole("listitem").filter({ hasText: "Alerts" }).waitFor();
+    await dialog.getByRole("button", { name: "Done" }).click();
+    await dialog.waitFor({ state: "detached" });
+    const bot = memberRows.filter({ hasText: "Alerts" });
+    await bot.getByRole("button", { name: /^Remove/ }).click();
+    await bot
+      .getByRole("group", { name: /from the group\?/ })
+      .getByRole("button", { name: "Remove", exact: true })
+      .click();
+    await bot.waitFor({ state: "detached" });
+    assert.equal((await postTo(alertsUrl, "still up?")).status, 404);
+    await members.getByRole("button", { name: "Webhooks" }).click();
+    await list.getByText("No webhook yet.").waitFor();
+    await dialog.getByRole("button", { name: "Done" }).click();
+    await dialog.waitFor({ state: "detached" });
+    await members.getByRole("button", { name: "Done" }).click();
+    await members.waitFor({ state: "detached" });
+
+    // alice, the server's admin, reads the four changes in the audit log, each naming the group.
+    await a.page.getByRole("button", { name: "Administration" }).click();
+    await a.page.getByRole("tab", { name: "Audit log" }).click();
+    const entries = a.page.getByRole("list", { name: "Audit log" }).locator(".audit-what");
+    await entries
+      .first()
+      .getByText(/deleted an incoming webhook/)
+      .waitFor();
+    assert.deepEqual((await entries.allTextContents()).slice(0, 4), [
+      "alice deleted an incoming webhook of “Ops room”",
+      "alice added an incoming webhook to “Ops room”",
+      "alice deleted an incoming webhook of “Ops room”",
+      "alice added an incoming webhook to “Ops room”",
+    ]);
     assert.deepEqual([...a.errors, ...b.errors], []);
   },
 );

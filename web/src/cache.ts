@@ -18,6 +18,8 @@ export type HistoryData = InfiniteData<HistoryPage, null | { before: number } | 
 
 export const chatsKey = ["chats"] as const;
 export const historyKey = (chatId: string) => ["history", chatId] as const;
+/** A group's incoming webhooks, as its managers see them (GroupWebhooks). */
+export const webhooksKey = (chatId: string) => ["webhooks", chatId] as const;
 
 function sortChats(chats: ChatListItem[]): ChatListItem[] {
   const activity = (chat: ChatListItem) => chat.last_message?.created_at ?? chat.created_at;

@@ -218,6 +218,9 @@ const en = {
     noAudit: "No admin action yet.",
     loadMore: "Load more",
     someone: "someone",
+    /** The group of an audit entry, when the admin is not in it (its name is not theirs to see). */
+    groupNotIn: "a group you are not in",
+    aGroup: "a group",
     action: (action: string, actor: string, target: string): string => {
       switch (action) {
         case "user.deactivate":
@@ -235,9 +238,9 @@ const en = {
         case "bot.token.reissue":
           return `${actor} issued a new token for ${target}`;
         case "webhook.incoming.create":
-          return `${actor} added an incoming webhook`;
+          return `${actor} added an incoming webhook to ${target}`;
         case "webhook.incoming.delete":
-          return `${actor} deleted an incoming webhook`;
+          return `${actor} deleted an incoming webhook of ${target}`;
         case "webhook.outgoing.create":
           return `${actor} added an outgoing webhook`;
         case "webhook.outgoing.delete":
@@ -521,6 +524,8 @@ const es: Strings = {
     noAudit: "Todavía no hay acciones de administración.",
     loadMore: "Cargar más",
     someone: "alguien",
+    groupNotIn: "un grupo del que no eres miembro",
+    aGroup: "un grupo",
     action: (action, actor, target) => {
       switch (action) {
         case "user.deactivate":
@@ -538,9 +543,9 @@ const es: Strings = {
         case "bot.token.reissue":
           return `${actor} emitió un token nuevo para ${target}`;
         case "webhook.incoming.create":
-          return `${actor} añadió un webhook entrante`;
+          return `${actor} añadió un webhook entrante a ${target}`;
         case "webhook.incoming.delete":
-          return `${actor} borró un webhook entrante`;
+          return `${actor} borró un webhook entrante de ${target}`;
         case "webhook.outgoing.create":
           return `${actor} añadió un webhook saliente`;
         case "webhook.outgoing.delete":

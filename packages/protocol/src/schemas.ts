@@ -572,7 +572,9 @@ export const AuditEntry = Obj({
   id: Uuid,
   actor_id: Uuid,
   action: Type.String({ description: "e.g. user.deactivate, message.delete, invite.create" }),
-  target_type: Type.String({ description: "user, message, invite, bot, webhook" }),
+  target_type: Type.String({
+    description: "user, message, invite, bot, webhook (outgoing), chat (its incoming webhooks)",
+  }),
   target_id: Nullable(Type.String()),
   created_at: Timestamp,
 });

@@ -5,6 +5,7 @@ import type { Chat, ChatListItem, CreateChat, PatchChat } from "@charla/protocol
 import { DirectChatExists } from "../storage/errors.ts";
 import type { Store } from "../storage/store.ts";
 import type { ChatEvents } from "./events.ts";
+import { incomingWebhookAudit } from "./incoming-webhooks.ts";
 import { requireGroupManager } from "./roles.ts";
 
 const NO_SUCH_CHAT = "No such chat.";
@@ -110,7 +111,14 @@ export function createChatService({ store, events }: { store: Store; events: Cha
           throw new ChatError("FORBIDDEN", "The group's owner cannot be removed.");
         }
       }
-      if (!(await store.chats.removeMember(chatId, userId))) {
+      // An incoming webhook's bot leaves with its webhook: once the bot is out, the URL can
+      // no longer post (404), so the webhook must not stay listed as if it could.
+      const webhook = await store.webhooks.deleteIncomingOfBot(
+        chatId,
+        userId,
+        incomingWebhookAudit(callerId, "webhook.incoming.delete", chatId),
+      );
+      if (!webhook && !(await store.chats.removeMember(chatId, userId))) {
         throw new ChatError("NOT_FOUND", "That user is not a member.");
       }
       events.memberRemoved(chatId, userId);

@@ -8,6 +8,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { ChatError } from "@charla/protocol/errors";
 import { WEBHOOK_NAME_MAX } from "@charla/protocol/limits";
 import type { IncomingWebhook, IncomingWebhookWithUrl, Message } from "@charla/protocol/schemas";
+import type { AuditRecord } from "../storage/moderation-store.ts";
 import type { Store } from "../storage/store.ts";
 import type { ChatEvents } from "./events.ts";
 import type { MessageService } from "./messages.ts";
@@ -18,6 +19,19 @@ const NO_SUCH_CHAT = "No such chat.";
 const NO_SUCH_WEBHOOK = "No such webhook.";
 /** What an incoming webhook's secret starts with, so a leaked one is recognisable. */
 const SECRET_PREFIX = "whk_";
+
+/**
+ * The audit entry of a change to a group's incoming webhooks. Its target is the group (the
+ * chat a new poster can write into, or no longer can): the webhook itself is gone once
+ * deleted, and nothing would then tell which group it wrote into.
+ */
+export function incomingWebhookAudit(
+  actorId: string,
+  action: "webhook.incoming.create" | "webhook.incoming.delete",
+  chatId: string,
+): AuditRecord {
+  return { id: randomUUID(), actor_id: actorId, action, target_type: "chat", target_id: chatId };
+}
 
 /** Where a webhook's secret goes: POST here with `{ text }`. */
 export function incomingWebhookUrl(origin: string, secret: string): string {
@@ -54,14 +68,6 @@ export function createIncomingWebhookService(deps: {
     return chat;
   }
 
-  const audit = (actorId: string, action: string, webhookId: string) => ({
-    id: randomUUID(),
-    actor_id: actorId,
-    action,
-    target_type: "webhook",
-    target_id: webhookId,
-  });
-
   return {
     async create(
       callerId: string,
@@ -84,7 +90,7 @@ export function createIncomingWebhookService(deps: {
           // name is shown as the bot's display name.
           bot: { id: randomUUID(), username: `webhook-${randomBytes(6).toString("hex")}` },
         },
-        audit(callerId, "webhook.incoming.create", id),
+        incomingWebhookAudit(callerId, "webhook.incoming.create", chatId),
       );
       const chat = await store.chats.get(chatId);
       if (chat) events.memberAdded(chat, webhook.bot_id);
@@ -101,7 +107,7 @@ export function createIncomingWebhookService(deps: {
       const webhook = await store.webhooks.deleteIncoming(
         chatId,
         webhookId,
-        audit(callerId, "webhook.incoming.delete", webhookId),
+        incomingWebhookAudit(callerId, "webhook.incoming.delete", chatId),
       );
       if (!webhook) throw new ChatError("NOT_FOUND", NO_SUCH_WEBHOOK);
       events.memberRemoved(chatId, webhook.bot_id);

@@ -86,7 +86,10 @@ export type DeliveryResult =
 export interface WebhookStore {
   /** Creates the bot user, its membership and the webhook, with the audit entry, at once. */
   createIncoming(webhook: NewIncomingWebhook, audit: AuditRecord): Promise<StoredIncomingWebhook>;
-  /** The chat's incoming webhooks, oldest first. */
+  /**
+   * The chat's incoming webhooks whose bot is still a member (only those can post), oldest
+   * first.
+   */
   listIncoming(chatId: string): Promise<StoredIncomingWebhook[]>;
   /** The webhook whose secret hashes to `tokenHash`, with that stored hash (final compare). */
   findIncomingByTokenHash(
@@ -99,6 +102,15 @@ export interface WebhookStore {
   deleteIncoming(
     chatId: string,
     webhookId: string,
+    audit: AuditRecord,
+  ): Promise<StoredIncomingWebhook | undefined>;
+  /**
+   * The same for the webhook whose bot is `botId` (a manager removes the bot from the group:
+   * the webhook goes with it); undefined when `botId` is no webhook's bot in the chat.
+   */
+  deleteIncomingOfBot(
+    chatId: string,
+    botId: string,
     audit: AuditRecord,
   ): Promise<StoredIncomingWebhook | undefined>;
 

@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useRef, useState, type FormEvent } from "react";
 import { WEBHOOK_NAME_MAX, type ChatListItem, type IncomingWebhookWithUrl } from "@charla/client";
 import { adminApi } from "../admin-api.ts";
+import { webhooksKey } from "../cache.ts";
 import { errorText } from "../errors.ts";
 import { t } from "../i18n.ts";
 import { formatDateTime } from "./admin/format.ts";
@@ -29,7 +30,7 @@ export default function GroupWebhooks({
   const id = useId();
   const dialog = useRef<HTMLDialogElement>(null);
   const queryClient = useQueryClient();
-  const key = ["webhooks", chatId];
+  const key = webhooksKey(chatId);
   const [name, setName] = useState("");
   const [created, setCreated] = useState<IncomingWebhookWithUrl | null>(null);
 

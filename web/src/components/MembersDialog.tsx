@@ -2,7 +2,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { lazy, Suspense, useId, useRef, useState } from "react";
 import type { ChatListItem, ChatMember } from "@charla/client";
 import { adminApi } from "../admin-api.ts";
-import { chatsKey, dropChat } from "../cache.ts";
+import { chatsKey, dropChat, webhooksKey } from "../cache.ts";
 import { t } from "../i18n.ts";
 import { PlusIcon } from "../icons.tsx";
 import { useOnline } from "../live.tsx";
@@ -63,7 +63,9 @@ export function MembersDialog({
   });
   const remove = useMutation({
     mutationFn: (userId: string) => api.removeMember(chat.id, userId),
-    onSuccess: refresh,
+    // A webhook's bot takes its webhook with it (the server deletes both).
+    onSuccess: () =>
+      Promise.all([refresh(), queryClient.invalidateQueries({ queryKey: webhooksKey(chat.id) })]),
   });
   const setRole = useMutation({
     mutationFn: ({ userId, role }: { userId: string; role: "admin" | "member" }) =>

@@ -126,6 +126,23 @@ const FINISH = `
    WHERE d.id = r.id::uuid AND d.attempts = r.attempts::int
      AND d.delivered_at IS NULL AND d.given_up_at IS NULL`;
 
+/**
+ * Deletes the chat's incoming webhook whose `column` is $1, takes its bot out of the chat and
+ * deactivates it, with the audit entry ($3…), in one statement.
+ */
+function deleteIncomingWhere(column: "id" | "bot_id"): string {
+  return `WITH hook AS (
+      DELETE FROM incoming_webhooks WHERE ${column} = $1 AND chat_id = $2 RETURNING *
+    ), member AS (
+      DELETE FROM chat_members m USING hook h
+       WHERE m.chat_id = h.chat_id AND m.user_id = h.bot_id
+    ), bot AS (
+      UPDATE users u SET deactivated_at = now(), token_version = u.token_version + 1
+        FROM hook h WHERE u.id = h.bot_id
+    ), ${auditCte(3, "hook")}
+    SELECT * FROM hook`;
+}
+
 /** A password hash no password verifies against: the webhook's bot has no way to log in. */
 const NO_PASSWORD = "!webhook";
 
@@ -158,8 +175,12 @@ export function sqlWebhookStore(db: SqlQueryable, links: AttachmentLinks): Webho
     },
 
     async listIncoming(chatId) {
+      // A webhook whose bot left the chat (before its removal took the webhook with it)
+      // answers 404: not listed either.
       const rows = await db.query(
-        "SELECT * FROM incoming_webhooks WHERE chat_id = $1 ORDER BY created_at, id",
+        `SELECT w.* FROM incoming_webhooks w
+           JOIN chat_members m ON m.chat_id = w.chat_id AND m.user_id = w.bot_id
+          WHERE w.chat_id = $1 ORDER BY w.created_at, w.id`,
         [chatId],
       );
       return rows.map(toIncoming);
@@ -174,19 +195,20 @@ export function sqlWebhookStore(db: SqlQueryable, links: AttachmentLinks): Webho
     },
 
     async deleteIncoming(chatId, webhookId, audit) {
-      const rows = await db.query(
-        `WITH hook AS (
-           DELETE FROM incoming_webhooks WHERE id = $1 AND chat_id = $2 RETURNING *
-         ), member AS (
-           DELETE FROM chat_members m USING hook h
-            WHERE m.chat_id = h.chat_id AND m.user_id = h.bot_id
-         ), bot AS (
-           UPDATE users u SET deactivated_at = now(), token_version = u.token_version + 1
-             FROM hook h WHERE u.id = h.bot_id
-         ), ${auditCte(3, "hook")}
-         SELECT * FROM hook`,
-        [webhookId, chatId, ...auditParams(audit)],
-      );
+      const rows = await db.query(deleteIncomingWhere("id"), [
+        webhookId,
+        chatId,
+        ...auditParams(audit),
+      ]);
+      return rows[0] && toIncoming(rows[0]);
+    },
+
+    async deleteIncomingOfBot(chatId, botId, audit) {
+      const rows = await db.query(deleteIncomingWhere("bot_id"), [
+        botId,
+        chatId,
+        ...auditParams(audit),
+      ]);
       return rows[0] && toIncoming(rows[0]);
     },
 

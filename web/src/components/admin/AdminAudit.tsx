@@ -1,5 +1,9 @@
+import { useQuery } from "@tanstack/react-query";
 import type { AuditEntry } from "@charla/client";
 import { adminApi } from "../../admin-api.ts";
+import { chatsKey } from "../../cache.ts";
+import { chatTitle } from "../../chats.ts";
+import { api } from "../../session.ts";
 import { errorText } from "../../errors.ts";
 import { t } from "../../i18n.ts";
 import { useUserNames } from "../../hooks/useUserNames.ts";
@@ -11,18 +15,28 @@ const namesUser = (entry: AuditEntry) =>
   entry.target_type === "user" || entry.target_type === "bot";
 
 /** Every admin action, newest first: who, what, to what, when. */
-export function AdminAudit() {
+export function AdminAudit({ myId }: { myId: string }) {
   const entries = useNewestFirst<AuditEntry>("audit", (query) => adminApi.audit(query));
   const names = useUserNames(
     entries.items.flatMap((e) =>
       namesUser(e) && e.target_id ? [e.actor_id, e.target_id] : [e.actor_id],
     ),
   );
+  // A group (the target of its incoming webhooks' changes) is named from the admin's own
+  // chat list, the same query as the shell's; one the admin is not in has no name to show.
+  const chats = useQuery({ queryKey: chatsKey, queryFn: () => api.listChats() });
   const nameOf = (userId: string) => names.get(userId) ?? t.admin.someone;
-  const targetOf = (entry: AuditEntry) =>
-    namesUser(entry) && entry.target_id
-      ? nameOf(entry.target_id)
-      : `${entry.target_type} ${entry.target_id ?? ""}`.trim();
+  const groupName = (chatId: string) => {
+    const chat = chats.data?.find((c) => c.id === chatId);
+    return chat ? `“${chatTitle(chat, myId)}”` : t.admin.groupNotIn;
+  };
+  const targetOf = (entry: AuditEntry) => {
+    if (namesUser(entry) && entry.target_id) return nameOf(entry.target_id);
+    if (entry.target_type === "chat" && entry.target_id) return groupName(entry.target_id);
+    // Entries written before incoming webhooks named their group (they named the webhook).
+    if (entry.action.startsWith("webhook.incoming.")) return t.admin.aGroup;
+    return `${entry.target_type} ${entry.target_id ?? ""}`.trim();
+  };
 
   return (
     <div className="admin-section">

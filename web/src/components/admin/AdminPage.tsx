@@ -92,7 +92,7 @@ export function AdminPage({ me }: { me: User }) {
               />
             )}
             {tab === "reports" && <AdminReports />}
-            {tab === "audit" && <AdminAudit />}
+            {tab === "audit" && <AdminAudit myId={me.id} />}
           </div>
         </>
       )}
