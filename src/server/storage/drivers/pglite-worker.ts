@@ -26,18 +26,24 @@ function describe(error: unknown): WorkerFailure {
 }
 
 /**
- * bytea (file chunks) through Node's own hex codec. PGlite 0.5's serializer makes a string
- * per byte (`Array.from(bytes).map(b => b.toString(16))…join("")`) and its parser a
- * `parseInt` per byte: a 256 KiB chunk became a quarter of a million strings, so a 25 MiB
- * upload left hundreds of MB of garbage and the server's RSS rose by tens of MB while it
- * streamed in. Buffer's codec makes the one hex string and the one buffer natively.
+ * bytea (file chunks) as bytes, not text. PGlite 0.5's own serializer turns a parameter into
+ * hex with a string per byte, and even one hex string (Buffer's codec, until 2026-12-03) made
+ * a 256 KiB chunk into 512 KiB of text, copied again into the bind message and decoded again
+ * by PostgreSQL: a steady 25 MiB upload raised the server's RSS by 15–20 MB, that text and
+ * its copies waiting to be collected. Handed back as bytes, PGlite's wire writer (pg-protocol's
+ * `bind`, as in node-postgres) sends the value in binary format, which PostgreSQL stores as
+ * is: the same upload now raises RSS by 1–2 MB and writes twice as fast
+ * (docs/benchmarks.md, "Files"). PGlite types serializers as returning strings, hence the
+ * cast; test/storage/pglite-thread.test.ts fails loudly if it stops taking bytes as they are.
+ * Results still come back as hex text (PGlite asks for text results), decoded natively.
  */
 const BYTEA = types.BYTEA;
+const asBinaryParameter = (bytes: Uint8Array) => bytes as unknown as string;
 const byteCodecs = {
   serializers: {
     [BYTEA]: (value: unknown) => {
       if (!(value instanceof Uint8Array)) throw new TypeError("bytea takes a Uint8Array");
-      return "\\x" + Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("hex");
+      return asBinaryParameter(value);
     },
   },
   parsers: { [BYTEA]: (text: string) => Buffer.from(text.slice(2), "hex") },
@@ -45,7 +51,9 @@ const byteCodecs = {
 
 let db: PGlite;
 try {
-  db = new PGlite(dataDir, byteCodecs);
+  // One options object: `new PGlite(undefined, options)` (in memory, as in the tests) drops
+  // its second argument, so the codecs above were only ever used on disk.
+  db = new PGlite({ dataDir, ...byteCodecs });
   await db.waitReady;
   port.postMessage({ id: 0, ok: true } satisfies WorkerReply);
 } catch (error) {
