@@ -117,8 +117,9 @@ async function assemble(
   });
   const sealer = createSealer(secret);
   const dispatcher = createDispatcher({ store, sealer, log, ...config.webhooks });
-  const events = wakingDispatcher(presenceScope.introducing(createBroadcaster(io)), () =>
-    dispatcher.changed(),
+  const events = wakingDispatcher(
+    presenceScope.introducing(createBroadcaster(io, { clustered: cluster !== undefined })),
+    () => dispatcher.changed(),
   );
   const sessions = createSessions({ store, events });
   const auth = createAuthService({

@@ -43,7 +43,7 @@ test("password change and profile updates reach every node", async (t) => {
   const fresh = await connectSocket(t, n1!.url, changed.body.token);
   await eventually(() => assert.equal(anaElsewhere.connected, false));
   // The revocation has been applied on n1 (the old socket is gone there); the fresh socket,
-  // opened before or after it arrived, is kept: it is in the new version's session room.
+  // opened before or after it arrived, is kept: it was opened with the new version.
   await settle(fresh);
   assert.equal(fresh.connected, true, "the new token's socket stays");
   assert.equal(

@@ -41,6 +41,8 @@ const REPLAYABLE = new Set<MessageType>([
   MessageType.SOCKETS_JOIN,
   MessageType.SOCKETS_LEAVE,
   MessageType.DISCONNECT_SOCKETS,
+  // Ending a user's older sessions (realtime/broadcaster.ts): late is better than never.
+  MessageType.SERVER_SIDE_EMIT,
 ]);
 
 function replayable(message: ClusterMessage): boolean {

@@ -3,9 +3,28 @@
  * node (through the adapter). Membership changes move the user's live sockets at once.
  */
 import type { ChatEvents } from "../domain/events.ts";
-import { blockRoom, chatRoom, sessionRoom, userRoom, type ChatServer } from "./types.ts";
+import { blockRoom, chatRoom, userRoom, type ChatServer } from "./types.ts";
 
-export function createBroadcaster(io: ChatServer): ChatEvents {
+/** `clustered`: other nodes share the user's rooms, and hear of ended sessions through the adapter. */
+export function createBroadcaster(
+  io: ChatServer,
+  { clustered }: { clustered: boolean },
+): ChatEvents {
+  /**
+   * This node's sockets of the user opened with a token older than `version`. Looked up by
+   * each socket's own token version rather than kept in a room per session, which cost every
+   * idle connection a room of its own; sockets of the new token (which may connect before
+   * the news reaches their node) stay.
+   */
+  function endOlderSessions(userId: string, version: number) {
+    const ids = io.sockets.adapter.rooms.get(userRoom(userId));
+    for (const id of ids ? [...ids] : []) {
+      const socket = io.sockets.sockets.get(id);
+      if (socket && socket.data.user.tokenVersion < version) socket.disconnect(true);
+    }
+  }
+  io.on("sessions:ended", endOlderSessions);
+
   return {
     messageSent(message) {
       io.to(chatRoom(message.chat_id)).emit("message:send", message);
@@ -47,9 +66,12 @@ export function createBroadcaster(io: ChatServer): ChatEvents {
       io.to(chatRoom(event.chat_id)).emit("message:read", event);
     },
     sessionsEnded(userId, keepVersion) {
-      const sockets = io.in(userRoom(userId));
-      if (keepVersion === undefined) sockets.disconnectSockets(true);
-      else sockets.except(sessionRoom(userId, keepVersion)).disconnectSockets(true);
+      if (keepVersion === undefined) {
+        io.in(userRoom(userId)).disconnectSockets(true);
+        return;
+      }
+      endOlderSessions(userId, keepVersion);
+      if (clustered) io.serverSideEmit("sessions:ended", userId, keepVersion);
     },
     userUpdated(user) {
       // Every connected client; the app wraps this in presence-scope.ts, which narrows it to

@@ -30,7 +30,6 @@ import {
   chatRoom,
   forgetWhenSettled,
   NO_IDS,
-  sessionRoom,
   sharedRoomName,
   userRoom,
   type ChatServer,
@@ -150,13 +149,14 @@ export function startGateway(
     metrics.socketsConnected.inc();
     // In its user's room first, then its chats': room changes from now on reach it.
     socket.join(
-      [
-        userRoom(user.id),
-        sessionRoom(user.id, user.tokenVersion),
-        ...chatIds.map(chatRoom),
-        ...blockPeerIds.map(blockRoom),
-      ].map(sharedRoomName),
+      [userRoom(user.id), ...chatIds.map(chatRoom), ...blockPeerIds.map(blockRoom)].map(
+        sharedRoomName,
+      ),
     );
+    // Socket.IO puts every socket in a room named by its id; Charla never addresses one
+    // socket through the adapter (nor uses socket.to / socket.broadcast, which exclude the
+    // sender by that room), and the room cost each idle connection a Set of its own.
+    socket.leave(socket.id);
     socket.data.chatIds = NO_IDS;
     socket.data.blockPeerIds = NO_IDS;
     socket.data.recheck = undefined;

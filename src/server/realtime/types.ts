@@ -3,8 +3,10 @@ import type { Server, Socket } from "socket.io";
 import type { ClientToServerEvents, ServerToClientEvents } from "@charla/protocol/events";
 import type { AuthenticatedUser, HandshakeRead } from "../domain/auth.ts";
 
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface InterServerEvents {}
+export interface InterServerEvents {
+  /** A password change moved the user to `version`: end their sockets of older tokens. */
+  "sessions:ended": (userId: string, version: number) => void;
+}
 
 export interface SocketData {
   user: AuthenticatedUser;
@@ -74,12 +76,6 @@ export const sharedRoomName = (room: string): string => Object.keys({ [room]: 0 
 export const chatRoom = (chatId: string) => `chat:${chatId}`;
 /** Room of one user's sockets, on every node: used to move them in and out of chat rooms. */
 export const userRoom = (userId: string) => `user:${userId}`;
-/**
- * Room of one user's sockets opened with tokens of one token version: a revocation that keeps
- * the newest version (password change) ends the user's room except this one.
- */
-export const sessionRoom = (userId: string, tokenVersion: number) =>
-  `session:${userId}:${tokenVersion}`;
 /**
  * Room of the sockets of every user in a block with `userId` (either way): presence about
  * `userId` skips it, since while a block lasts neither user is the other's contact.
