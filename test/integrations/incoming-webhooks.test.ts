@@ -136,6 +136,26 @@ test("incoming webhooks", async (t) => {
     assert.deepEqual(statuses, [201, 201, 201, 429]);
   });
 
+  await t.test(
+    "a webhook whose bot an admin deactivated posts nothing until reactivated",
+    async () => {
+      const other = await http(url, "POST", path, { ...as(owner), body: { name: "Deploys" } });
+      const otherPath = new URL(other.body.url as string).pathname;
+      const admin = `/api/admin/users/${other.body.bot_id}`;
+      assert.equal((await http(url, "POST", `${admin}/deactivate`, as(owner))).status, 200);
+      const refused = await http(url, "POST", otherPath, { body: { text: "deploy 7" } });
+      assert.equal(refused.status, 404);
+      assert.equal(refused.body.error.code, "NOT_FOUND");
+      assert.equal((await http(url, "POST", `${admin}/reactivate`, as(owner))).status, 200);
+      const posted = await http(url, "POST", otherPath, { body: { text: "deploy 8" } });
+      assert.equal(posted.status, 201, JSON.stringify(posted.body));
+      const history = await http(url, "GET", `/api/chats/${group.id}/messages`, as(ana));
+      const bodies = history.body.messages.map((m: any) => m.body);
+      assert.ok(bodies.includes("deploy 8") && !bodies.includes("deploy 7"));
+      assert.equal((await http(url, "DELETE", `${path}/${other.body.id}`, as(owner))).status, 204);
+    },
+  );
+
   await t.test("delete: 204, the URL answers 404, the bot leaves the chat", async () => {
     const socket = await fixture.connect(ana);
     const left = nextEvent(socket, "chat:member_removed");
@@ -191,11 +211,13 @@ test("incoming webhooks", async (t) => {
       .filter((e: any) => e.action.startsWith("webhook.incoming."))
       .map((e: any) => [e.action, e.actor_id, e.target_type, e.target_id]);
     // Newest first: ben's removal of the Alerts bot, ben's Alerts, the owner's delete of
-    // CI, ben's "by admin", the owner's CI.
+    // CI, the owner's Deploys (deleted, created), ben's "by admin", the owner's CI.
     assert.deepEqual(webhookEntries, [
       ["webhook.incoming.delete", ben.user.id, "chat", group.id],
       ["webhook.incoming.create", ben.user.id, "chat", group.id],
       ["webhook.incoming.delete", owner.user.id, "chat", group.id],
+      ["webhook.incoming.delete", owner.user.id, "chat", group.id],
+      ["webhook.incoming.create", owner.user.id, "chat", group.id],
       ["webhook.incoming.create", ben.user.id, "chat", group.id],
       ["webhook.incoming.create", owner.user.id, "chat", group.id],
     ]);

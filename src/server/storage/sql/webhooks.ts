@@ -187,9 +187,13 @@ export function sqlWebhookStore(db: SqlQueryable, links: AttachmentLinks): Webho
     },
 
     async findIncomingByTokenHash(tokenHash) {
-      const rows = await db.query("SELECT * FROM incoming_webhooks WHERE token_hash = $1", [
-        tokenHash,
-      ]);
+      // A webhook whose bot an admin deactivated posts nothing (as its bot could not log in).
+      const rows = await db.query(
+        `SELECT w.* FROM incoming_webhooks w
+           JOIN users u ON u.id = w.bot_id AND u.deactivated_at IS NULL
+          WHERE w.token_hash = $1`,
+        [tokenHash],
+      );
       const row = rows[0];
       return row && { webhook: toIncoming(row), tokenHash: row.token_hash as string };
     },
