@@ -165,16 +165,19 @@ export function markdown(res: Results): string {
   }
   if (res.storm.length) {
     out.push(
-      "| server | mode | clients | back & caught up | last reconnect s | last caught up s | p50 s | p99 s | restart ms | acked during | via sync | missing (caught-up clients) |",
+      "| server | mode | clients | back & caught up | last reconnect s | last caught up s | p50 s | p99 s | restart ms (stop + start) | acked during | via sync | missing (caught-up clients) |",
       "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     );
     for (const s of res.storm) {
       for (const r of s.rounds) {
         out.push(
-          `| ${s.target} | ${r.mode} | ${r.clients} | ${r.synced} | ${r.lastReconnectS.toFixed(2)} | ${r.lastSyncS.toFixed(2)} | ${(r.sync.p50 / 1000).toFixed(2)} | ${(r.sync.p99 / 1000).toFixed(2)} | ${r.restartMs?.toFixed(0) ?? "–"} | ${r.ackedDuring} | ${r.syncedMessages} | ${r.missing} of ${r.checked} |`,
+          `| ${s.target} | ${r.mode} | ${r.clients} | ${r.synced} | ${r.lastReconnectS.toFixed(2)} | ${r.lastSyncS.toFixed(2)} | ${(r.sync.p50 / 1000).toFixed(2)} | ${(r.sync.p99 / 1000).toFixed(2)} | ${r.restartMs === undefined ? "–" : `${r.stopMs?.toFixed(0) ?? "?"} + ${r.restartMs.toFixed(0)}`} | ${r.ackedDuring} | ${r.syncedMessages} | ${r.missing} of ${r.checked} |`,
         );
       }
     }
+    out.push("");
+    // Results written before the storm reported its load have none.
+    for (const s of res.storm) if (s.machineLoad) out.push(`- ${s.target}: ${s.machineLoad}`);
     out.push("");
   }
   if (res.ratios) {

@@ -15,6 +15,7 @@ import type { Options } from "../lib/options.ts";
 import { sleep } from "../lib/servers.ts";
 import type { Seeds } from "../lib/seed.ts";
 import { clientSpecs } from "../lib/setup.ts";
+import { machineLoadNote } from "../lib/timing.ts";
 import { kindOf, withServer, type Target } from "../lib/targets.ts";
 
 export interface StormRound {
@@ -26,6 +27,8 @@ export interface StormRound {
   lastReconnectS: number;
   lastSyncS: number;
   sync: Percentiles;
+  /** Restart rounds: SIGTERM until the process is gone (the drain), then start until healthy. */
+  stopMs?: number;
   restartMs?: number;
   syncErrors: Record<string, number>;
   syncedMessages: number;
@@ -42,6 +45,8 @@ export interface StormResult {
   users: number;
   connectSeconds: number;
   connectFailed: number;
+  /** The machine before this server started: load average, and CPU busy over 2 s. */
+  machineLoad: string;
   rounds: StormRound[];
 }
 
@@ -51,6 +56,9 @@ export async function runStorm(
   target: Target,
   log: (s: string) => void,
 ): Promise<StormResult> {
+  // Other engineers' work shares the box: a storm's seconds mean little without it.
+  const load = await machineLoadNote();
+  log(`storm ${target}: ${load}`);
   return withServer(
     opts,
     seeds,
@@ -97,9 +105,12 @@ export async function runStorm(
           });
           await sleep(1000);
           await gens.stormStart(mode === "drop" ? "drop" : "wait", 1000);
+          let stopMs: number | undefined;
           let restartMs: number | undefined;
           if (mode === "restart") {
+            const stopping = performance.now();
             await server.stop();
+            stopMs = performance.now() - stopping;
             restartMs = await server.start();
           }
           const res = await gens.stormWait(opts.stormTimeoutS * 1000);
@@ -119,6 +130,7 @@ export async function runStorm(
             lastReconnectS: res.lastReconnectS,
             lastSyncS: res.lastSyncS,
             sync: res.syncPercentiles,
+            ...(stopMs !== undefined ? { stopMs } : {}),
             ...(restartMs !== undefined ? { restartMs } : {}),
             syncErrors: res.syncErrors,
             syncedMessages: res.syncedMessages,
@@ -133,7 +145,7 @@ export async function runStorm(
             `  ${mode.padEnd(8)} ${round.synced}/${round.clients} back and caught up; last reconnect ` +
               `${round.lastReconnectS.toFixed(2)} s, last sync ${round.lastSyncS.toFixed(2)} s ` +
               `(p50 ${(round.sync.p50 / 1000).toFixed(2)} s p99 ${(round.sync.p99 / 1000).toFixed(2)} s)` +
-              `${restartMs !== undefined ? `, restart ${restartMs.toFixed(0)} ms` : ""}; ` +
+              `${restartMs !== undefined ? `, stop ${stopMs!.toFixed(0)} ms, start ${restartMs.toFixed(0)} ms` : ""}; ` +
               `${round.ackedDuring} acked during, ${round.syncedMessages} via sync; missing ${round.missing} of ${round.checked}` +
               `${Object.keys(round.syncErrors).length ? ` sync errors ${JSON.stringify(round.syncErrors)}` : ""}`,
           );
@@ -144,6 +156,7 @@ export async function runStorm(
           users: opts.stormUsers,
           connectSeconds: conn.seconds,
           connectFailed: conn.failed,
+          machineLoad: load,
           rounds,
         };
       } finally {
