@@ -41,8 +41,10 @@ test(
     const browser = await launchBrowser(t);
     if (!browser) return;
     ensureWebBuild();
-    const { url, users, group } = await chatFixture(t, ["alice", "bob"]);
-    const [alice, bob] = users;
+    // alice alone first: the first account is the server's admin, who reads the audit log.
+    const { url, users, register, group } = await chatFixture(t, ["alice"]);
+    const [alice] = users;
+    const bob = await register("bob");
     await group(alice, [bob], "Ops room");
 
     const a = await openPerson(browser, url);
