@@ -1,8 +1,9 @@
 /**
  * A group's incoming webhooks in its members dialog: the owner makes one, copies its URL
  * (shown once), a POST of `{ text }` to that URL shows in another member's open browser
- * under the webhook's name, and once deleted the URL answers 404; a second one goes when its
- * bot is removed from the members (out of the list, URL 404). The audit log names the group
+ * under the webhook's name, and once deleted the URL answers 404; a second one, listed among
+ * the members under its own name, goes when its bot is removed from them, after a prompt that
+ * names the webhook and says it is deleted (out of the list, URL 404). The audit log names the group
  * of each change. A member who is not an admin of the group has no such section.
  */
 import assert from "node:assert/strict";
@@ -113,12 +114,16 @@ test(
     await list.getByRole("listitem").filter({ hasText: "Alerts" }).waitFor();
     await dialog.getByRole("button", { name: "Done" }).click();
     await dialog.waitFor({ state: "detached" });
+    // The bot goes by its webhook's name, never by its random username, and the prompt says
+    // that the webhook goes too.
     const bot = memberRows.filter({ hasText: "Alerts" });
-    await bot.getByRole("button", { name: /^Remove/ }).click();
-    await bot
-      .getByRole("group", { name: /from the group\?/ })
-      .getByRole("button", { name: "Remove", exact: true })
-      .click();
+    await bot.getByText("(webhook)").waitFor();
+    assert.doesNotMatch(await bot.innerText(), /webhook-[0-9a-f]/);
+    await bot.getByRole("button", { name: "Remove Alerts", exact: true }).click();
+    const question = "Remove the webhook Alerts? It is deleted, and its URL stops working at once.";
+    const prompt = bot.getByRole("group", { name: question });
+    await prompt.getByText(question, { exact: true }).waitFor();
+    await prompt.getByRole("button", { name: "Remove", exact: true }).click();
     await bot.waitFor({ state: "detached" });
     assert.equal((await postTo(alertsUrl, "still up?")).status, 404);
     await members.getByRole("button", { name: "Webhooks" }).click();

@@ -302,6 +302,11 @@ const en = {
     none: "No webhook yet.",
     createdOn: (when: string) => `Created ${when}`,
     deleteQuestion: (name: string) => `Delete ${name}? Its URL stops working at once.`,
+    /** After a webhook's bot's name in the members list. */
+    bot: "webhook",
+    // The server deletes the webhook with its bot (domain/chats.ts removeMember).
+    removeQuestion: (name: string) =>
+      `Remove the webhook ${name}? It is deleted, and its URL stops working at once.`,
   },
 };
 
@@ -604,6 +609,9 @@ const es: Strings = {
     none: "Aún no hay webhooks.",
     createdOn: (when) => `Creado el ${when}`,
     deleteQuestion: (name) => `¿Borrar ${name}? Su URL deja de funcionar en el acto.`,
+    bot: "webhook",
+    removeQuestion: (name) =>
+      `¿Quitar el webhook ${name}? Se borra y su URL deja de funcionar en el acto.`,
   },
 };
 

@@ -1,4 +1,4 @@
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { lazy, Suspense, useId, useRef, useState } from "react";
 import type { ChatListItem, ChatMember } from "@charla/client";
 import { adminApi } from "../admin-api.ts";
@@ -26,8 +26,9 @@ const RANK: Record<ChatMember["role"], number> = { owner: 0, admin: 1, member: 2
 /**
  * A group's members, with presence and roles. The owner and the group's admins add people
  * found by search and remove members (not the owner); the owner makes members admins and
- * back; they also manage the group's incoming webhooks; anyone may leave, and open a member's profile (to block them). The list follows
- * live changes through the chat list.
+ * back; they also manage the group's incoming webhooks, whose bots they see listed under
+ * the webhook's name; anyone may leave, and open a member's profile (to block them). The list
+ * follows live changes through the chat list.
  */
 export function MembersDialog({
   chat,
@@ -48,6 +49,15 @@ export function MembersDialog({
   const canManage = myRole === "owner" || myRole === "admin";
   const [profile, setProfile] = useState<ProfileUser | null>(null);
   const [showWebhooks, setShowWebhooks] = useState(false);
+
+  // GroupWebhooks' own query, so that a webhook made or deleted there shows here at once.
+  // Only the owner and admins may list them; to others a webhook's bot is a member like any.
+  const webhooks = useQuery({
+    queryKey: webhooksKey(chat.id),
+    queryFn: () => adminApi.incomingWebhooks(chat.id),
+    enabled: canManage,
+  });
+  const hookNames = new Map((webhooks.data ?? []).map((hook) => [hook.bot_id, hook.name]));
 
   const { query, setQuery, users } = useUserSearch(canManage);
   const memberIds = new Set(chat.members.map((m) => m.user_id));
@@ -104,9 +114,14 @@ export function MembersDialog({
           {members.map((member) => {
             const isOnline = online.has(member.user_id);
             const isMe = member.user_id === myId;
+            // A webhook's bot has a random username (domain/incoming-webhooks.ts): the
+            // webhook's name is the one its managers know it by.
+            const hook = hookNames.get(member.user_id);
+            const name = hook ?? nameOf(member);
+            const label = hook ?? member.username;
             return (
               <li key={member.user_id} className="member-row">
-                <Avatar name={nameOf(member)} src={member.avatar_url} online={isOnline} size={34} />
+                <Avatar name={name} src={member.avatar_url} online={isOnline} size={34} />
                 <span className="user-result-name">
                   {isMe ? (
                     nameOf(member)
@@ -117,10 +132,11 @@ export function MembersDialog({
                       aria-haspopup="dialog"
                       onClick={() => setProfile(member)}
                     >
-                      {nameOf(member)}
+                      {name}
                     </button>
                   )}
-                  {member.display_name && (
+                  {hook !== undefined && <span className="muted"> ({t.hooks.bot})</span>}
+                  {member.display_name && hook === undefined && (
                     <span className="username-aside"> @{member.username}</span>
                   )}
                   {isMe && <span className="muted"> ({t.you})</span>}
@@ -147,7 +163,7 @@ export function MembersDialog({
                       }
                     >
                       {member.role === "admin" ? t.mod.removeAdmin : t.mod.makeAdmin}
-                      <span className="sr-only"> {member.username}</span>
+                      <span className="sr-only"> {label}</span>
                     </button>
                   )}
                   {canManage && !isMe && member.role !== "owner" && (
@@ -156,10 +172,14 @@ export function MembersDialog({
                       trigger={
                         <>
                           {t.remove}
-                          <span className="sr-only"> {member.username}</span>
+                          <span className="sr-only"> {label}</span>
                         </>
                       }
-                      question={t.removeQuestion(member.username)}
+                      question={
+                        hook === undefined
+                          ? t.removeQuestion(member.username)
+                          : t.hooks.removeQuestion(hook)
+                      }
                       confirmLabel={t.remove}
                       disabled={busy}
                       onConfirm={() => remove.mutate(member.user_id)}
