@@ -1,8 +1,6 @@
 /** The servers a scenario can run against, each started fresh and torn down after use. */
 import { mkdirSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { PGlite } from "@electric-sql/pglite";
-import pg from "pg";
+import { resolve } from "node:path";
 import type { Options } from "./options.ts";
 import { tokenAccepted, TOKEN_TTL_SECONDS, type Seeds } from "./seed.ts";
 import { freePort } from "./proc.ts";
@@ -10,8 +8,8 @@ import { ServerProcess, type ServerKind } from "./servers.ts";
 import { makeFixture, type Fixture } from "./setup.ts";
 
 /**
- * `…-nosearch`: Charla with the message search index dropped after migrating (bench only:
- * the product always has it), to measure what the index costs the send path.
+ * `…-nosearch`: Charla with SEARCH_INDEXING=off (messages are never indexed for search), to
+ * measure what the index costs the send path.
  */
 export type Target =
   | "baseline"
@@ -21,7 +19,7 @@ export type Target =
   | "charla-pglite-nosearch"
   | "charla-pg-nosearch";
 
-/** The same Charla without its search index (`--servers charla-nosearch`). */
+/** The same Charla not indexing for search (`--servers charla-nosearch`). */
 export function withoutSearchIndex(target: "charla-pglite" | "charla-pg"): Target {
   return `${target}-nosearch`;
 }
@@ -71,7 +69,6 @@ export async function withServer<T>(
   const backend = target.startsWith("charla-pg-") || target === "charla-pg" ? "pg" : "pglite";
   for (let attempt = 0; ; attempt++) {
     const clone = await seeds.clone(backend, users, attempt > 0);
-    if (target.endsWith("-nosearch")) await dropSearchIndex(clone);
     const server = new ServerProcess({
       kind: "charla",
       label: target,
@@ -80,7 +77,11 @@ export async function withServer<T>(
       ...(clone.dataDir ? { dataDir: clone.dataDir } : {}),
       ...(clone.databaseUrl ? { databaseUrl: clone.databaseUrl } : {}),
       ...(cpuProfDir ? { cpuProfDir } : {}),
-      env: { TOKEN_TTL_SECONDS: String(TOKEN_TTL_SECONDS), ...env },
+      env: {
+        TOKEN_TTL_SECONDS: String(TOKEN_TTL_SECONDS),
+        ...(target.endsWith("-nosearch") ? { SEARCH_INDEXING: "off" } : {}),
+        ...env,
+      },
     });
     try {
       const startMs = await server.start();
@@ -94,30 +95,5 @@ export async function withServer<T>(
       await server.dispose();
       await clone.dispose().catch((e: unknown) => console.error(`cleanup ${target}: ${e}`));
     }
-  }
-}
-
-/**
- * Drops migration 0014's GIN index on the clone before the server opens it. The server does
- * not make it again: its migrations are recorded as applied in the seed.
- */
-async function dropSearchIndex(clone: { dataDir?: string; databaseUrl?: string }): Promise<void> {
-  const sql = "DROP INDEX messages_search";
-  if (clone.databaseUrl) {
-    const c = new pg.Client({ connectionString: clone.databaseUrl });
-    await c.connect();
-    try {
-      await c.query(sql);
-    } finally {
-      await c.end();
-    }
-    return;
-  }
-  // The server keeps PGlite under DATA_DIR/pglite (src/server/config.ts).
-  const db = new PGlite(join(clone.dataDir!, "pglite"));
-  try {
-    await db.exec(sql);
-  } finally {
-    await db.close();
   }
 }

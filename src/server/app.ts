@@ -12,6 +12,7 @@ import { createAccountService } from "./domain/accounts.ts";
 import { createAuthService } from "./domain/auth.ts";
 import { createAttachmentLinks, type SignedLinks } from "./domain/attachment-links.ts";
 import { createAttachmentService } from "./domain/attachments.ts";
+import { startSearchIndexer } from "./domain/search-indexer.ts";
 import { startSweeper } from "./domain/sweeper.ts";
 import { fileStoreFor } from "./storage/files/backends.ts";
 import { createBlockService } from "./domain/blocks.ts";
@@ -117,9 +118,16 @@ async function assemble(
   });
   const sealer = createSealer(secret);
   const dispatcher = createDispatcher({ store, sealer, log, ...config.webhooks });
+  const commits = new GroupCommit(store.messages);
+  const searchIndexer = config.searchIndexing
+    ? startSearchIndexer({ index: store.searchIndex, commitsIdle: () => commits.flush(), log })
+    : undefined;
   const events = wakingDispatcher(
     presenceScope.introducing(createBroadcaster(io, { clustered: cluster !== undefined })),
-    () => dispatcher.changed(),
+    () => {
+      dispatcher.changed();
+      searchIndexer?.changed();
+    },
   );
   const sessions = createSessions({ store, events });
   const auth = createAuthService({
@@ -133,7 +141,6 @@ async function assemble(
     hashing: config.passwordHashConcurrency,
   });
 
-  const commits = new GroupCommit(store.messages);
   commits.onBatch = (size, seconds) => {
     metrics.commitBatchSize.observe(size);
     metrics.commitSeconds.observe(seconds);
@@ -250,6 +257,7 @@ async function assemble(
     await sweeper.stop();
     // Deliveries in flight are cut short and handed back to the queue before it closes.
     await dispatcher.close();
+    await searchIndexer?.stop();
     await presence.close().catch((error: unknown) => log.warn({ err: error }, "presence close"));
     await cluster?.close().catch((error: unknown) => log.warn({ err: error }, "cluster close"));
     await store.close();

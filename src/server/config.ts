@@ -133,6 +133,12 @@ export interface Config {
   unsentUploadSeconds: number;
   /** ATTACHMENT_SWEEP_SECONDS: how often each node runs the sweep (0 turns it off). */
   attachmentSweepSeconds: number;
+  /**
+   * SEARCH_INDEXING (default on): `off` leaves the search index as it is, so searches read
+   * the messages themselves (slower, the same results); the benchmark measures the index's
+   * cost with it.
+   */
+  searchIndexing: boolean;
   /** Outgoing webhooks: where they may go, how many requests at once, how long each waits. */
   webhooks: WebhookConfig;
 }
@@ -169,6 +175,12 @@ export interface WebhookConfig {
   /** How often each node looks at the queue when nothing local said there is work. */
   pollMs: number;
   retry: { firstMs: number; maxMs: number; giveUpMs: number };
+}
+
+function searchIndexing(env: Env): boolean {
+  const raw = env.SEARCH_INDEXING || "on";
+  if (raw === "on" || raw === "off") return raw === "on";
+  throw new ConfigError("SEARCH_INDEXING", `must be on or off, got "${raw}"`);
 }
 
 function flag(env: Env, name: string): boolean {
@@ -395,6 +407,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     maxUploadBytes: integer(env, "MAX_UPLOAD_BYTES", UPLOAD_DEFAULT_MAX_BYTES, 1, 2 ** 40),
     unsentUploadSeconds: 86_400,
     attachmentSweepSeconds: integer(env, "ATTACHMENT_SWEEP_SECONDS", 60, 0, 86_400),
+    searchIndexing: searchIndexing(env),
     webhooks: {
       allowPrivate: flag(env, "WEBHOOK_ALLOW_PRIVATE"),
       // Enough for many receivers at once; a dead one holds only its lanes' slots, for at

@@ -29,6 +29,8 @@ test("defaults are those of the contract", () => {
   assert.ok(config.rateLimits && config.rateLimits.socketEvents > 0);
   assert.equal(config.presenceScope, "shared");
   assert.equal(loadConfig({ PRESENCE_SCOPE: "everyone" }).presenceScope, "everyone");
+  assert.equal(config.searchIndexing, true);
+  assert.equal(loadConfig({ SEARCH_INDEXING: "off" }).searchIndexing, false);
   assert.ok(Object.isFrozen(config));
 });
 
@@ -94,6 +96,7 @@ test("a bad value is a ConfigError naming the variable", () => {
     [{ PUBLIC_URL: "chat.example.com" }, "PUBLIC_URL"],
     [{ PRESENCE_SCOPE: "contacts" }, "PRESENCE_SCOPE"],
     [{ PRESENCE_SCOPE: "Shared" }, "PRESENCE_SCOPE"],
+    [{ SEARCH_INDEXING: "0" }, "SEARCH_INDEXING"],
     [{ CORS_ORIGINS: "chat.example.com" }, "CORS_ORIGINS"],
     [{ RATE_LIMIT_SOCKET_EVENTS: "0" }, "RATE_LIMIT_SOCKET_EVENTS"],
     [{ DATABASE_POOL_SIZE: "many", DATABASE_URL: "postgres://h/db" }, "DATABASE_POOL_SIZE"],

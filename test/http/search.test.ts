@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { test } from "node:test";
-import { http } from "../support/clients.ts";
+import { eventually, http } from "../support/clients.ts";
 import { chatFixture } from "../support/fixture.ts";
 
 test("search finds the caller's messages by their words, newest first, page by page", async (t) => {
@@ -52,4 +52,31 @@ test("search finds the caller's messages by their words, newest first, page by p
   // Someone who leaves a chat no longer finds its messages.
   await http(url, "DELETE", `/api/chats/${chat.id}/members/${ben.user.id}`, { token: ben.token });
   assert.deepEqual((await search(ben.token, "q=playa")).body.results, []);
+});
+
+test("the server indexes what was sent, edited and deleted, and searches say the same after", async (t) => {
+  const { url, app, users, direct, post } = await chatFixture(t, ["ana", "ben"]);
+  const [ana, ben] = users;
+  const chat = await direct(ana, ben);
+  const kept = await post(ana, chat.id, "quedamos en la estación");
+  const changed = await post(ben, chat.id, "llego tarde al tren");
+  const gone = await post(ben, chat.id, "el tren no viene");
+  const update = await http(url, "PATCH", `/api/messages/${changed.id}`, {
+    token: ben.token,
+    body: { body: "llego pronto a la estación" },
+  });
+  assert.equal(update.status, 200);
+  assert.equal(
+    (await http(url, "DELETE", `/api/messages/${gone.id}`, { token: ben.token })).status,
+    204,
+  );
+  const found = async (q: string) =>
+    (
+      await http(url, "GET", `/api/search?q=${encodeURIComponent(q)}`, { token: ana.token })
+    ).body.results.map((r: any) => r.message.id);
+
+  // Indexing follows the commits on its own; nothing is left behind once it has.
+  await eventually(async () => assert.equal(await app.store.searchIndex.chatsBehind(), 0));
+  assert.deepEqual(await found("estacion"), [changed.id, kept.id]);
+  assert.deepEqual(await found("tren"), [], "the edited and the deleted no longer say it");
 });

@@ -15,6 +15,7 @@ import type { ChatStore } from "./chat-store.ts";
 import type { InviteStore } from "./invite-store.ts";
 import type { MessageStore } from "./message-store.ts";
 import type { ReactionStore } from "./reaction-store.ts";
+import type { SearchIndexStore } from "./search-index-store.ts";
 import type { ModerationStore } from "./moderation-store.ts";
 import type { UserStore } from "./user-store.ts";
 import type { WebhookStore } from "./webhook-store.ts";
@@ -30,6 +31,7 @@ export interface Store {
   readonly bots: BotStore;
   readonly webhooks: WebhookStore;
   readonly attachments: AttachmentStore;
+  readonly searchIndex: SearchIndexStore;
   /** The bytes of uploaded files: in the database, or in S3 (FILE_STORAGE). */
   readonly files: FileStore;
   /** Resolves when the database answers; throws StoreUnavailable otherwise. */

@@ -14,6 +14,7 @@ import { sqlChatStore } from "./chats.ts";
 import { sqlInviteStore } from "./invites.ts";
 import { sqlMessageStore } from "./messages.ts";
 import { sqlReactionStore } from "./reactions.ts";
+import { sqlSearchIndexStore } from "./search-index.ts";
 import { sqlModerationStore } from "./moderation.ts";
 import { sqlUserStore, toUser } from "./users.ts";
 import { sqlWebhookStore } from "./webhooks.ts";
@@ -34,6 +35,7 @@ export function createSqlStore(driver: SqlDriver, options: SqlStoreOptions = {})
     chats: sqlChatStore(db, links),
     messages: sqlMessageStore(db, links),
     attachments: sqlAttachmentStore(db),
+    searchIndex: sqlSearchIndexStore(db),
     files,
     invites: sqlInviteStore(db),
     reactions: sqlReactionStore(db),

@@ -1,0 +1,72 @@
+/**
+ * The SearchIndexStore in SQL: documents in `message_search`, each chat's indexed point in
+ * `search_progress` (migration 0020).
+ */
+import type { SqlDriver } from "../drivers/driver.ts";
+import type { SearchIndexStore } from "../search-index-store.ts";
+
+/**
+ * One node indexes at a time: two passes reading different snapshots could write an older
+ * document over a newer one. The lock is taken before the pass's statement, so its snapshot
+ * sees everything the previous holder committed.
+ */
+const INDEXER_LOCK = "SELECT pg_try_advisory_xact_lock(hashtext('charla:search-index')) AS got";
+
+/**
+ * The oldest `$1` changes of chats indexed behind their `last_change_seq`, in change order
+ * per chat, so each chat's indexed point moves to the last change taken and the changes after
+ * it stay for the next pass. A change is its message as it is now: an edit replaces the
+ * document, a deletion removes it, a reaction finds it unchanged and writes nothing. Every
+ * change bumps its chat's `last_change_seq` under the chat's row lock, so once one change is
+ * visible every earlier one of its chat is too, and nothing is skipped.
+ */
+const INDEX_PENDING = `
+  WITH behind AS (
+    SELECT c.id AS chat_id, COALESCE(p.indexed_change_seq, 0) AS indexed
+      FROM chats c LEFT JOIN search_progress p ON p.chat_id = c.id
+     WHERE c.last_change_seq > COALESCE(p.indexed_change_seq, 0)
+     LIMIT 64
+  ), todo AS (
+    SELECT changed.id, b.chat_id, changed.change_seq
+      FROM behind b CROSS JOIN LATERAL (
+        SELECT id, change_seq FROM messages
+         WHERE chat_id = b.chat_id AND change_seq > b.indexed
+         ORDER BY change_seq LIMIT $1) changed
+     ORDER BY b.chat_id, changed.change_seq LIMIT $1
+  ), removed AS (
+    DELETE FROM message_search s USING todo t, messages m
+     WHERE s.message_id = t.id AND m.id = t.id AND m.status = 'deleted'
+  ), indexed AS (
+    INSERT INTO message_search AS s (message_id, document)
+    SELECT m.id, charla_search_document(m.chat_id, m.body)
+      FROM todo t JOIN messages m ON m.id = t.id
+     WHERE m.status <> 'deleted'
+    ON CONFLICT (message_id) DO UPDATE SET document = excluded.document
+     WHERE s.document IS DISTINCT FROM excluded.document
+  ), advanced AS (
+    INSERT INTO search_progress (chat_id, indexed_change_seq)
+    SELECT chat_id, max(change_seq) FROM todo GROUP BY chat_id
+    ON CONFLICT (chat_id) DO UPDATE SET indexed_change_seq = excluded.indexed_change_seq
+  )
+  SELECT count(*)::int AS n,
+         count(*) = $1 OR (SELECT count(*) FROM behind) = 64 AS more
+    FROM todo`;
+
+export function sqlSearchIndexStore(db: SqlDriver): SearchIndexStore {
+  return {
+    indexPending: (maxChanges) =>
+      db.transaction(async (tx) => {
+        const [lock] = await tx.query<{ got: boolean }>(INDEXER_LOCK);
+        if (!lock?.got) return undefined;
+        const [row] = await tx.query<{ n: number; more: boolean }>(INDEX_PENDING, [maxChanges]);
+        return { indexed: row?.n ?? 0, more: row?.more ?? false };
+      }),
+    async chatsBehind() {
+      const [row] = await db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM chats c LEFT JOIN search_progress p ON p.chat_id = c.id
+          WHERE c.last_change_seq > COALESCE(p.indexed_change_seq, 0)`,
+      );
+      return row?.n ?? 0;
+    },
+  };
+}
