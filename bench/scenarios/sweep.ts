@@ -56,6 +56,30 @@ export interface SweepResult {
   /** Highest acknowledged msg/s over every step. */
   peakAcked: number;
   saturatedAt: number | null;
+  /**
+   * Charla's search index after the last step (it is filled after the commit): chats still
+   * behind when the traffic stopped, and how long until none was.
+   */
+  searchIndex?: { chatsBehind: number; caughtUpSeconds: number | null };
+}
+
+/** Reads charla_search_chats_behind from /metrics until it is 0 (or `limitMs` passes). */
+async function searchIndexCatchUp(
+  url: string,
+  limitMs = 120_000,
+): Promise<{ chatsBehind: number; caughtUpSeconds: number | null }> {
+  const started = performance.now();
+  const behind = async () => {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    const match = /^charla_search_chats_behind (\d+)$/m.exec(text);
+    return match ? Number(match[1]) : 0;
+  };
+  const chatsBehind = await behind();
+  for (let now = chatsBehind; now > 0; now = await behind()) {
+    if (performance.now() - started > limitMs) return { chatsBehind, caughtUpSeconds: null };
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return { chatsBehind, caughtUpSeconds: (performance.now() - started) / 1000 };
 }
 
 function median(xs: number[]): number {
@@ -203,6 +227,16 @@ export async function runSweep(
         const stepsProfile = await server.profileStop("steps");
         if (stepsProfile) log(`  profile of the steps: ${stepsProfile}`);
         const sustained = steps.filter((s) => s.sustained);
+        const indexes = kind === "charla" && !target.endsWith("-nosearch");
+        const searchIndex = indexes ? await searchIndexCatchUp(server.url) : undefined;
+        if (searchIndex) {
+          log(
+            `  search index: ${searchIndex.chatsBehind} chats behind after the last step, ` +
+              (searchIndex.caughtUpSeconds === null
+                ? "not caught up in 120 s"
+                : `caught up in ${searchIndex.caughtUpSeconds.toFixed(1)} s`),
+          );
+        }
         return {
           target,
           clients: opts.clients,
@@ -218,6 +252,7 @@ export async function runSweep(
           cpuUsPerMsg: median((sustained.length ? sustained : steps).map((s) => s.cpuUsPerMsg)),
           peakAcked: Math.max(0, ...steps.map((s) => s.ackedRate)),
           saturatedAt,
+          ...(searchIndex ? { searchIndex } : {}),
         };
       } finally {
         await gens.close();

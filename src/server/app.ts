@@ -100,7 +100,7 @@ async function assemble(
   cluster: Cluster | undefined,
   keys: { secret: Uint8Array; links: SignedLinks },
 ): Promise<App> {
-  const metrics = createMetrics();
+  const metrics = createMetrics({ searchChatsBehind: () => store.searchIndex.chatsBehind() });
   const presence: Presence = cluster?.presence ?? createLocalPresence();
   // ADMIN_USERNAMES applies at every start (and to those who register later, in auth).
   await store.users.promoteAdmins(config.adminUsernames);
@@ -120,7 +120,12 @@ async function assemble(
   const dispatcher = createDispatcher({ store, sealer, log, ...config.webhooks });
   const commits = new GroupCommit(store.messages);
   const searchIndexer = config.searchIndexing
-    ? startSearchIndexer({ index: store.searchIndex, commitsIdle: () => commits.flush(), log })
+    ? startSearchIndexer({
+        index: store.searchIndex,
+        commitsIdle: () => commits.flush(),
+        onPass: (indexed) => metrics.searchChangesIndexed.inc(indexed),
+        log,
+      })
     : undefined;
   const events = wakingDispatcher(
     presenceScope.introducing(createBroadcaster(io, { clustered: cluster !== undefined })),

@@ -1,7 +1,12 @@
 /** Prometheus metrics (prom-client), one registry per app so several apps can share a process. */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 
-export function createMetrics() {
+export interface MetricSources {
+  /** Chats with changes the search index has not reached (read from the database per scrape). */
+  searchChatsBehind?: () => Promise<number>;
+}
+
+export function createMetrics(sources: MetricSources = {}) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: "charla_" });
   return {
@@ -41,6 +46,19 @@ export function createMetrics() {
       help: "Time to write one group-commit batch",
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5],
       registers: [registry],
+    }),
+    searchChangesIndexed: new Counter({
+      name: "charla_search_changes_indexed_total",
+      help: "Message changes this node indexed for search after their commit",
+      registers: [registry],
+    }),
+    searchChatsBehind: new Gauge({
+      name: "charla_search_chats_behind",
+      help: "Chats with changes not yet indexed for search (found all the same, more slowly)",
+      registers: [registry],
+      async collect() {
+        if (sources.searchChatsBehind) this.set(await sources.searchChatsBehind());
+      },
     }),
   };
 }

@@ -4,7 +4,14 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { connectSocket, createChat, http, postMessage, registerUser } from "../support/clients.ts";
+import {
+  connectSocket,
+  createChat,
+  eventually,
+  http,
+  postMessage,
+  registerUser,
+} from "../support/clients.ts";
 import { startServer } from "../support/server.ts";
 
 test("operations endpoints", async (t) => {
@@ -39,6 +46,12 @@ test("operations endpoints", async (t) => {
     assert.match(text, /^# TYPE charla_messages_stored_total counter$/m);
     assert.match(text, /^charla_messages_stored_total 1$/m);
     assert.match(text, /^charla_sockets_connected 1$/m);
+    // The message is indexed for search after its commit; then no chat is behind.
+    await eventually(async () => {
+      const now = await (await fetch(`${url}/metrics`)).text();
+      assert.match(now, /^charla_search_chats_behind 0$/m);
+      assert.match(now, /^charla_search_changes_indexed_total 1$/m);
+    });
     assert.match(
       text,
       /charla_http_request_duration_seconds_count\{[^}]*route="\/api\/chats\/:id\/messages"[^}]*status="201"[^}]*\} 1/,

@@ -5,8 +5,18 @@
  * before the indexer has run, after it, and with changes made after it ran (migration 0020).
  */
 import assert from "node:assert/strict";
+import { test } from "node:test";
+import pg from "pg";
 import type { Store } from "../../src/server/storage/store.ts";
-import { appendOne, newGroup, newMessage, newUser, onEveryBackend } from "../support/stores.ts";
+import {
+  appendOne,
+  newGroup,
+  newMessage,
+  newUser,
+  onEveryBackend,
+  openTestStore,
+  postgresDatabase,
+} from "../support/stores.ts";
 
 onEveryBackend("MessageStore search", async (_t, store) => {
   const [ana, ben, eve] = await Promise.all([newUser(store), newUser(store), newUser(store)]);
@@ -84,3 +94,30 @@ async function indexEverything(store: Store): Promise<void> {
     if (!pass.more) return;
   }
 }
+
+test("two nodes on one PostgreSQL: one indexes at a time, the other is told to come back", async (t) => {
+  const database = await postgresDatabase(t, "search indexing from two nodes");
+  if (!database || database.kind !== "postgres") return;
+  const [first, second] = [await openTestStore(t, database), await openTestStore(t, database)];
+  const ana = await newUser(first);
+  const chat = await newGroup(first, ana.id, []);
+  await appendOne(first, newMessage(chat.id, ana.id, "hola desde un nodo"));
+
+  // Another node in the middle of a pass holds the indexer's lock.
+  const other = new pg.Client({ connectionString: database.url });
+  await other.connect();
+  await other.query("BEGIN");
+  await other.query("SELECT pg_advisory_xact_lock(hashtext('charla:search-index'))");
+  assert.equal(await second.searchIndex.indexPending(100), undefined);
+  assert.equal(await second.searchIndex.chatsBehind(), 1);
+  await other.query("COMMIT");
+  await other.end();
+
+  assert.deepEqual(await second.searchIndex.indexPending(100), { indexed: 1, more: false });
+  assert.equal(await first.searchIndex.chatsBehind(), 0);
+  const found = await first.messages.search(ana.id, "nodo", { limit: 5 });
+  assert.deepEqual(
+    found.messages.map((m) => m.body),
+    ["hola desde un nodo"],
+  );
+});

@@ -21,6 +21,8 @@ export interface SearchIndexerOptions {
   /** Resolves when the group commit has nothing left to write. */
   commitsIdle: () => Promise<void>;
   log: Logger;
+  /** Hears how many changes each pass indexed (metrics). */
+  onPass?: (indexed: number) => void;
   /** Changes per pass: on PGlite each pass holds its one connection this long (~50 µs each). */
   changesPerPass?: number;
   /** How long a pass waits for the group commit to be idle before it runs anyway. */
@@ -33,7 +35,7 @@ export interface SearchIndexerOptions {
 
 export function startSearchIndexer(options: SearchIndexerOptions): SearchIndexer {
   const { index, commitsIdle, log } = options;
-  const changesPerPass = options.changesPerPass ?? 500;
+  const changesPerPass = options.changesPerPass ?? 128;
   const maxWaitMs = options.maxWaitMs ?? 1000;
   const gatherMs = options.gatherMs ?? 50;
   const retryMs = options.retryMs ?? 1000;
@@ -56,6 +58,7 @@ export function startSearchIndexer(options: SearchIndexerOptions): SearchIndexer
       if (stopped.signal.aborted) return true;
       const pass = await index.indexPending(changesPerPass);
       if (pass === undefined) return false;
+      options.onPass?.(pass.indexed);
       if (!pass.more) return true;
     }
   };
