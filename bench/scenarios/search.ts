@@ -69,8 +69,9 @@ const INDEX_0009 = {
 /** Today's: every document in message_search, as migration 0020 fills it, and its index. */
 const INDEX_0020 = {
   create: `
-    INSERT INTO message_search (message_id, document)
-      SELECT id, charla_search_document(chat_id, body) FROM messages WHERE status <> 'deleted';
+    INSERT INTO message_search (message_id, created_at, document)
+      SELECT id, created_at, charla_search_document(chat_id, body) FROM messages
+       WHERE status <> 'deleted';
     INSERT INTO search_progress (chat_id, indexed_change_seq)
       SELECT id, last_change_seq FROM chats WHERE last_change_seq > 0;
     CREATE INDEX message_search_document ON message_search USING gin (document);`,

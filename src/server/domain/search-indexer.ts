@@ -2,8 +2,10 @@
  * Keeps the search index up to date on this node, after the commit and out of the senders'
  * way (migration 0020). A committed change wakes it; it waits a moment so one pass takes many
  * changes, then indexes while there is more, each pass after the group commit has written
- * what it holds (or after `maxWaitMs`, so a node that is never idle still indexes). Search
- * never waits for it: what is not indexed yet is read from the messages.
+ * what it holds (or after `maxWaitMs`, so a node that is never idle still indexes; while a
+ * backlog lasts, after `backlogWaitMs`, so a saturated node still indexes ~10 passes a second
+ * and its backlog stays bounded). Search never waits for it: what is not indexed yet is read
+ * from the messages, which costs more the further behind the index is.
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "pino";
@@ -27,6 +29,8 @@ export interface SearchIndexerOptions {
   changesPerPass?: number;
   /** How long a pass waits for the group commit to be idle before it runs anyway. */
   maxWaitMs?: number;
+  /** The same wait for the passes after one that left changes waiting. */
+  backlogWaitMs?: number;
   /** How long after a wake the first pass starts, gathering the changes that follow. */
   gatherMs?: number;
   /** Another node holds the index, or a pass failed: try again this much later. */
@@ -37,6 +41,7 @@ export function startSearchIndexer(options: SearchIndexerOptions): SearchIndexer
   const { index, commitsIdle, log } = options;
   const changesPerPass = options.changesPerPass ?? 128;
   const maxWaitMs = options.maxWaitMs ?? 1000;
+  const backlogWaitMs = options.backlogWaitMs ?? 100;
   const gatherMs = options.gatherMs ?? 50;
   const retryMs = options.retryMs ?? 1000;
 
@@ -50,10 +55,10 @@ export function startSearchIndexer(options: SearchIndexerOptions): SearchIndexer
 
   /** Passes until nothing is left; false when it must be tried again later. */
   const catchUp = async (): Promise<boolean> => {
-    for (;;) {
+    for (let backlog = false; ; backlog = true) {
       const waited = new AbortController();
       const either = AbortSignal.any([stopped.signal, waited.signal]);
-      await Promise.race([commitsIdle(), pause(maxWaitMs, either)]);
+      await Promise.race([commitsIdle(), pause(backlog ? backlogWaitMs : maxWaitMs, either)]);
       waited.abort();
       if (stopped.signal.aborted) return true;
       const pass = await index.indexPending(changesPerPass);

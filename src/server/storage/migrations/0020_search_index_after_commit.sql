@@ -8,8 +8,11 @@
 -- insert, edit, delete and reaction bumps), and a search reads the index for what is indexed
 -- and the messages themselves for the few changes not yet indexed, so it misses nothing.
 
+-- created_at is the message's (it never changes), so that a search orders its matches and
+-- cuts its page here, and reads from `messages` only the page's rows.
 CREATE TABLE message_search (
   message_id uuid PRIMARY KEY REFERENCES messages (id) ON DELETE CASCADE,
+  created_at timestamptz NOT NULL,
   document tsvector NOT NULL
 );
 
@@ -19,8 +22,9 @@ CREATE TABLE search_progress (
   indexed_change_seq integer NOT NULL
 );
 
-INSERT INTO message_search (message_id, document)
-  SELECT id, charla_search_document(chat_id, body) FROM messages WHERE status <> 'deleted';
+INSERT INTO message_search (message_id, created_at, document)
+  SELECT id, created_at, charla_search_document(chat_id, body) FROM messages
+   WHERE status <> 'deleted';
 INSERT INTO search_progress (chat_id, indexed_change_seq)
   SELECT id, last_change_seq FROM chats WHERE last_change_seq > 0;
 

@@ -317,40 +317,44 @@ export function sqlMessageStore(db: SqlDriver, links: AttachmentLinks): MessageS
     async search(callerId, text, { chatId, beforeId, limit }) {
       // The caller's chats (or `chatId` when among them) first. What each chat has indexed
       // (migration 0020) is matched in the GIN index, its words AND one of those chats (0014),
-      // so a common word costs the caller's matches, not the whole database's; the changes
-      // the indexer has not reached yet are read from the messages and matched as they are,
-      // so a message is found the moment it commits. A message edited since it was indexed is
-      // judged by its new text only. `before` is a (created_at, id) cursor, so pages never
-      // skip or repeat a message.
+      // so a common word costs the caller's matches, not the whole database's. The changes the
+      // indexer has not reached yet (few: it follows the commits) are read from the messages
+      // and matched as they are now, so a message is found the moment it commits, and their
+      // documents in the index, possibly of an older text, are set aside. Matches are ordered
+      // and cut in the index, and only the page's rows read. `before` is a (created_at, id)
+      // cursor, so pages never skip or repeat a message.
       const rows = await db.query(
         `WITH mine AS (
            SELECT ARRAY(SELECT chat_id FROM chat_members
                          WHERE user_id = $1 AND ($2::uuid IS NULL OR chat_id = $2::uuid)) AS ids
-         ), marks AS (
-           SELECT c.id AS chat_id, COALESCE(p.indexed_change_seq, 0) AS indexed,
-                  c.last_change_seq > COALESCE(p.indexed_change_seq, 0) AS behind
-             FROM chats c LEFT JOIN search_progress p ON p.chat_id = c.id
+         ), unindexed AS MATERIALIZED (
+           SELECT m.id, m.created_at, m.status, m.chat_id, m.body
+             FROM chats c
+             LEFT JOIN search_progress p ON p.chat_id = c.id
+             JOIN messages m
+               ON m.chat_id = c.id AND m.change_seq > COALESCE(p.indexed_change_seq, 0)
             WHERE c.id = ANY ((SELECT ids FROM mine)::uuid[])
+              AND c.last_change_seq > COALESCE(p.indexed_change_seq, 0)
          ), wanted AS (
            SELECT charla_search_in_chats($3, (SELECT ids FROM mine)) AS q
          ), found AS (
-           SELECT m.id FROM message_search s
-             JOIN messages m ON m.id = s.message_id
-             JOIN marks k ON k.chat_id = m.chat_id AND m.change_seq <= k.indexed
+           SELECT s.message_id AS id, s.created_at FROM message_search s
             WHERE s.document @@ (SELECT q FROM wanted)
+              AND s.message_id NOT IN (SELECT id FROM unindexed)
            UNION ALL
-           SELECT m.id FROM marks k
-             JOIN messages m ON m.chat_id = k.chat_id AND m.change_seq > k.indexed
-            WHERE k.behind
-              AND charla_search_document(m.chat_id, m.body) @@ (SELECT q FROM wanted)
+           SELECT u.id, u.created_at FROM unindexed u
+            WHERE u.status <> 'deleted'
+              AND charla_search_document(u.chat_id, u.body) @@ (SELECT q FROM wanted)
+         ), page AS (
+           SELECT id FROM found
+            WHERE $4::uuid IS NULL OR (created_at, id) <
+                  (SELECT b.created_at, b.id FROM messages b WHERE b.id = $4::uuid)
+            ORDER BY created_at DESC, id DESC
+            LIMIT $5
          )
          SELECT ${MESSAGE_COLUMNS} FROM messages m
-          WHERE m.id IN (SELECT id FROM found)
-            AND m.status <> 'deleted'
-            AND ($4::uuid IS NULL OR (m.created_at, m.id) <
-                 (SELECT b.created_at, b.id FROM messages b WHERE b.id = $4::uuid))
-          ORDER BY m.created_at DESC, m.id DESC
-          LIMIT $5`,
+          WHERE m.id IN (SELECT id FROM page)
+          ORDER BY m.created_at DESC, m.id DESC`,
         [callerId, chatId ?? null, text, beforeId ?? null, limit + 1],
       );
       return { messages: rows.slice(0, limit).map(toMessage), has_more: rows.length > limit };

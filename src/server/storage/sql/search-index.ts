@@ -40,8 +40,8 @@ const INDEX_PENDING = `
     DELETE FROM message_search s USING todo t, messages m
      WHERE s.message_id = t.id AND m.id = t.id AND m.status = 'deleted'
   ), indexed AS (
-    INSERT INTO message_search AS s (message_id, document)
-    SELECT m.id, charla_search_document(m.chat_id, m.body)
+    INSERT INTO message_search AS s (message_id, created_at, document)
+    SELECT m.id, m.created_at, charla_search_document(m.chat_id, m.body)
       FROM todo t JOIN messages m ON m.id = t.id
      WHERE m.status <> 'deleted'
     ON CONFLICT (message_id) DO UPDATE SET document = excluded.document
