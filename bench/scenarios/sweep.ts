@@ -11,6 +11,7 @@ import {
   machineCpuSeconds,
   postgresCpuSeconds,
   settleCpu,
+  sleep,
   type CpuSample,
 } from "../lib/servers.ts";
 import type { Seeds } from "../lib/seed.ts";
@@ -60,14 +61,17 @@ export interface SweepResult {
    * Charla's search index after the last step (it is filled after the commit): chats still
    * behind when the traffic stopped, and how long until none was.
    */
-  searchIndex?: { chatsBehind: number; caughtUpSeconds: number | null };
+  searchIndex?: SearchIndexCatchUp;
+}
+
+/** Chats behind when the traffic stopped, and seconds until none was (null: not in time). */
+interface SearchIndexCatchUp {
+  chatsBehind: number;
+  caughtUpSeconds: number | null;
 }
 
 /** Reads charla_search_chats_behind from /metrics until it is 0 (or `limitMs` passes). */
-async function searchIndexCatchUp(
-  url: string,
-  limitMs = 120_000,
-): Promise<{ chatsBehind: number; caughtUpSeconds: number | null }> {
+async function searchIndexCatchUp(url: string, limitMs = 120_000): Promise<SearchIndexCatchUp> {
   const started = performance.now();
   const behind = async () => {
     const text = await (await fetch(`${url}/metrics`)).text();
@@ -77,7 +81,7 @@ async function searchIndexCatchUp(
   const chatsBehind = await behind();
   for (let now = chatsBehind; now > 0; now = await behind()) {
     if (performance.now() - started > limitMs) return { chatsBehind, caughtUpSeconds: null };
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
   }
   return { chatsBehind, caughtUpSeconds: (performance.now() - started) / 1000 };
 }
