@@ -7,6 +7,7 @@ import type { AppendResult, HistoryPage, MessageAccess, MessageStore } from "../
 import { appendMessages } from "./append.ts";
 import { auditCte, auditParams } from "./audit.ts";
 import { batchedCalls, CANONICAL_UUID } from "./batched-reads.ts";
+import { CHAT_BEHIND, INDEXED_POINT } from "./search-index.ts";
 import {
   fromJsonRows,
   MESSAGE_COLUMNS,
@@ -331,10 +332,8 @@ export function sqlMessageStore(db: SqlDriver, links: AttachmentLinks): MessageS
            SELECT m.id, m.created_at, m.status, m.chat_id, m.body
              FROM chats c
              LEFT JOIN search_progress p ON p.chat_id = c.id
-             JOIN messages m
-               ON m.chat_id = c.id AND m.change_seq > COALESCE(p.indexed_change_seq, 0)
-            WHERE c.id = ANY ((SELECT ids FROM mine)::uuid[])
-              AND c.last_change_seq > COALESCE(p.indexed_change_seq, 0)
+             JOIN messages m ON m.chat_id = c.id AND m.change_seq > ${INDEXED_POINT}
+            WHERE c.id = ANY ((SELECT ids FROM mine)::uuid[]) AND ${CHAT_BEHIND}
          ), wanted AS (
            SELECT charla_search_in_chats($3, (SELECT ids FROM mine)) AS q
          ), found AS (

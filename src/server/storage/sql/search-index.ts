@@ -6,6 +6,14 @@ import type { SqlQueryable } from "../drivers/driver.ts";
 import type { SearchIndexStore } from "../search-index-store.ts";
 
 /**
+ * How far chat `c`'s changes are indexed, given its `search_progress` row `p` (LEFT JOINed:
+ * none yet is 0), and whether it has changes after that point. The indexer and a search must
+ * agree on both.
+ */
+export const INDEXED_POINT = "COALESCE(p.indexed_change_seq, 0)";
+export const CHAT_BEHIND = `c.last_change_seq > ${INDEXED_POINT}`;
+
+/**
  * The oldest `$1` changes of chats indexed behind their `last_change_seq`, in change order
  * per chat, so each chat's indexed point moves to the last change taken and the changes after
  * it stay for the next pass. A change is its message as it is now: an edit replaces the
@@ -25,9 +33,9 @@ const INDEX_PENDING = `
   WITH lock AS MATERIALIZED (
     SELECT pg_try_advisory_xact_lock(hashtext('charla:search-index')) AS got
   ), behind AS (
-    SELECT c.id AS chat_id, COALESCE(p.indexed_change_seq, 0) AS indexed
+    SELECT c.id AS chat_id, ${INDEXED_POINT} AS indexed
       FROM chats c LEFT JOIN search_progress p ON p.chat_id = c.id
-     WHERE (SELECT got FROM lock) AND c.last_change_seq > COALESCE(p.indexed_change_seq, 0)
+     WHERE (SELECT got FROM lock) AND ${CHAT_BEHIND}
      LIMIT 64
   ), todo AS (
     SELECT changed.id, b.chat_id, changed.change_seq
@@ -67,7 +75,7 @@ export function sqlSearchIndexStore(db: SqlQueryable): SearchIndexStore {
     async chatsBehind() {
       const [row] = await db.query<{ n: number }>(
         `SELECT count(*)::int AS n FROM chats c LEFT JOIN search_progress p ON p.chat_id = c.id
-          WHERE c.last_change_seq > COALESCE(p.indexed_change_seq, 0)`,
+          WHERE ${CHAT_BEHIND}`,
       );
       return row?.n ?? 0;
     },
