@@ -86,6 +86,28 @@ onEveryBackend("MessageStore search", async (_t, store) => {
   }
 });
 
+onEveryBackend("search indexer shares each pass among the chats behind", async (_t, store) => {
+  const ana = await newUser(store);
+  const chats = [
+    await newGroup(store, ana.id, []),
+    await newGroup(store, ana.id, []),
+    await newGroup(store, ana.id, []),
+  ];
+  for (const chat of chats) {
+    for (const body of ["first", "second"]) {
+      await appendOne(store, newMessage(chat.id, ana.id, `${body} in ${chat.id}`));
+    }
+  }
+  // Room for three changes: each chat's oldest, whichever chat sorts first. Taken in the
+  // order of the chats, one chat would be done and one not started.
+  assert.deepEqual(await store.searchIndex.indexPending(3), { indexed: 3, more: true });
+  assert.equal(await store.searchIndex.chatsBehind(), 3, "every chat got one, none got two");
+  assert.deepEqual(await store.searchIndex.indexPending(3), { indexed: 3, more: true });
+  assert.equal(await store.searchIndex.chatsBehind(), 0);
+  const found = await store.messages.search(ana.id, "second", { limit: 5 });
+  assert.equal(found.messages.length, 3);
+});
+
 /** Runs the indexer's passes until nothing is left, as the server does after commits. */
 async function indexEverything(store: Store): Promise<void> {
   for (;;) {

@@ -14,9 +14,12 @@ export const INDEXED_POINT = "COALESCE(p.indexed_change_seq, 0)";
 export const CHAT_BEHIND = `c.last_change_seq > ${INDEXED_POINT}`;
 
 /**
- * The oldest `$1` changes of chats indexed behind their `last_change_seq`, in change order
- * per chat, so each chat's indexed point moves to the last change taken and the changes after
- * it stay for the next pass. A change is its message as it is now: an edit replaces the
+ * Up to `$1` changes of chats indexed behind their `last_change_seq`, in change order per
+ * chat, so each chat's indexed point moves to the last change taken and the changes after it
+ * stay for the next pass. The pass is shared out: up to 64 chats behind, picked at random so
+ * none waits for ever behind others that keep changing, and their changes taken in turns
+ * (every chat's oldest, then every chat's second...), so a busy chat's backlog does not keep
+ * a quiet chat's new message out of the index. A change is its message as it is now: an edit replaces the
  * document, a deletion removes it, a reaction finds it unchanged and writes nothing. Every
  * change bumps its chat's `last_change_seq` under the chat's row lock, so once one change is
  * visible every earlier one of its chat is too, and nothing is skipped.
@@ -36,14 +39,15 @@ const INDEX_PENDING = `
     SELECT c.id AS chat_id, ${INDEXED_POINT} AS indexed
       FROM chats c LEFT JOIN search_progress p ON p.chat_id = c.id
      WHERE (SELECT got FROM lock) AND ${CHAT_BEHIND}
+     ORDER BY random()
      LIMIT 64
   ), todo AS (
     SELECT changed.id, b.chat_id, changed.change_seq
       FROM behind b CROSS JOIN LATERAL (
-        SELECT id, change_seq FROM messages
+        SELECT id, change_seq, row_number() OVER (ORDER BY change_seq) AS turn FROM messages
          WHERE chat_id = b.chat_id AND change_seq > b.indexed
          ORDER BY change_seq LIMIT $1) changed
-     ORDER BY b.chat_id, changed.change_seq LIMIT $1
+     ORDER BY changed.turn, b.chat_id LIMIT $1
   ), removed AS (
     DELETE FROM message_search s USING todo t, messages m
      WHERE s.message_id = t.id AND m.id = t.id AND m.status = 'deleted'
