@@ -1,8 +1,8 @@
 /**
  * Running as one node of many: the Socket.IO adapter and presence on Redis.
  *
- * One Redis connection publishes (adapter) and keeps presence; the streams adapter opens two
- * more of its own (stream reader, pub/sub). While Redis is unreachable the node keeps
+ * One Redis connection publishes (adapter) and keeps presence, one more carries presence
+ * heartbeats only, and the streams adapter opens two of its own (stream reader, pub/sub). While Redis is unreachable the node keeps
  * serving its own clients, says so loudly in the log and on `/readyz`, and converges when
  * Redis returns: queued cross-node events are replayed and this node's sockets re-registered.
  */
@@ -72,10 +72,13 @@ export async function connectCluster(config: Readonly<Config>, log: Logger): Pro
     }
   };
   client.on("error", reportDown);
+  const heartbeatClient: RedisClient = client.duplicate();
+  heartbeatClient.on("error", reportDown);
 
   const nodeKey = `${config.nodeId}-${randomBytes(4).toString("hex")}`;
   const presence = createRedisPresence({
     client,
+    heartbeatClient,
     prefix: config.redisPrefix,
     nodeKey,
     heartbeatMs: config.presenceHeartbeatSeconds * 1000,
@@ -98,9 +101,10 @@ export async function connectCluster(config: Readonly<Config>, log: Logger): Pro
   });
 
   try {
-    await client.connect();
+    await Promise.all([client.connect(), heartbeatClient.connect()]);
   } catch (error) {
     if (client.isOpen) client.destroy();
+    if (heartbeatClient.isOpen) heartbeatClient.destroy();
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(`REDIS_URL: cannot reach Redis (${reason})`, { cause: error });
   }
@@ -141,8 +145,12 @@ export async function connectCluster(config: Readonly<Config>, log: Logger): Pro
       (closing ??= (async () => {
         await presence.close();
         // Nothing must hang shutdown: a graceful QUIT if Redis answers, else drop the socket.
-        if (client.isReady) await client.close().catch(() => client.destroy());
-        else client.destroy();
+        await Promise.all(
+          [client, heartbeatClient].map(async (connection) => {
+            if (connection.isReady) await connection.close().catch(() => connection.destroy());
+            else connection.destroy();
+          }),
+        );
       })()),
   };
 }
