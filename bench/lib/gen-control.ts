@@ -132,8 +132,7 @@ export class GeneratorGroup {
         // Cumulative: a group may connect in several batches (the peer scenario does).
         const before = g.clients;
         g.clients += slice.length;
-        // Each process starts on its own source address: ephemeral ports are per (source,
-        // destination) pair, and a storm's old connections still hold theirs in TIME_WAIT.
+        // Source addresses, when given: each process starts on its own one.
         const addrs = this.opts.localAddresses;
         const shift = addrs.length ? (this.opts.addressOffset ?? 0) + (k % addrs.length) : 0;
         return g.call<ConnectResult>({
@@ -227,10 +226,12 @@ export class GeneratorGroup {
     const rs = await Promise.all(
       this.gens.map((g) => g.call<StormResult>({ cmd: "storm-wait", timeoutMs })),
     );
-    const syncErrors: Record<string, number> = {};
-    for (const r of rs) {
-      for (const [k, v] of Object.entries(r.syncErrors)) syncErrors[k] = (syncErrors[k] ?? 0) + v;
-    }
+    const sumByKey = (pick: (r: StormResult) => Record<string, number>) => {
+      const total: Record<string, number> = {};
+      for (const r of rs)
+        for (const [k, v] of Object.entries(pick(r))) total[k] = (total[k] ?? 0) + v;
+      return total;
+    };
     return {
       clients: rs.reduce((s, r) => s + r.clients, 0),
       reconnected: rs.reduce((s, r) => s + r.reconnected, 0),
@@ -240,7 +241,9 @@ export class GeneratorGroup {
       lastReconnectS: Math.max(...rs.map((r) => r.lastReconnectS)),
       lastSyncS: Math.max(...rs.map((r) => r.lastSyncS)),
       syncTimes: "",
-      syncErrors,
+      syncErrors: sumByKey((r) => r.syncErrors),
+      reconnectErrors: sumByKey((r) => r.reconnectErrors),
+      attemptsToReconnect: sumByKey((r) => r.attemptsToReconnect),
       syncedMessages: rs.reduce((s, r) => s + r.syncedMessages, 0),
       syncPercentiles: percentiles(merge(rs.map((r) => r.syncTimes))),
     };

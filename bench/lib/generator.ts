@@ -66,7 +66,17 @@ const clients: Client[] = [];
 let current: StepState | undefined;
 let stopRequested = false;
 let storm:
-  { t0: number; syncLimit: number; errors: Record<string, number>; messages: number } | undefined;
+  | {
+      t0: number;
+      syncLimit: number;
+      errors: Record<string, number>;
+      messages: number;
+      /** Why reconnect attempts failed (the engine's error message), and how often. */
+      reconnectErrors: Record<string, number>;
+      /** How many clients came back at their 1st, 2nd… attempt. */
+      attemptsToReconnect: Record<string, number>;
+    }
+  | undefined;
 let stormSyncTimes: Histogram = newHistogram();
 
 /** A message body arrived at one client: a delivery of the current step, or not ours. */
@@ -220,6 +230,13 @@ async function connect(cmd: ConnectCmd): Promise<ConnectResult> {
       });
     }
     socket.on("message:send", (m) => onMessage(c, m));
+    // Why a storm takes the time it takes: attempts that failed, and at which one each came back.
+    socket.io.on("reconnect_error", (e) => {
+      if (storm) storm.reconnectErrors[e.message] = (storm.reconnectErrors[e.message] ?? 0) + 1;
+    });
+    socket.io.on("reconnect", (attempt) => {
+      if (storm) storm.attemptsToReconnect[attempt] = (storm.attemptsToReconnect[attempt] ?? 0) + 1;
+    });
     socket.on("connect", () => {
       c.epoch++;
       c.syncedAt = undefined;
@@ -356,7 +373,14 @@ async function load(cmd: LoadCmd): Promise<LoadResult> {
 }
 
 function stormStart(cmd: StormStartCmd): { clients: number } {
-  storm = { t0: now(), syncLimit: cmd.syncLimit, errors: {}, messages: 0 };
+  storm = {
+    t0: now(),
+    syncLimit: cmd.syncLimit,
+    errors: {},
+    messages: 0,
+    reconnectErrors: {},
+    attemptsToReconnect: {},
+  };
   stormSyncTimes = newHistogram();
   for (const c of clients) {
     c.reconnectedAt = undefined;
@@ -406,6 +430,8 @@ async function stormWait(timeoutMs: number): Promise<StormResult> {
     syncTimes: encode(stormSyncTimes),
     syncErrors: s.errors,
     syncedMessages: s.messages,
+    reconnectErrors: s.reconnectErrors,
+    attemptsToReconnect: s.attemptsToReconnect,
   };
   storm = undefined;
   return result;

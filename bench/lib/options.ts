@@ -105,6 +105,8 @@ const HELP = `npm run bench -- [options]
                                     message to a local receiver: throughput ratio, deliveries/s, lag
   --peer-clients 2000 --peer-servers charla,prosody,ejabberd --peer-storage sql|internal
   --peer-rates 100,200,...          peer: offered msg/s, ascending; each server stops at saturation
+  --local-addresses 127.0.0.2,…     source addresses for the generators' connections (default:
+  --hk-addresses 127.0.0.2,…        none, the kernel's choice: bind() per connection is costly)
   --pg-url postgres://root@127.0.0.1:5432/postgres   (default: DATABASE_URL or that)
   --cpu-prof                        write V8 CPU profiles of the servers under bench/results/
   --heap-snapshots DIR              idle: a heap snapshot of the server after each step (heap-diff.ts)
@@ -185,7 +187,11 @@ export function parseOptions(argv: string[]): Options {
     freshSeed: get("fresh-seed", "false") === "true" || process.env.BENCH_FRESH_SEED === "1",
     portBase: num("port-base", 3310),
     out: get("out", "bench/results"),
-    localAddresses: list("local-addresses", "127.0.0.2,127.0.0.3,127.0.0.4,127.0.0.5,127.0.0.6"),
+    // None by default: the kernel picks the source port in connect(), cheaply and per
+    // destination. A source address makes every connection bind() first, and bind()'s search
+    // for a free port cost 0.5 ms of the generator's CPU per connection at 10,000 clients and
+    // 3 ms once a storm's closed connections sat in TIME_WAIT (docs/benchmarks.md, 2026-12-06).
+    localAddresses: list("local-addresses", ""),
     perAddress: num("per-address", 25_000),
     maxPerProcess: num("max-per-process", 8000),
     full,
@@ -195,12 +201,9 @@ export function parseOptions(argv: string[]): Options {
     hkSeconds: num("hk-seconds", 10),
     hkPoolSize: num("hk-pool-size", 20),
     hkPerGenerator: num("hk-per-generator", 16_000),
-    // bind() before connect takes a port per source address whatever the destination:
-    // ~28k each, so 100k connections need more than the five addresses of the other scenarios.
-    hkAddresses: list(
-      "hk-addresses",
-      Array.from({ length: 10 }, (_, i) => `127.0.0.${i + 2}`).join(","),
-    ),
+    // None by default, as above: without bind() the kernel's ~28k ephemeral ports are per
+    // (source, destination) pair, and no node holds more than ~20,000 connections.
+    hkAddresses: list("hk-addresses", ""),
     hkPerAddress: num("hk-per-address", 8000),
     hkConcurrency: num("hk-concurrency", 600),
     hkFailoverTimeoutS: num("hk-failover-timeout-s", 180),

@@ -97,6 +97,10 @@ export interface StormResult {
   syncTimes: string;
   syncErrors: Record<string, number>;
   syncedMessages: number;
+  /** Failed reconnect attempts by the engine's error message. */
+  reconnectErrors: Record<string, number>;
+  /** Clients by the attempt (1, 2, …) at which they came back. */
+  attemptsToReconnect: Record<string, number>;
 }
 
 export interface VerifyCmd {

@@ -12,7 +12,7 @@
 import { GeneratorGroup } from "../lib/gen-control.ts";
 import type { Percentiles } from "../lib/hist.ts";
 import type { Options } from "../lib/options.ts";
-import { sleep } from "../lib/servers.ts";
+import { cpuPercent, machineCpuSeconds, postgresCpuSeconds, sleep } from "../lib/servers.ts";
 import type { Seeds } from "../lib/seed.ts";
 import { clientSpecs } from "../lib/setup.ts";
 import { machineLoadNote } from "../lib/timing.ts";
@@ -31,6 +31,14 @@ export interface StormRound {
   stopMs?: number;
   restartMs?: number;
   syncErrors: Record<string, number>;
+  /** Failed reconnect attempts by the client's error message; clients by the attempt that worked. */
+  reconnectErrors: Record<string, number>;
+  attemptsToReconnect: Record<string, number>;
+  /**
+   * Where the storm's CPU went, % of one core, from the break until every client was back (a
+   * restarted server: its new process's CPU over that window): who had the cores meanwhile.
+   */
+  cpu: { server: number; generators: number; postgres: number; other: number };
   syncedMessages: number;
   ackedDuring: number;
   checked: number;
@@ -74,11 +82,14 @@ export async function runStorm(
         perAddress: opts.perAddress,
       });
       try {
+        await server.profileStart();
         const conn = await gens.connect(server.url, specs, {
           reconnection: true,
           track: true,
           concurrency: 400,
         });
+        const connectProfile = await server.profileStop("storm-connect");
+        if (connectProfile) log(`  profile of the connect: ${connectProfile}`);
         log(
           `storm ${target}: ${conn.connected} clients (${opts.stormUsers} users) connected in ` +
             `${conn.seconds.toFixed(1)} s${conn.failed ? ` failed ${conn.failed} ${JSON.stringify(conn.errors)}` : ""}`,
@@ -104,6 +115,9 @@ export async function runStorm(
             untilStopped: true,
           });
           await sleep(1000);
+          const t0 = performance.now();
+          const [m0, g0, p0] = [machineCpuSeconds(), gens.cpuSeconds(), postgresCpuSeconds()];
+          let c0 = server.cpu();
           await gens.stormStart(mode === "drop" ? "drop" : "wait", 1000);
           let stopMs: number | undefined;
           let restartMs: number | undefined;
@@ -112,8 +126,20 @@ export async function runStorm(
             await server.stop();
             stopMs = performance.now() - stopping;
             restartMs = await server.start();
+            c0 = { at: c0.at, seconds: 0 }; // the new process: all of its CPU is the storm's
           }
           const res = await gens.stormWait(opts.stormTimeoutS * 1000);
+          const c1 = server.cpu();
+          const wall = (performance.now() - t0) / 1000;
+          const serverS = c1.seconds - c0.seconds;
+          const [gensS, pgS] = [gens.cpuSeconds() - g0, postgresCpuSeconds() - p0];
+          const pct = (seconds: number) => Math.round((100 * Math.max(0, seconds)) / wall);
+          const cpu = {
+            server: Math.round(cpuPercent(c0, c1)),
+            generators: pct(gensS),
+            postgres: pct(pgS),
+            other: pct(machineCpuSeconds() - m0 - serverS - gensS - pgS),
+          };
           const stormProfile = mode === "drop" ? await server.profileStop("storm-drop") : undefined;
           if (stormProfile) log(`  profile of the storm: ${stormProfile}`);
           await sleep(1000);
@@ -133,6 +159,9 @@ export async function runStorm(
             ...(stopMs !== undefined ? { stopMs } : {}),
             ...(restartMs !== undefined ? { restartMs } : {}),
             syncErrors: res.syncErrors,
+            reconnectErrors: res.reconnectErrors,
+            attemptsToReconnect: res.attemptsToReconnect,
+            cpu,
             syncedMessages: res.syncedMessages,
             ackedDuring: d.acked,
             checked: v.checked,
@@ -147,7 +176,10 @@ export async function runStorm(
               `(p50 ${(round.sync.p50 / 1000).toFixed(2)} s p99 ${(round.sync.p99 / 1000).toFixed(2)} s)` +
               `${restartMs !== undefined ? `, stop ${stopMs!.toFixed(0)} ms, start ${restartMs.toFixed(0)} ms` : ""}; ` +
               `${round.ackedDuring} acked during, ${round.syncedMessages} via sync; missing ${round.missing} of ${round.checked}` +
-              `${Object.keys(round.syncErrors).length ? ` sync errors ${JSON.stringify(round.syncErrors)}` : ""}`,
+              `${Object.keys(round.syncErrors).length ? ` sync errors ${JSON.stringify(round.syncErrors)}` : ""}` +
+              `; back at attempt ${JSON.stringify(round.attemptsToReconnect)}` +
+              `${Object.keys(round.reconnectErrors).length ? `, failed attempts ${JSON.stringify(round.reconnectErrors)}` : ""}` +
+              `; cpu % of a core: server ${cpu.server}, generators ${cpu.generators}, postgres ${cpu.postgres}, other ${cpu.other}`,
           );
         }
         return {
