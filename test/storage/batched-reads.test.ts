@@ -135,3 +135,36 @@ test("an ask equal to one already running waits for a batch of its own", async (
   assert.equal(await early, "#1");
   assert.equal(await late, "#2", "answered by the statement started after it asked");
 });
+
+test("calls arriving one by one while batches follow each other share the next batch", async () => {
+  const { readMany, waitForBatch, upper, batches } = controlledRead();
+  const read = batchedReads(readMany, { maxInFlight: 1, windowMs: 1000 });
+  const first = read("a");
+  (await waitForBatch(1)).answer(upper(["a"]));
+  assert.equal(await first, "A");
+  // A storm's handshakes: each in a turn of its own, just after a batch started.
+  const later: Array<Promise<string | undefined>> = [];
+  for (const key of ["b", "c", "d"]) {
+    later.push(read(key));
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  const second = await waitForBatch(2);
+  assert.deepEqual(second.keys, ["b", "c", "d"], "one statement for the three");
+  second.answer(upper(second.keys));
+  assert.deepEqual(await Promise.all(later), ["B", "C", "D"]);
+  assert.equal(batches.length, 2);
+});
+
+test("a call after a quiet spell leaves at once", async () => {
+  const { readMany, waitForBatch, upper, batches } = controlledRead();
+  const read = batchedReads(readMany, { maxInFlight: 1, windowMs: 30 });
+  const first = read("a");
+  (await waitForBatch(1)).answer(upper(["a"]));
+  await first;
+  await new Promise((resolve) => setTimeout(resolve, 60)); // longer than the window: quiet
+  const lone = read("b");
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(batches.length, 2, "its statement started in the next turn, not a window later");
+  batches[1]!.answer(upper(["b"]));
+  assert.equal(await lone, "B");
+});
