@@ -65,17 +65,12 @@ const now = (): number => performance.timeOrigin + performance.now();
 const clients: Client[] = [];
 let current: StepState | undefined;
 let stopRequested = false;
+/** The storm under way: what storm-wait reports, gathered as it happens. */
 let storm:
-  | {
-      t0: number;
-      syncLimit: number;
-      errors: Record<string, number>;
-      messages: number;
-      /** Why reconnect attempts failed (the engine's error message), and how often. */
-      reconnectErrors: Record<string, number>;
-      /** How many clients came back at their 1st, 2nd… attempt. */
-      attemptsToReconnect: Record<string, number>;
-    }
+  | ({ t0: number; syncLimit: number; errors: Record<string, number>; messages: number } & Pick<
+      StormResult,
+      "reconnectErrors" | "attemptsToReconnect"
+    >)
   | undefined;
 let stormSyncTimes: Histogram = newHistogram();
 
