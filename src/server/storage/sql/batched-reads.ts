@@ -8,7 +8,8 @@
  *
  * Every call's answer comes from a statement that started after the call was made, never from
  * one already running: a re-check must see every change committed before it asked, and a
- * catch-up every message acknowledged before it asked. *
+ * catch-up every message acknowledged before it asked.
+ *
  * While batches follow one another (the last one started less than `windowMs` ago), the next
  * waits out the rest of that window to gather more calls: a storm's handshakes arrive a few
  * at a time, and every statement costs a round trip and a wake-up of the database on both
@@ -65,7 +66,7 @@ export function batchedCalls<I, V>(
     for (const key of batch.keys()) waiting.delete(key);
     inFlight++;
     lastStart = performance.now();
-    schedule(); // more than one batch waiting: start the next one now, if allowed
+    schedule(); // more than one batch waiting: the next one starts once the window is out
     try {
       const asks = new Map<string, I>();
       for (const [key, { input }] of batch) asks.set(key, input);
