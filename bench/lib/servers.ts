@@ -287,6 +287,28 @@ export function machineCpuSeconds(): number {
   return busy / CLOCK_TICKS;
 }
 
+/**
+ * Who used the machine's CPU from now until `end`: the server (its seconds, given: a restart
+ * replaces its process), the generators, PostgreSQL, and everything else. The box is shared,
+ * so a figure means little without the last.
+ */
+export function cpuWindow(generators: { cpuSeconds(): number }) {
+  const t0 = performance.now();
+  const [m0, g0, p0] = [machineCpuSeconds(), generators.cpuSeconds(), postgresCpuSeconds()];
+  return {
+    end(serverSeconds: number) {
+      const generatorSeconds = generators.cpuSeconds() - g0;
+      const postgresSeconds = postgresCpuSeconds() - p0;
+      return {
+        wallSeconds: (performance.now() - t0) / 1000,
+        generatorSeconds,
+        postgresSeconds,
+        otherSeconds: machineCpuSeconds() - m0 - serverSeconds - generatorSeconds - postgresSeconds,
+      };
+    },
+  };
+}
+
 export function cpuPercent(a: CpuSample, b: CpuSample): number {
   const wall = (b.at - a.at) / 1000;
   return wall > 0 ? (100 * (b.seconds - a.seconds)) / wall : 0;

@@ -12,7 +12,7 @@
 import { GeneratorGroup } from "../lib/gen-control.ts";
 import type { Percentiles } from "../lib/hist.ts";
 import type { Options } from "../lib/options.ts";
-import { cpuPercent, machineCpuSeconds, postgresCpuSeconds, sleep } from "../lib/servers.ts";
+import { cpuWindow, sleep } from "../lib/servers.ts";
 import type { Seeds } from "../lib/seed.ts";
 import { clientSpecs } from "../lib/setup.ts";
 import { machineLoadNote } from "../lib/timing.ts";
@@ -115,9 +115,8 @@ export async function runStorm(
             untilStopped: true,
           });
           await sleep(1000);
-          const t0 = performance.now();
-          const [m0, g0, p0] = [machineCpuSeconds(), gens.cpuSeconds(), postgresCpuSeconds()];
-          let c0 = server.cpu();
+          const window = cpuWindow(gens);
+          let serverBefore = server.cpu().seconds;
           await gens.stormStart(mode === "drop" ? "drop" : "wait", 1000);
           let stopMs: number | undefined;
           let restartMs: number | undefined;
@@ -126,19 +125,18 @@ export async function runStorm(
             await server.stop();
             stopMs = performance.now() - stopping;
             restartMs = await server.start();
-            c0 = { at: c0.at, seconds: 0 }; // the new process: all of its CPU is the storm's
+            serverBefore = 0; // the new process: all of its CPU is the storm's
           }
           const res = await gens.stormWait(opts.stormTimeoutS * 1000);
-          const c1 = server.cpu();
-          const wall = (performance.now() - t0) / 1000;
-          const serverS = c1.seconds - c0.seconds;
-          const [gensS, pgS] = [gens.cpuSeconds() - g0, postgresCpuSeconds() - p0];
-          const pct = (seconds: number) => Math.round((100 * Math.max(0, seconds)) / wall);
+          const serverSeconds = server.cpu().seconds - serverBefore;
+          const used = window.end(serverSeconds);
+          const pct = (seconds: number) =>
+            Math.round((100 * Math.max(0, seconds)) / used.wallSeconds);
           const cpu = {
-            server: Math.round(cpuPercent(c0, c1)),
-            generators: pct(gensS),
-            postgres: pct(pgS),
-            other: pct(machineCpuSeconds() - m0 - serverS - gensS - pgS),
+            server: pct(serverSeconds),
+            generators: pct(used.generatorSeconds),
+            postgres: pct(used.postgresSeconds),
+            other: pct(used.otherSeconds),
           };
           const stormProfile = mode === "drop" ? await server.profileStop("storm-drop") : undefined;
           if (stormProfile) log(`  profile of the storm: ${stormProfile}`);

@@ -6,14 +6,7 @@
 import { GeneratorGroup, type StepResult } from "../lib/gen-control.ts";
 import type { LoadCmd } from "../lib/protocol.ts";
 import type { Options } from "../lib/options.ts";
-import {
-  cpuPercent,
-  machineCpuSeconds,
-  postgresCpuSeconds,
-  settleCpu,
-  sleep,
-  type CpuSample,
-} from "../lib/servers.ts";
+import { cpuPercent, cpuWindow, settleCpu, sleep, type CpuSample } from "../lib/servers.ts";
 import type { Seeds } from "../lib/seed.ts";
 import { clientSpecs } from "../lib/setup.ts";
 import { kindOf, withServer, type Target } from "../lib/targets.ts";
@@ -139,21 +132,18 @@ export async function measureStep(
   opts: Options,
 ): Promise<SweepStep> {
   const c0 = server.cpu();
-  const m0 = machineCpuSeconds();
-  const g0 = gens.cpuSeconds();
-  const p0 = postgresCpuSeconds();
+  const window = cpuWindow(gens);
   const r = await gens.load({ ...load, durationMs: opts.stepSeconds * 1000, rate });
   const c1 = server.cpu();
-  const wall = (c1.at - c0.at) / 1000;
-  const db = postgresCpuSeconds() - p0;
-  const other =
-    machineCpuSeconds() - m0 - (c1.seconds - c0.seconds) - (gens.cpuSeconds() - g0) - db;
+  const used = window.end(c1.seconds - c0.seconds);
+  const wall = used.wallSeconds;
+  const db = used.postgresSeconds;
   const { ackedSeqs: _unused, ...rest } = r;
   return {
     ...rest,
     serverCpuPct: cpuPercent(c0, c1),
     serverRssMB: Math.round(server.rss() / 1048576),
-    otherCpuPct: Math.max(0, (100 * other) / wall),
+    otherCpuPct: Math.max(0, (100 * used.otherSeconds) / wall),
     postgresCpuPct: Math.max(0, (100 * db) / wall),
     cpuUsPerMsg: r.acked > 0 ? (1e6 * (c1.seconds - c0.seconds + Math.max(0, db))) / r.acked : 0,
     retried,
